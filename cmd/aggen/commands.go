@@ -1,0 +1,175 @@
+package main
+
+import (
+	"fmt"
+	"os"
+
+	"github.com/spf13/cobra"
+
+	"github.com/aggen-dev/aggen/scaffold"
+)
+
+// flagError marks cobra's own flag parsing failures as usage errors.
+type flagError struct{ err error }
+
+func (e *flagError) Error() string { return e.err.Error() }
+func (e *flagError) Unwrap() error { return e.err }
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+func newRootCommand() *cobra.Command {
+	root := &cobra.Command{
+		Use:   "aggen",
+		Short: "Generate Kubernetes extension API servers from annotated Go types",
+		Long: `aggen turns the Go types under pkg/apis/<group>/<version>/ of a project,
+with their markers, into a complete extension API server served through
+kube-apiserver's aggregation layer, a controller manager, clients and deploy
+manifests, and keeps them in step as the types change.`,
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &flagError{err} })
+	root.AddCommand(newInitCommand(), newCreateCommand(), newGenerateCommand(), newVerifyCommand(), newVersionCommand())
+	return root
+}
+
+func workDir(dir string) (string, error) {
+	if dir != "" {
+		return dir, nil
+	}
+	return os.Getwd()
+}
+
+func newInitCommand() *cobra.Command {
+	o := scaffold.InitOptions{}
+	cmd := &cobra.Command{
+		Use:   "init",
+		Short: "Start a new project in the current directory",
+		Example: `  mkdir insects && cd insects
+  aggen init --domain example.com --repo github.com/acme/insects`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			dir, err := workDir(o.Dir)
+			if err != nil {
+				return err
+			}
+			o.Dir = dir
+			o.Out = cmd.OutOrStdout()
+			return scaffold.Init(o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.Domain, "domain", "", "domain of the API groups: group insects serves insects.<domain>")
+	f.StringVar(&o.Repo, "repo", "", "Go module path of the new project")
+	f.StringVar(&o.Name, "name", "", "project name, used for binaries, namespace and objects (default: last element of --repo)")
+	f.StringVar(&o.Owner, "owner", "", "copyright owner in the boilerplate header")
+	f.StringVar(&o.License, "license", "apache2", "license header of source files: apache2 or none")
+	f.StringVar(&o.Dir, "dir", "", "directory of the project (default: the current directory)")
+	return cmd
+}
+
+func newCreateCommand() *cobra.Command {
+	create := &cobra.Command{
+		Use:   "create",
+		Short: "Add something to the project",
+	}
+	o := scaffold.CreateAPIOptions{}
+	api := &cobra.Command{
+		Use:   "api",
+		Short: "Add a kind: write its types file and regenerate",
+		Example: `  aggen create api --group insects --version v1alpha1 --kind Bee --status --scale
+  aggen create api --group insects --version v1beta1 --kind Hive --namespaced=false
+  aggen create api --group insects --version v1alpha1 --kind Policy   # plural: policies`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			dir, err := workDir(o.Dir)
+			if err != nil {
+				return err
+			}
+			o.Dir = dir
+			o.Out = cmd.OutOrStdout()
+			return scaffold.CreateAPI(o)
+		},
+	}
+	f := api.Flags()
+	f.StringVar(&o.Group, "group", "", "API group short name; served as <group>.<domain>")
+	f.StringVar(&o.Version, "version", "", "API version, e.g. v1alpha1")
+	f.StringVar(&o.Kind, "kind", "", "kind, UpperCamelCase")
+	f.StringVar(&o.Plural, "plural", "", "resource name (default: derived from the kind)")
+	f.BoolVar(&o.Namespaced, "namespaced", true, "namespaced (true) or cluster-scoped (false)")
+	f.BoolVar(&o.Status, "status", true, "add a Status and the /status subresource")
+	f.BoolVar(&o.Scale, "scale", false, "add the /scale subresource (spec.replicas, status.replicas)")
+	f.BoolVar(&o.Controller, "controller", true, "scaffold a reconciler for the kind")
+	f.BoolVar(&o.Force, "force", false, "overwrite the kind's types file if it exists")
+	f.StringVar(&o.Dir, "dir", "", "directory of the project (default: the current directory)")
+	create.AddCommand(api)
+	return create
+}
+
+func newGenerateCommand() *cobra.Command {
+	o := scaffold.GenerateOptions{}
+	cmd := &cobra.Command{
+		Use:   "generate",
+		Short: "Regenerate everything derived from the types",
+		Long: `generate reads pkg/apis once, runs every generator in this one process, and
+writes only the files whose bytes changed. Generated files of kinds or
+versions that no longer exist are removed; user-owned files are created when
+missing and never overwritten without --force. A run that fails writes nothing.`,
+		Example: `  aggen generate
+  aggen generate --dir ./examples/insects`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			dir, err := workDir(o.Dir)
+			if err != nil {
+				return err
+			}
+			o.Dir = dir
+			o.Out = cmd.OutOrStdout()
+			_, err = scaffold.Generate(o)
+			return err
+		},
+	}
+	cmd.Flags().BoolVar(&o.Force, "force", false, "also rewrite user-owned files (loses your edits)")
+	cmd.Flags().StringVar(&o.Dir, "dir", "", "directory of the project (default: the current directory)")
+	return cmd
+}
+
+func newVerifyCommand() *cobra.Command {
+	o := scaffold.GenerateOptions{}
+	cmd := &cobra.Command{
+		Use:   "verify",
+		Short: "Check that generated files are current, writing nothing (for CI)",
+		Long: `verify renders everything generate would, compares it with the files on
+disk and writes nothing. It exits 0 when all are current and 1 when any
+generated file is stale, missing or extra, listing each with a short diff.
+Exit 2 means bad usage, 3 invalid types or markers, 4 any other failure.`,
+		Example: `  aggen verify || { echo "run aggen generate"; exit 1; }`,
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			dir, err := workDir(o.Dir)
+			if err != nil {
+				return err
+			}
+			o.Dir = dir
+			o.Out = cmd.OutOrStdout()
+			return scaffold.Verify(o)
+		},
+	}
+	cmd.Flags().StringVar(&o.Dir, "dir", "", "directory of the project (default: the current directory)")
+	return cmd
+}
+
+func newVersionCommand() *cobra.Command {
+	return &cobra.Command{
+		Use:     "version",
+		Short:   "Print aggen's version and the Kubernetes version it generates for",
+		Example: "  aggen version",
+		Args:    cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			fmt.Fprintf(cmd.OutOrStdout(), "aggen %s\nkubernetes %s (k8s.io/code-generator %s, controller-runtime %s)\n",
+				version, scaffold.KubernetesVersion, scaffold.KubernetesVersion, scaffold.ControllerRuntimeVersion)
+			return nil
+		},
+	}
+}

@@ -1,0 +1,58 @@
+// Command aggen generates Kubernetes extension API servers from annotated
+// Go types. The commands only parse flags and call into scaffold/.
+package main
+
+import (
+	"errors"
+	"fmt"
+	"os"
+
+	"github.com/aggen-dev/aggen/generators/loader"
+	"github.com/aggen-dev/aggen/scaffold"
+)
+
+// Exit codes scripts can rely on.
+const (
+	exitOK      = 0
+	exitDrift   = 1 // verify: generated files are not current
+	exitUsage   = 2 // bad flags or arguments
+	exitInput   = 3 // the project's types, markers or names are invalid
+	exitFailure = 4 // anything else: I/O, the Go toolchain, a bug
+)
+
+func main() {
+	os.Exit(run(os.Args[1:]))
+}
+
+func run(args []string) int {
+	cmd := newRootCommand()
+	cmd.SetArgs(args)
+	err := cmd.Execute()
+	if err == nil {
+		return exitOK
+	}
+	code := exitCode(err)
+	if code != exitDrift {
+		fmt.Fprintf(os.Stderr, "aggen: %v\n", err)
+	} else {
+		fmt.Fprintf(os.Stderr, "aggen verify: %v\n", err)
+	}
+	return code
+}
+
+func exitCode(err error) int {
+	var usage *scaffold.UsageError
+	var flagErr *flagError
+	var drift *scaffold.DriftError
+	var dup *scaffold.DuplicateKindError
+	switch {
+	case errors.As(err, &drift):
+		return exitDrift
+	case errors.As(err, &usage), errors.As(err, &flagErr), errors.Is(err, loader.ErrNoProject), errors.Is(err, scaffold.ErrProjectExists):
+		return exitUsage
+	case errors.As(err, &dup), loader.IsInputError(err):
+		return exitInput
+	default:
+		return exitFailure
+	}
+}

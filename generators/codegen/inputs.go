@@ -1,0 +1,100 @@
+package codegen
+
+import (
+	"bufio"
+	"bytes"
+	"os"
+	"path"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+)
+
+// Tree describes the Go packages under the API directory of the staged
+// project, to pick generator inputs the way kube_codegen.sh does: by the
+// tags written in the files.
+type Tree struct {
+	// Dir is the absolute project root, Module its module path, APIs the
+	// slash-separated API directory relative to Dir (pkg/apis).
+	Dir    string
+	Module string
+	APIs   string
+}
+
+// PackagesWithTag returns the import paths of the packages under the API
+// directory with a Go file that has a line matching `^\s*//\s*<tag>`,
+// sorted as kube_codegen.sh sorts the directories (LC_ALL=C).
+func (t Tree) PackagesWithTag(tag string) ([]string, error) {
+	re := regexp.MustCompile(`^\s*//\s*` + regexp.QuoteMeta(tag))
+	dirs := map[string]bool{}
+	root := filepath.Join(t.Dir, filepath.FromSlash(t.APIs))
+	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".go") {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		sc := bufio.NewScanner(bytes.NewReader(b))
+		sc.Buffer(make([]byte, 1024*1024), 1024*1024)
+		for sc.Scan() {
+			if re.Match(sc.Bytes()) {
+				dirs[filepath.Dir(p)] = true
+				break
+			}
+		}
+		return sc.Err()
+	})
+	if err != nil {
+		return nil, err
+	}
+	var rels []string
+	for d := range dirs {
+		rel, err := filepath.Rel(t.Dir, d)
+		if err != nil {
+			return nil, err
+		}
+		rels = append(rels, filepath.ToSlash(rel))
+	}
+	sort.Strings(rels)
+	out := make([]string, len(rels))
+	for i, r := range rels {
+		out[i] = path.Join(t.Module, r)
+	}
+	return out, nil
+}
+
+// Abs returns the absolute path of a project-relative slash path.
+func (t Tree) Abs(rel string) string { return filepath.Join(t.Dir, filepath.FromSlash(rel)) }
+
+var versionDir = regexp.MustCompile(`^v[0-9]+((alpha|beta)[0-9]+)?$`)
+
+// ClientInputs returns, as kube_codegen.sh's gen_client computes them, the
+// versioned packages that carry +genclient and their "group/version" names.
+func (t Tree) ClientInputs() (pkgs, groupVersions []string, err error) {
+	all, err := t.PackagesWithTag("+genclient")
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, p := range all {
+		leaf := path.Base(p)
+		if !versionDir.MatchString(leaf) {
+			continue
+		}
+		pkgs = append(pkgs, p)
+		groupVersions = append(groupVersions, path.Base(path.Dir(p))+"/"+leaf)
+	}
+	return pkgs, groupVersions, nil
+}
+
+// Generated names the output package tree of the client generators and
+// OpenAPI (pkg/generated), relative to the project root.
+const Generated = "pkg/generated"
+
+// Pkg is the import path of a project-relative directory.
+func (t Tree) Pkg(rel string) string { return path.Join(t.Module, rel) }

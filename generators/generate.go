@@ -1,0 +1,204 @@
+// Package generators turns a project's API types into every derived file:
+// it loads the model, stages the API packages with the hub types aggen
+// derives, runs the upstream generators on one parse, and renders aggen's
+// own generators, all in memory.
+package generators
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/aggen-dev/aggen/generators/applyconfig"
+	"github.com/aggen-dev/aggen/generators/clientset"
+	"github.com/aggen-dev/aggen/generators/codegen"
+	"github.com/aggen-dev/aggen/generators/conversion"
+	"github.com/aggen-dev/aggen/generators/deepcopy"
+	"github.com/aggen-dev/aggen/generators/defaulter"
+	"github.com/aggen-dev/aggen/generators/hub"
+	"github.com/aggen-dev/aggen/generators/informer"
+	"github.com/aggen-dev/aggen/generators/lister"
+	"github.com/aggen-dev/aggen/generators/loader"
+	"github.com/aggen-dev/aggen/generators/model"
+	"github.com/aggen-dev/aggen/generators/openapi"
+	"github.com/aggen-dev/aggen/generators/output"
+	"github.com/aggen-dev/aggen/generators/register"
+	"github.com/aggen-dev/aggen/templates"
+)
+
+// Result is everything one generation produced.
+type Result struct {
+	Project *model.Project
+	// Files holds every generated file and every user-owned file the
+	// project should have; the scaffold layer decides what to write.
+	Files *output.Set
+	// Warnings are problems that do not stop generation.
+	Warnings []string
+}
+
+// Generator renders files from the model alone.
+type Generator struct {
+	Name     string
+	Generate func(*templates.Renderer, *model.Project) ([]*output.File, error)
+}
+
+// Options configure a run.
+type Options struct {
+	// Own are aggen's model-only generators whose output must exist before
+	// the upstream generators parse (files under pkg/apis).
+	Staged []Generator
+	// Rest are aggen's model-only generators that nothing parses.
+	Rest []Generator
+	// Progress receives one line per step; nil discards.
+	Progress io.Writer
+	// KeepStage leaves the staging directory for debugging.
+	KeepStage bool
+}
+
+// DefaultGenerators are the model-only generators that must be staged.
+func DefaultGenerators() []Generator {
+	return []Generator{{Name: "hub", Generate: hub.Generate}}
+}
+
+// Generate produces every file derived from the project's types.
+func Generate(dir string, opts Options) (*Result, error) {
+	progress := opts.Progress
+	if progress == nil {
+		progress = io.Discard
+	}
+	p, err := loader.Load(dir)
+	if err != nil {
+		return nil, err
+	}
+	r, err := templates.New()
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Project: p, Files: output.NewSet()}
+	var staged []*output.File
+	for _, g := range opts.Staged {
+		files, err := g.Generate(r, p)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", g.Name, err)
+		}
+		if err := res.Files.Add(files...); err != nil {
+			return nil, err
+		}
+		for _, f := range files {
+			if f.Owner == output.Generated && strings.HasPrefix(f.Path, loader.APIsDir+"/") && strings.HasSuffix(f.Path, ".go") {
+				staged = append(staged, f)
+			}
+		}
+	}
+	for _, g := range opts.Rest {
+		files, err := g.Generate(r, p)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", g.Name, err)
+		}
+		if err := res.Files.Add(files...); err != nil {
+			return nil, err
+		}
+	}
+	if len(p.Groups) == 0 {
+		return res, nil
+	}
+	stage, err := os.MkdirTemp("", "aggen-stage-")
+	if err != nil {
+		return nil, err
+	}
+	if !opts.KeepStage {
+		defer os.RemoveAll(stage)
+	} else {
+		fmt.Fprintf(progress, "staging directory kept at %s\n", stage)
+	}
+	if err := stageProject(dir, stage, staged); err != nil {
+		return nil, fmt.Errorf("staging the API packages: %w", err)
+	}
+	upstream, warnings, err := runUpstream(stage, p, progress)
+	if err != nil {
+		return nil, err
+	}
+	res.Warnings = append(res.Warnings, warnings...)
+	for _, path := range sortedKeys(upstream) {
+		if err := res.Files.Add(&output.File{Path: path, Data: upstream[path], Owner: output.Generated}); err != nil {
+			return nil, err
+		}
+	}
+	return res, nil
+}
+
+// runUpstream loads the staged API packages once and runs every upstream
+// generator on that parse.
+func runUpstream(stage string, p *model.Project, progress io.Writer) (map[string][]byte, []string, error) {
+	header := filepath.Join(stage, "hack", "boilerplate.go.txt")
+	if _, err := os.Stat(header); err != nil {
+		header = ""
+	}
+	tree := codegen.Tree{Dir: stage, Module: p.Module, APIs: loader.APIsDir}
+	patterns := []string{p.Module + "/" + loader.APIsDir + "/..."}
+	patterns = append(patterns, openapi.LibraryInputs...)
+	patterns = append(patterns, "k8s.io/apimachinery/pkg/conversion")
+	fmt.Fprintln(progress, "loading API packages")
+	s, err := codegen.NewSession(stage, header, patterns)
+	if err != nil {
+		return nil, nil, err
+	}
+	exceptions := pluralExceptions(p)
+	steps := []struct {
+		name string
+		run  func() error
+	}{
+		{deepcopy.Name, func() error { return deepcopy.Run(s, tree) }},
+		{defaulter.Name, func() error { return defaulter.Run(s, tree) }},
+		{conversion.Name, func() error { return conversion.Run(s, tree) }},
+		{register.Name, func() error { return register.Run(s, tree) }},
+		{applyconfig.Name, func() error { return applyconfig.Run(s, tree, "") }},
+		{clientset.Name, func() error { return clientset.Run(s, tree, exceptions) }},
+		{lister.Name, func() error { return lister.Run(s, tree, exceptions) }},
+		{informer.Name, func() error { return informer.Run(s, tree, exceptions) }},
+	}
+	var warnings []string
+	var errs []error
+	fmt.Fprintln(progress, "running", openapi.Name)
+	oa, err := openapi.Run(s, tree)
+	if err != nil {
+		errs = append(errs, err)
+	} else {
+		for _, v := range oa.Violations {
+			warnings = append(warnings, "openapi-gen: "+v)
+		}
+	}
+	for _, st := range steps {
+		fmt.Fprintln(progress, "running", st.name)
+		if err := st.run(); err != nil {
+			errs = append(errs, err)
+		}
+	}
+	if len(errs) > 0 {
+		return nil, nil, errors.Join(errs...)
+	}
+	files, err := s.Files()
+	if err != nil {
+		return nil, nil, err
+	}
+	return files, warnings, nil
+}
+
+// pluralExceptions lists the kinds whose resource name is not the one
+// client-gen would derive, so client and server agree.
+func pluralExceptions(p *model.Project) map[string]string {
+	out := map[string]string{}
+	for _, g := range p.Groups {
+		for _, v := range g.Versions {
+			for _, k := range v.Kinds {
+				if k.Plural != loader.Plural(k.Name) {
+					out[k.Name] = k.Plural
+				}
+			}
+		}
+	}
+	return out
+}

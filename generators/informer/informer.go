@@ -1,0 +1,52 @@
+// Package informer runs k8s.io/code-generator's informer-gen in process:
+// shared informers under pkg/generated/informers/externalversions.
+//
+// Markers read (by informer-gen): +genclient, +genclient:nonNamespaced,
+// +genclient:noVerbs, +groupName.
+package informer
+
+import (
+	"fmt"
+
+	"k8s.io/code-generator/cmd/informer-gen/args"
+	"k8s.io/code-generator/cmd/informer-gen/generators"
+	"k8s.io/code-generator/pkg/util"
+	"k8s.io/gengo/v2/generator"
+
+	"github.com/aggen-dev/aggen/generators/clientset"
+	"github.com/aggen-dev/aggen/generators/codegen"
+	"github.com/aggen-dev/aggen/generators/lister"
+)
+
+// Name is the upstream generator's name.
+const Name = "informer-gen"
+
+// OutputDir is the informers tree, relative to the project root.
+const OutputDir = codegen.Generated + "/informers"
+
+// Run generates informers for the +genclient packages.
+func Run(s *codegen.Session, t codegen.Tree, exceptions map[string]string) error {
+	inputs, _, err := t.ClientInputs()
+	if err != nil || len(inputs) == 0 {
+		return err
+	}
+	a := args.New()
+	argv := []string{
+		"--go-header-file", s.HeaderFile,
+		"--output-dir", t.Abs(OutputDir),
+		"--output-pkg", t.Pkg(OutputDir),
+		"--versioned-clientset-package", t.Pkg(clientset.OutputDir + "/versioned"),
+		"--listers-package", t.Pkg(lister.OutputDir),
+		"--plural-exceptions", clientset.PluralExceptions(exceptions),
+	}
+	if err := codegen.Flags(Name, a.AddFlags, argv); err != nil {
+		return err
+	}
+	if err := a.Validate(); err != nil {
+		return fmt.Errorf("%s arguments: %w", Name, err)
+	}
+	systems := generators.NameSystems(util.PluralExceptionListToMapOrDie(a.PluralExceptions))
+	return s.Run(Name, systems, generators.DefaultNameSystem(), inputs, func(c *generator.Context) []generator.Target {
+		return generators.GetTargets(c, a)
+	})
+}

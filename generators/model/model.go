@@ -1,0 +1,403 @@
+// Package model is the plain description of an aggen project that every
+// generator reads. It is built by the loader from the Go types under
+// pkg/apis and their markers, plus aggen.yaml, and holds no AST: generators
+// see only these structs.
+package model
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Position locates a declaration or marker in the project. File is
+// slash-separated and relative to the project root, so positions never
+// carry machine paths.
+type Position struct {
+	File   string
+	Line   int
+	Column int
+}
+
+func (p Position) String() string {
+	if p.File == "" {
+		return "-"
+	}
+	if p.Line == 0 {
+		return p.File
+	}
+	if p.Column == 0 {
+		return fmt.Sprintf("%s:%d", p.File, p.Line)
+	}
+	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Column)
+}
+
+// Project is the whole model.
+type Project struct {
+	// Module is the Go module path of the generated project.
+	Module string
+	// Domain qualifies short group names: group "insects" with domain
+	// "example.com" serves API group "insects.example.com".
+	Domain string
+	// Name names the binaries, the namespace and the Kubernetes objects of
+	// the deployment.
+	Name string
+	// Namespace is where the server and controller are deployed.
+	Namespace string
+	// Image is the container image of the apiserver and controller manager.
+	Image string
+	// Owner appears in the boilerplate header.
+	Owner string
+	// KubernetesVersion is the k8s.io library version, e.g. v0.37.2.
+	KubernetesVersion string
+	// Boilerplate is the header every generated Go file starts with
+	// (hack/boilerplate.go.txt), already free of the YEAR placeholder.
+	Boilerplate string
+	// Groups are sorted by Name.
+	Groups []*Group
+}
+
+// Group is one API group: its internal (hub) package and its versions.
+type Group struct {
+	// Name is the short name and Go package name, e.g. "insects".
+	Name string
+	// GroupName is the API group, e.g. "insects.example.com".
+	GroupName string
+	// Package is the import path of the internal hub package.
+	Package string
+	// Dir is the hub package directory relative to the project root.
+	Dir string
+	// Versions are sorted by Kubernetes version priority, most preferred
+	// first (v1 > v1beta2 > v1beta1 > v1alpha1).
+	Versions []*Version
+	// Kinds are the union of the kinds of all versions, by name, each
+	// pointing at its storage-version declaration.
+	Kinds []*Kind
+}
+
+// Version is one versioned API package, e.g. pkg/apis/insects/v1beta1.
+type Version struct {
+	Name    string
+	Package string
+	Dir     string
+	// Kinds are the root types of this version, sorted by Name.
+	Kinds []*Kind
+	// Types are all named types declared in the package's own
+	// (non-generated) files, sorted by Name.
+	Types []*Type
+	// DocPos is where the package doc.go declares the group.
+	DocPos Position
+	// Imports maps the import names used in the package's files to their
+	// paths (the union over its files).
+	Imports map[string]string
+}
+
+// Kind is a root API type (one that has ObjectMeta and a List type).
+type Kind struct {
+	Name     string
+	ListName string
+	// Group and Version name the owning group and version.
+	Group   string
+	Version string
+	// Plural is the resource name, Singular its singular (both lower case).
+	Plural     string
+	Singular   string
+	ShortNames []string
+	Categories []string
+	Namespaced bool
+	// Status is true when the kind has a /status subresource.
+	Status bool
+	// Scale is non-nil when the kind has a /scale subresource.
+	Scale *Scale
+	// StorageVersion is true on the version of this kind that etcd stores.
+	StorageVersion bool
+	PrintColumns   []PrintColumn
+	// SelectableFields are the extra fields that field selectors accept,
+	// beyond metadata.name and metadata.namespace.
+	SelectableFields []SelectableField
+	// Type is the root struct.
+	Type *Type
+	Pos  Position
+}
+
+// HasSpec reports whether the root type has a Spec field.
+func (k *Kind) HasSpec() bool { return k.Type != nil && k.Type.Field("Spec") != nil }
+
+// HasStatusField reports whether the root type has a Status field.
+func (k *Kind) HasStatusField() bool { return k.Type != nil && k.Type.Field("Status") != nil }
+
+// Scale describes the /scale subresource by JSON paths into the object.
+type Scale struct {
+	SpecReplicasPath   string
+	StatusReplicasPath string
+	LabelSelectorPath  string
+}
+
+// PrintColumn is an extra `kubectl get` column.
+type PrintColumn struct {
+	Name        string
+	Type        string
+	Format      string
+	Description string
+	JSONPath    string
+	Priority    int32
+}
+
+// SelectableField is a field that field selectors accept.
+type SelectableField struct {
+	// JSONPath as written in the marker, e.g. ".spec.color".
+	JSONPath string
+	// FieldLabel is the selector key, e.g. "spec.color".
+	FieldLabel string
+	// GoPath is the Go field path from the root, e.g. ["Spec", "Color"].
+	GoPath []string
+	// Leaf is the field the path ends at.
+	Leaf *Field
+	Pos  Position
+}
+
+// TypeKind tells what a named type is.
+type TypeKind string
+
+const (
+	StructType TypeKind = "struct"
+	// OtherType is any non-struct named type: an alias of a basic type,
+	// a slice or map type, and so on.
+	OtherType TypeKind = "other"
+)
+
+// Type is a named type declared in an API package.
+type Type struct {
+	Name   string
+	Kind   TypeKind
+	Fields []*Field
+	// Underlying is the Go source of the underlying type for OtherType.
+	Underlying string
+	// Source is the Go declaration, exactly as written, without its doc
+	// comment; used to derive the internal hub types.
+	Source string
+	// Doc holds the doc comment lines that are not markers.
+	Doc []string
+	// Markers holds the raw marker lines of the doc comment.
+	Markers    []string
+	Validation Validation
+	Pos        Position
+}
+
+// Field returns the field with the given Go name, or nil.
+func (t *Type) Field(goName string) *Field {
+	for _, f := range t.Fields {
+		if f.GoName == goName {
+			return f
+		}
+	}
+	return nil
+}
+
+// FieldType describes the Go type of a field, enough for validation and
+// defaulting code.
+type FieldType struct {
+	// Expr is the Go source of the type, e.g. "*int32", "[]string", "metav1.Time".
+	Expr string
+	// Pointer, Slice and Map describe the outer shape; Elem is the element
+	// (for pointers, slices and maps: the pointee, element or value type).
+	Pointer bool
+	Slice   bool
+	Map     bool
+	Elem    *FieldType
+	// Basic is the Go basic kind when the type (after pointers) is one:
+	// "string", "bool", "int32", "int64", "float64", ... or the basic
+	// kind under a local named type.
+	Basic string
+	// Local is the name of a type declared in the same API package.
+	Local string
+	// Package is the import path of a type from another package, with Name.
+	Package string
+	Name    string
+}
+
+// Field is a struct field.
+type Field struct {
+	GoName string
+	// JSONName is the name from the json tag ("" for inline/embedded).
+	JSONName string
+	Inline   bool
+	Embedded bool
+	Type     FieldType
+	// Optional follows +optional / omitempty / +kubebuilder:validation:Optional.
+	Optional bool
+	Required bool
+	// Default is the JSON of the default value from +default or
+	// +kubebuilder:default, nil when none.
+	Default    *string
+	Validation Validation
+	Doc        []string
+	Pos        Position
+}
+
+// Validation is the set of +kubebuilder:validation constraints on a field
+// or a named type. Nil pointers mean "no constraint".
+type Validation struct {
+	Minimum          *float64
+	Maximum          *float64
+	ExclusiveMinimum bool
+	ExclusiveMaximum bool
+	MultipleOf       *float64
+	MinLength        *int64
+	MaxLength        *int64
+	Pattern          string
+	Enum             []string
+	MinItems         *int64
+	MaxItems         *int64
+	UniqueItems      bool
+	Format           string
+	MinProperties    *int64
+	MaxProperties    *int64
+}
+
+// IsZero reports whether no constraint is set.
+func (v Validation) IsZero() bool {
+	return v.Minimum == nil && v.Maximum == nil && v.MultipleOf == nil && v.MinLength == nil &&
+		v.MaxLength == nil && v.Pattern == "" && len(v.Enum) == 0 && v.MinItems == nil &&
+		v.MaxItems == nil && !v.UniqueItems && v.Format == "" && v.MinProperties == nil && v.MaxProperties == nil
+}
+
+// StorageVersion returns the version that holds the storage version of the
+// group's kinds.
+func (g *Group) StorageVersion() *Version {
+	for _, v := range g.Versions {
+		for _, k := range v.Kinds {
+			if k.StorageVersion {
+				return v
+			}
+		}
+	}
+	if len(g.Versions) > 0 {
+		return g.Versions[0]
+	}
+	return nil
+}
+
+// Version returns the named version or nil.
+func (g *Group) Version(name string) *Version {
+	for _, v := range g.Versions {
+		if v.Name == name {
+			return v
+		}
+	}
+	return nil
+}
+
+// Kind returns the named storage kind or nil.
+func (g *Group) Kind(name string) *Kind {
+	for _, k := range g.Kinds {
+		if k.Name == name {
+			return k
+		}
+	}
+	return nil
+}
+
+// Kind returns the named kind of this version or nil.
+func (v *Version) Kind(name string) *Kind {
+	for _, k := range v.Kinds {
+		if k.Name == name {
+			return k
+		}
+	}
+	return nil
+}
+
+// Type returns the named type of this version or nil.
+func (v *Version) Type(name string) *Type {
+	for _, t := range v.Types {
+		if t.Name == name {
+			return t
+		}
+	}
+	return nil
+}
+
+// Group returns the group with the given short name or nil.
+func (p *Project) Group(name string) *Group {
+	for _, g := range p.Groups {
+		if g.Name == name {
+			return g
+		}
+	}
+	return nil
+}
+
+// SortVersions orders version names most preferred first, as Kubernetes
+// does: GA before beta before alpha, higher numbers first.
+func SortVersions(names []string) {
+	sort.SliceStable(names, func(i, j int) bool { return CompareVersions(names[i], names[j]) > 0 })
+}
+
+// CompareVersions returns >0 when a is preferred over b, as
+// k8s.io/apimachinery's version priority does.
+func CompareVersions(a, b string) int {
+	pa, pb := parseVersion(a), parseVersion(b)
+	if !pa.ok || !pb.ok {
+		return strings.Compare(b, a)
+	}
+	if pa.level != pb.level {
+		return pa.level - pb.level
+	}
+	if pa.major != pb.major {
+		return pa.major - pb.major
+	}
+	return pa.minor - pb.minor
+}
+
+type parsedVersion struct {
+	ok           bool
+	major, minor int
+	level        int // 2 GA, 1 beta, 0 alpha
+}
+
+func parseVersion(s string) parsedVersion {
+	var pv parsedVersion
+	if !strings.HasPrefix(s, "v") {
+		return pv
+	}
+	rest := s[1:]
+	i := 0
+	for i < len(rest) && rest[i] >= '0' && rest[i] <= '9' {
+		pv.major = pv.major*10 + int(rest[i]-'0')
+		i++
+	}
+	if i == 0 || rest[0] == '0' {
+		return pv
+	}
+	rest = rest[i:]
+	switch {
+	case rest == "":
+		pv.level = 2
+		pv.ok = true
+		return pv
+	case strings.HasPrefix(rest, "beta"):
+		pv.level = 1
+		rest = rest[len("beta"):]
+	case strings.HasPrefix(rest, "alpha"):
+		pv.level = 0
+		rest = rest[len("alpha"):]
+	default:
+		return pv
+	}
+	if rest == "" || rest[0] == '0' {
+		return pv
+	}
+	for _, c := range rest {
+		if c < '0' || c > '9' {
+			return pv
+		}
+		pv.minor = pv.minor*10 + int(c-'0')
+	}
+	pv.ok = true
+	return pv
+}
+
+// ValidVersion reports whether s is a Kubernetes API version name such as
+// v1, v1alpha1 or v2beta3.
+func ValidVersion(s string) bool { return parseVersion(s).ok }

@@ -1,0 +1,23 @@
+package register
+
+import (
+	"k8s.io/code-generator/cmd/register-gen/args"
+	"k8s.io/code-generator/cmd/register-gen/generators"
+	"k8s.io/gengo/v2/generator"
+
+	"github.com/aggen-dev/aggen/generators/codegen"
+)
+
+// Name is the upstream generator's name.
+const Name = "register-gen"
+
+// Run runs register-gen on every package tagged +groupName.
+func Run(s *codegen.Session, t codegen.Tree) error {
+	a := args.New()
+	return s.RunPerPackage(t, codegen.PerPackage{
+		Name: Name, Tag: "+groupName", OutputFile: "zz_generated.register.go",
+		AddFlags: a.AddFlags, Validate: a.Validate,
+		Systems: generators.NameSystems(), Default: generators.DefaultNameSystem(),
+		Targets: func(c *generator.Context) []generator.Target { return generators.GetTargets(c, a) },
+	})
+}

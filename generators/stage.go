@@ -1,0 +1,78 @@
+package generators
+
+import (
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+
+	"github.com/aggen-dev/aggen/generators/loader"
+	"github.com/aggen-dev/aggen/generators/output"
+)
+
+// stageProject copies what the upstream generators must parse into stage:
+// the module files, the boilerplate and the API packages' own files, then
+// adds aggen's freshly rendered files under pkg/apis. Previously generated
+// files are left out so the parse sees only what this run produces.
+//
+// gengo's parser reads from disk and honours no overlay, so this copy is
+// how derived hub types become visible to conversion-gen without touching
+// the user's tree before the run has succeeded.
+func stageProject(src, stage string, fresh []*output.File) error {
+	for _, name := range []string{"go.mod", "go.sum", filepath.Join("hack", "boilerplate.go.txt")} {
+		if err := copyFile(filepath.Join(src, name), filepath.Join(stage, name)); err != nil && !os.IsNotExist(err) {
+			return err
+		}
+	}
+	apis := filepath.Join(src, loader.APIsDir)
+	err := filepath.WalkDir(apis, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			if os.IsNotExist(err) && p == apis {
+				return filepath.SkipDir
+			}
+			return err
+		}
+		if d.IsDir() || !strings.HasSuffix(p, ".go") || strings.HasPrefix(d.Name(), "zz_generated") {
+			return nil
+		}
+		rel, err := filepath.Rel(src, p)
+		if err != nil {
+			return err
+		}
+		return copyFile(p, filepath.Join(stage, rel))
+	})
+	if err != nil {
+		return err
+	}
+	for _, f := range fresh {
+		dst := filepath.Join(stage, filepath.FromSlash(f.Path))
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		if err := os.WriteFile(dst, f.Data, 0o644); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func copyFile(src, dst string) error {
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(dst, b, 0o644)
+}
+
+func sortedKeys(m map[string][]byte) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}

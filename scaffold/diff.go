@@ -1,0 +1,29 @@
+package scaffold
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/pmezard/go-difflib/difflib"
+)
+
+// unifiedDiff renders a short unified diff from what is on disk to what
+// would be generated, cut after maxLines lines.
+func unifiedDiff(name string, old, new []byte, maxLines int) string {
+	text, err := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
+		A:        difflib.SplitLines(string(old)),
+		B:        difflib.SplitLines(string(new)),
+		FromFile: name + " (on disk)",
+		ToFile:   name + " (generated)",
+		Context:  2,
+	})
+	if err != nil {
+		return ""
+	}
+	lines := strings.Split(strings.TrimRight(text, "\n"), "\n")
+	if len(lines) > maxLines {
+		rest := len(lines) - maxLines
+		lines = append(lines[:maxLines], fmt.Sprintf("... (%d more diff lines)", rest))
+	}
+	return strings.Join(lines, "\n") + "\n"
+}

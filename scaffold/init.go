@@ -1,0 +1,204 @@
+package scaffold
+
+import (
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"time"
+
+	"golang.org/x/mod/module"
+	"k8s.io/apimachinery/pkg/util/validation"
+
+	"github.com/aggen-dev/aggen/generators/loader"
+	"github.com/aggen-dev/aggen/generators/output"
+	"github.com/aggen-dev/aggen/templates"
+)
+
+// InitOptions are the flags of `aggen init`.
+type InitOptions struct {
+	Dir     string
+	Domain  string
+	Repo    string
+	Name    string
+	Owner   string
+	License string
+	// Year goes into the boilerplate; zero means the current year.
+	Year int
+	// SkipDownload skips `go mod download` (tests that run offline).
+	SkipDownload bool
+	Out          io.Writer
+}
+
+// UsageError is a problem with the command line; it maps to its own exit code.
+type UsageError struct{ Msg string }
+
+func (e *UsageError) Error() string { return e.Msg }
+
+func usagef(format string, args ...any) error { return &UsageError{Msg: fmt.Sprintf(format, args...)} }
+
+var projectName = regexp.MustCompile(`^[a-z]([-a-z0-9]*[a-z0-9])?$`)
+
+// Validate checks the options and fills defaults.
+func (o *InitOptions) Validate() error {
+	if o.Domain == "" {
+		return usagef("--domain is required, e.g. --domain example.com")
+	}
+	if errs := validation.IsDNS1123Subdomain(o.Domain); len(errs) > 0 {
+		return usagef("--domain %q is not a DNS subdomain: %s", o.Domain, strings.Join(errs, "; "))
+	}
+	if o.Repo == "" {
+		return usagef("--repo is required: the Go module path, e.g. --repo github.com/acme/insects")
+	}
+	if err := module.CheckPath(o.Repo); err != nil {
+		return usagef("--repo %q is not a valid Go module path: %v", o.Repo, err)
+	}
+	if o.Name == "" {
+		o.Name = strings.ToLower(path.Base(o.Repo))
+	}
+	if !projectName.MatchString(o.Name) || len(o.Name) > 40 {
+		return usagef("--name %q must be a DNS label of at most 40 characters (lower case letters, digits, '-')", o.Name)
+	}
+	switch o.License {
+	case "", "apache2":
+		o.License = "apache2"
+	case "none":
+	default:
+		return usagef("--license must be apache2 or none, not %q", o.License)
+	}
+	if o.Owner == "" {
+		o.Owner = "The " + o.Name + " Authors"
+	}
+	if o.Year == 0 {
+		o.Year = time.Now().Year()
+	}
+	if o.Out == nil {
+		o.Out = io.Discard
+	}
+	return nil
+}
+
+// ErrProjectExists is returned by Init over an existing project.
+var ErrProjectExists = errors.New("a project already exists here")
+
+type projectData struct {
+	Module, Domain, Name, Namespace, Image, Owner, License string
+	Year                                                   int
+	KubernetesVersion, KubeOpenAPIVersion                  string
+	ControllerRuntimeVersion, GoVersion                    string
+}
+
+// Init scaffolds a new project in o.Dir.
+func Init(o InitOptions) error {
+	if err := o.Validate(); err != nil {
+		return err
+	}
+	for _, f := range []string{loader.ConfigFile, "go.mod"} {
+		if _, err := os.Stat(filepath.Join(o.Dir, f)); err == nil {
+			return fmt.Errorf("%w: %s exists in %s; aggen init only starts new projects", ErrProjectExists, f, o.Dir)
+		}
+	}
+	r, err := templates.New()
+	if err != nil {
+		return err
+	}
+	d := projectData{
+		Module: o.Repo, Domain: o.Domain, Name: o.Name, Namespace: o.Name + "-system", Image: o.Name + ":latest",
+		Owner: o.Owner, License: o.License, Year: o.Year,
+		KubernetesVersion: KubernetesVersion, KubeOpenAPIVersion: KubeOpenAPIVersion,
+		ControllerRuntimeVersion: ControllerRuntimeVersion, GoVersion: GoVersion,
+	}
+	set := output.NewSet()
+	for _, f := range []struct{ tmpl, path string }{
+		{"project/aggen.yaml.tmpl", loader.ConfigFile},
+		{"project/go.mod.tmpl", "go.mod"},
+		{"project/boilerplate.go.txt.tmpl", "hack/boilerplate.go.txt"},
+		{"project/Makefile.tmpl", "Makefile"},
+		{"project/Dockerfile.tmpl", "Dockerfile"},
+		{"project/README.md.tmpl", "README.md"},
+		{"project/gitignore.tmpl", ".gitignore"},
+	} {
+		b, err := r.Render(f.tmpl, d)
+		if err != nil {
+			return err
+		}
+		if err := set.Add(&output.File{Path: f.path, Data: b, Owner: output.UserOwned}); err != nil {
+			return err
+		}
+	}
+	plan, err := NewPlan(o.Dir, set, false)
+	if err != nil {
+		return err
+	}
+	if err := os.MkdirAll(o.Dir, 0o755); err != nil {
+		return err
+	}
+	if err := plan.Apply(nil); err != nil {
+		return err
+	}
+	for _, c := range plan.Pending() {
+		fmt.Fprintf(o.Out, "create  %s\n", c.Path)
+	}
+	// The rest (cmd/, pkg/, config/) is derived and scaffolded by generate.
+	if _, err := Generate(GenerateOptions{Dir: o.Dir, Out: o.Out}); err != nil {
+		return err
+	}
+	if !o.SkipDownload {
+		if err := goCommand(o.Dir, o.Out, "downloading modules (the first time takes a minute)", "mod", "download", "-x"); err != nil {
+			return err
+		}
+	}
+	fmt.Fprintf(o.Out, "\nNext: aggen create api --group <group> --version v1alpha1 --kind <Kind>\n")
+	return nil
+}
+
+// goCommand runs the go tool in dir, showing progress: one line per
+// module it fetches.
+func goCommand(dir string, out io.Writer, what string, args ...string) error {
+	fmt.Fprintf(out, "%s: go %s\n", what, strings.Join(args, " "))
+	cmd := exec.Command("go", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
+	cmd.Stdout = out
+	cmd.Stderr = &progressWriter{out: out}
+	if err := cmd.Run(); err != nil {
+		return fmt.Errorf("go %s: %w", strings.Join(args, " "), err)
+	}
+	return nil
+}
+
+// progressWriter turns `go mod download -x` traces into short lines.
+type progressWriter struct {
+	out io.Writer
+	n   int
+	buf []byte
+}
+
+var fetchLine = regexp.MustCompile(`# get https://[^ ]+/(@v/[^ ]+\.zip|[^ ]+/@v/[^ ]+\.zip)`)
+
+func (p *progressWriter) Write(b []byte) (int, error) {
+	p.buf = append(p.buf, b...)
+	for {
+		i := strings.IndexByte(string(p.buf), '\n')
+		if i < 0 {
+			break
+		}
+		line := string(p.buf[:i])
+		p.buf = p.buf[i+1:]
+		switch {
+		case strings.Contains(line, ".zip: 200"):
+			p.n++
+			fmt.Fprintf(p.out, "  fetched %d modules\r", p.n)
+		case strings.HasPrefix(line, "#") || strings.HasPrefix(line, "go: downloading"):
+		default:
+			fmt.Fprintln(p.out, line)
+		}
+	}
+	return len(b), nil
+}
+

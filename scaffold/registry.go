@@ -1,0 +1,16 @@
+package scaffold
+
+import (
+	"github.com/aggen-dev/aggen/generators"
+)
+
+// StagedGenerators are aggen's own generators whose output the upstream
+// generators must parse.
+func StagedGenerators() []generators.Generator {
+	return generators.DefaultGenerators()
+}
+
+// OtherGenerators are aggen's own generators that nothing parses.
+func OtherGenerators() []generators.Generator {
+	return nil
+}
