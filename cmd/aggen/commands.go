@@ -66,6 +66,10 @@ func newInitCommand() *cobra.Command {
 	f.StringVar(&o.Owner, "owner", "", "copyright owner in the boilerplate header")
 	f.StringVar(&o.License, "license", "apache2", "license header of source files: apache2 or none")
 	f.StringVar(&o.Dir, "dir", "", "directory of the project (default: the current directory)")
+	// --year pins the boilerplate's copyright year so committed examples
+	// can be recreated byte for byte in any year.
+	f.IntVar(&o.Year, "year", 0, "copyright year in the boilerplate (default: this year)")
+	_ = f.MarkHidden("year")
 	return cmd
 }
 

@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"os"
+	"runtime/debug"
 
 	"github.com/aggen-dev/aggen/generators/loader"
 	"github.com/aggen-dev/aggen/scaffold"
@@ -21,6 +22,11 @@ const (
 )
 
 func main() {
+	// aggen is a short-lived batch process whose cost is type-checking a
+	// package graph: collecting garbage less often makes `generate` about
+	// a fifth faster, and the memory limit keeps the heap bounded anyway.
+	debug.SetGCPercent(400)
+	debug.SetMemoryLimit(4 << 30)
 	os.Exit(run(os.Args[1:]))
 }
 

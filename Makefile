@@ -1,0 +1,46 @@
+# aggen's own Makefile. The README names two commands: `make demo` and `make test`.
+
+GO ?= go
+BIN := bin
+export GOWORK := off
+
+.PHONY: all
+all: build
+
+.PHONY: build
+build: ## Build bin/aggen.
+	$(GO) build -o $(BIN)/aggen ./cmd/aggen
+
+.PHONY: install
+install: ## Install aggen into $(go env GOPATH)/bin.
+	$(GO) install ./cmd/aggen
+
+.PHONY: demo
+demo: build ## Build aggen, make a project in a temp dir, build it, run it and show kubectl get.
+	hack/demo.sh $(BIN)/aggen
+
+.PHONY: test
+test: ## The whole suite: vet, unit, golden, end-to-end (real etcd, apiserver, kube-apiserver).
+	$(GO) vet ./...
+	AGGEN_E2E=1 $(GO) test -count=1 -timeout 60m ./...
+
+.PHONY: test-short
+test-short: ## The fast part: unit and golden tests only.
+	$(GO) test -short ./...
+
+.PHONY: bench
+bench: build ## aggen generate vs kube_codegen.sh wall time, and their ratio.
+	$(GO) run ./test/bench -aggen $(BIN)/aggen
+
+.PHONY: e2e-binaries
+e2e-binaries: ## Build and cache etcd, kube-apiserver and sample-apiserver for the e2e tests.
+	hack/e2e-binaries.sh
+
+.PHONY: examples
+examples: build ## Recreate examples/ with the current aggen.
+	rm -rf examples/insects
+	AGGEN=$(CURDIR)/$(BIN)/aggen examples/insects.sh examples/insects
+
+.PHONY: help
+help:
+	@awk 'BEGIN {FS = ":.*##"} /^[a-zA-Z_-]+:.*?##/ { printf "  %-14s %s\n", $$1, $$2 }' $(MAKEFILE_LIST)
