@@ -87,7 +87,7 @@ func (o *CreateAPIOptions) Validate() error {
 }
 
 type apiData struct {
-	Project                                    *model.Project
+	Project                                     *model.Project
 	Group, Version, Kind, Plural, DefaultPlural string
 	GroupName, HubPackage, ModelPackage         string
 	Namespaced, Status, Scale                   bool

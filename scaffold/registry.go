@@ -2,6 +2,7 @@ package scaffold
 
 import (
 	"github.com/aggen-dev/aggen/generators"
+	"github.com/aggen-dev/aggen/generators/manifests"
 )
 
 // StagedGenerators are aggen's own generators whose output the upstream
@@ -12,5 +13,5 @@ func StagedGenerators() []generators.Generator {
 
 // OtherGenerators are aggen's own generators that nothing parses.
 func OtherGenerators() []generators.Generator {
-	return nil
+	return []generators.Generator{{Name: "manifests", Generate: manifests.Generate}}
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"os"
+	"time"
 
 	"github.com/spf13/cobra"
 
@@ -30,7 +31,7 @@ manifests, and keeps them in step as the types change.`,
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &flagError{err} })
-	root.AddCommand(newInitCommand(), newCreateCommand(), newGenerateCommand(), newVerifyCommand(), newVersionCommand())
+	root.AddCommand(newInitCommand(), newCreateCommand(), newGenerateCommand(), newVerifyCommand(), newCertsCommand(), newVersionCommand())
 	return root
 }
 
@@ -161,6 +162,40 @@ Exit 2 means bad usage, 3 invalid types or markers, 4 any other failure.`,
 		},
 	}
 	cmd.Flags().StringVar(&o.Dir, "dir", "", "directory of the project (default: the current directory)")
+	return cmd
+}
+
+func newCertsCommand() *cobra.Command {
+	o := scaffold.CertsOptions{}
+	cmd := &cobra.Command{
+		Use:   "certs",
+		Short: "Make a CA and a serving certificate for the apiserver, and a deploy kustomization with the matching caBundle",
+		Long: `certs creates (or reuses) a CA under .aggen/certs and issues a serving
+certificate for the apiserver's Service DNS names and localhost with Go's
+crypto/x509. It writes .aggen/deploy: the chosen overlay plus a Secret with
+the certificate and a caBundle patch for every APIService. .aggen is
+git-ignored: private keys never reach committed files. For production,
+config/overlays/cert-manager lets cert-manager issue and inject instead.`,
+		Example: `  aggen certs
+  kubectl apply -k .aggen/deploy
+  aggen certs --overlay local --dns my-laptop.example.com`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			dir, err := workDir(o.Dir)
+			if err != nil {
+				return err
+			}
+			o.Dir = dir
+			o.Out = cmd.OutOrStdout()
+			return scaffold.Certs(o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.Overlay, "overlay", "dev", "overlay under config/overlays to build the deploy kustomization on")
+	f.StringSliceVar(&o.ExtraDNS, "dns", nil, "extra DNS names or IPs for the serving certificate")
+	f.DurationVar(&o.Validity, "validity", 365*24*time.Hour, "validity of the serving certificate")
+	f.BoolVar(&o.Force, "force", false, "replace the CA too")
+	f.StringVar(&o.Dir, "dir", "", "directory of the project (default: the current directory)")
 	return cmd
 }
 
