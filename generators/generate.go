@@ -18,7 +18,6 @@ import (
 	"github.com/aggen-dev/aggen/generators/conversion"
 	"github.com/aggen-dev/aggen/generators/deepcopy"
 	"github.com/aggen-dev/aggen/generators/defaulter"
-	"github.com/aggen-dev/aggen/generators/hub"
 	"github.com/aggen-dev/aggen/generators/informer"
 	"github.com/aggen-dev/aggen/generators/lister"
 	"github.com/aggen-dev/aggen/generators/loader"
@@ -47,20 +46,27 @@ type Generator struct {
 
 // Options configure a run.
 type Options struct {
-	// Own are aggen's model-only generators whose output must exist before
-	// the upstream generators parse (files under pkg/apis).
-	Staged []Generator
-	// Rest are aggen's model-only generators that nothing parses.
-	Rest []Generator
+	// Generators are aggen's own model-only generators. Whatever they put
+	// under pkg/apis is staged for the upstream generators to parse.
+	Generators []Generator
 	// Progress receives one line per step; nil discards.
 	Progress io.Writer
 	// KeepStage leaves the staging directory for debugging.
 	KeepStage bool
 }
 
-// DefaultGenerators are the model-only generators that must be staged.
-func DefaultGenerators() []Generator {
-	return []Generator{{Name: "hub", Generate: hub.Generate}}
+// stageable reports whether the upstream generators must see f: Go files
+// under pkg/apis that aggen writes now, generated ones always and
+// user-owned ones when they are about to be created.
+func stageable(dir string, f *output.File) bool {
+	if !strings.HasPrefix(f.Path, loader.APIsDir+"/") || !strings.HasSuffix(f.Path, ".go") {
+		return false
+	}
+	if f.Owner == output.Generated {
+		return true
+	}
+	_, err := os.Stat(filepath.Join(dir, filepath.FromSlash(f.Path)))
+	return os.IsNotExist(err)
 }
 
 // Generate produces every file derived from the project's types.
@@ -79,7 +85,7 @@ func Generate(dir string, opts Options) (*Result, error) {
 	}
 	res := &Result{Project: p, Files: output.NewSet()}
 	var staged []*output.File
-	for _, g := range opts.Staged {
+	for _, g := range opts.Generators {
 		files, err := g.Generate(r, p)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", g.Name, err)
@@ -88,18 +94,9 @@ func Generate(dir string, opts Options) (*Result, error) {
 			return nil, err
 		}
 		for _, f := range files {
-			if f.Owner == output.Generated && strings.HasPrefix(f.Path, loader.APIsDir+"/") && strings.HasSuffix(f.Path, ".go") {
+			if stageable(dir, f) {
 				staged = append(staged, f)
 			}
-		}
-	}
-	for _, g := range opts.Rest {
-		files, err := g.Generate(r, p)
-		if err != nil {
-			return nil, fmt.Errorf("%s: %w", g.Name, err)
-		}
-		if err := res.Files.Add(files...); err != nil {
-			return nil, err
 		}
 	}
 	if len(p.Groups) == 0 {

@@ -2,16 +2,15 @@ package scaffold
 
 import (
 	"github.com/aggen-dev/aggen/generators"
+	"github.com/aggen-dev/aggen/generators/hub"
 	"github.com/aggen-dev/aggen/generators/manifests"
 )
 
-// StagedGenerators are aggen's own generators whose output the upstream
-// generators must parse.
-func StagedGenerators() []generators.Generator {
-	return generators.DefaultGenerators()
-}
-
-// OtherGenerators are aggen's own generators that nothing parses.
-func OtherGenerators() []generators.Generator {
-	return []generators.Generator{{Name: "manifests", Generate: manifests.Generate}}
+// Generators are aggen's own generators, in the order they run. Each reads
+// only the model; the upstream generators run after them.
+func Generators() []generators.Generator {
+	return []generators.Generator{
+		{Name: "hub", Generate: hub.Generate},
+		{Name: "manifests", Generate: manifests.Generate},
+	}
 }

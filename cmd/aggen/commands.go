@@ -3,11 +3,14 @@ package main
 import (
 	"fmt"
 	"os"
+	"os/signal"
+	"syscall"
 	"time"
 
 	"github.com/spf13/cobra"
 
 	"github.com/aggen-dev/aggen/scaffold"
+	"github.com/aggen-dev/aggen/scaffold/runlocal"
 )
 
 // flagError marks cobra's own flag parsing failures as usage errors.
@@ -31,7 +34,7 @@ manifests, and keeps them in step as the types change.`,
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &flagError{err} })
-	root.AddCommand(newInitCommand(), newCreateCommand(), newGenerateCommand(), newVerifyCommand(), newCertsCommand(), newVersionCommand())
+	root.AddCommand(newInitCommand(), newCreateCommand(), newGenerateCommand(), newVerifyCommand(), newRunCommand(), newCertsCommand(), newVersionCommand())
 	return root
 }
 
@@ -163,6 +166,45 @@ Exit 2 means bad usage, 3 invalid types or markers, 4 any other failure.`,
 	}
 	cmd.Flags().StringVar(&o.Dir, "dir", "", "directory of the project (default: the current directory)")
 	return cmd
+}
+
+func newRunCommand() *cobra.Command {
+	run := &cobra.Command{
+		Use:   "run",
+		Short: "Run the project",
+	}
+	o := runlocal.Options{}
+	local := &cobra.Command{
+		Use:   "local",
+		Short: "Run an embedded etcd, the apiserver and the controller manager; write a kubeconfig",
+		Long: `local builds cmd/apiserver and cmd/controller-manager, starts an embedded
+etcd, runs the apiserver in its --local mode (no kube-apiserver needed) and
+the controller manager against it, and writes .aggen/local/kubeconfig for
+kubectl. Ctrl-C stops everything cleanly; the state stays in .aggen/local
+until you delete it.`,
+		Example: `  aggen run local
+  # in another terminal:
+  export KUBECONFIG=.aggen/local/kubeconfig
+  kubectl get bees`,
+		Args: cobra.NoArgs,
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			dir, err := workDir(o.Dir)
+			if err != nil {
+				return err
+			}
+			o.Dir = dir
+			o.Out = cmd.OutOrStdout()
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return runlocal.Run(ctx, o)
+		},
+	}
+	f := local.Flags()
+	f.IntVar(&o.Port, "port", 0, "secure port of the apiserver (default: a free port)")
+	f.BoolVar(&o.NoController, "no-controller", false, "do not run the controller manager")
+	f.StringVar(&o.Dir, "dir", "", "directory of the project (default: the current directory)")
+	run.AddCommand(local)
+	return run
 }
 
 func newCertsCommand() *cobra.Command {
