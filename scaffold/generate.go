@@ -33,9 +33,8 @@ func (o *GenerateOptions) out() io.Writer {
 // render runs every generator and plans the changes.
 func render(o *GenerateOptions) (*generators.Result, *Plan, error) {
 	res, err := generators.Generate(o.Dir, generators.Options{
-		Staged:   StagedGenerators(),
-		Rest:     OtherGenerators(),
-		Progress: o.Progress,
+		Generators: Generators(),
+		Progress:   o.Progress,
 	})
 	if err != nil {
 		return nil, nil, err
