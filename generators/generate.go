@@ -15,6 +15,7 @@ import (
 	"github.com/aggen-dev/aggen/generators/applyconfig"
 	"github.com/aggen-dev/aggen/generators/clientset"
 	"github.com/aggen-dev/aggen/generators/codegen"
+	"github.com/aggen-dev/aggen/generators/controller"
 	"github.com/aggen-dev/aggen/generators/conversion"
 	"github.com/aggen-dev/aggen/generators/deepcopy"
 	"github.com/aggen-dev/aggen/generators/defaulter"
@@ -49,10 +50,26 @@ type Options struct {
 	// Generators are aggen's own model-only generators. Whatever they put
 	// under pkg/apis is staged for the upstream generators to parse.
 	Generators []Generator
+	// Controllers names kinds ("group/Kind") that get a reconciler even
+	// though their controller file does not exist yet (create api --controller).
+	Controllers map[string]bool
 	// Progress receives one line per step; nil discards.
 	Progress io.Writer
 	// KeepStage leaves the staging directory for debugging.
 	KeepStage bool
+}
+
+// markControllers sets Kind.Controller for kinds whose user-owned
+// reconciler exists or is asked for, so the generated manager wires them.
+func markControllers(dir string, p *model.Project, extra map[string]bool) {
+	for _, g := range p.Groups {
+		for _, k := range g.Kinds {
+			_, err := os.Stat(filepath.Join(dir, filepath.FromSlash(controller.ControllerFile(g, k))))
+			if err == nil || extra[g.Name+"/"+k.Name] {
+				k.Controller = true
+			}
+		}
+	}
 }
 
 // stageable reports whether the upstream generators must see f: Go files
@@ -79,6 +96,7 @@ func Generate(dir string, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	markControllers(dir, p, opts.Controllers)
 	r, err := templates.New()
 	if err != nil {
 		return nil, err

@@ -170,7 +170,11 @@ func CreateAPI(o CreateAPIOptions) error {
 	for _, c := range plan.Pending() {
 		fmt.Fprintf(o.Out, "create  %s\n", c.Path)
 	}
-	if _, err := Generate(GenerateOptions{Dir: o.Dir, Out: o.Out, Progress: o.Progress}); err != nil {
+	gen := GenerateOptions{Dir: o.Dir, Out: o.Out, Progress: o.Progress}
+	if o.Controller {
+		gen.Controllers = map[string]bool{o.Group + "/" + o.Kind: true}
+	}
+	if _, err := Generate(gen); err != nil {
 		// Undo the types file so the project is as it was.
 		for _, c := range plan.Pending() {
 			if c.Action == Create {

@@ -18,6 +18,8 @@ type GenerateOptions struct {
 	// Out receives the report; Progress the step lines (both may be nil).
 	Out      io.Writer
 	Progress io.Writer
+	// Controllers names kinds ("group/Kind") to scaffold a reconciler for.
+	Controllers map[string]bool
 	// BeforeCommit is called after all files are staged and before any is
 	// renamed into place; tests use it to inject a late failure.
 	BeforeCommit func() error
@@ -33,8 +35,9 @@ func (o *GenerateOptions) out() io.Writer {
 // render runs every generator and plans the changes.
 func render(o *GenerateOptions) (*generators.Result, *Plan, error) {
 	res, err := generators.Generate(o.Dir, generators.Options{
-		Generators: Generators(),
-		Progress:   o.Progress,
+		Generators:  Generators(),
+		Controllers: o.Controllers,
+		Progress:    o.Progress,
 	})
 	if err != nil {
 		return nil, nil, err

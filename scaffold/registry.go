@@ -2,15 +2,26 @@ package scaffold
 
 import (
 	"github.com/aggen-dev/aggen/generators"
+	"github.com/aggen-dev/aggen/generators/controller"
 	"github.com/aggen-dev/aggen/generators/hub"
 	"github.com/aggen-dev/aggen/generators/manifests"
+	"github.com/aggen-dev/aggen/generators/registry"
+	"github.com/aggen-dev/aggen/generators/server"
 )
 
 // Generators are aggen's own generators, in the order they run. Each reads
-// only the model; the upstream generators run after them.
+// only the model; the upstream generators run after them. A generator's
+// Scaffold returns the user-owned files the project should have, which
+// are written only when missing.
 func Generators() []generators.Generator {
 	return []generators.Generator{
 		{Name: "hub", Generate: hub.Generate},
+		{Name: "registry", Generate: registry.Generate},
+		{Name: "registry scaffold", Generate: registry.Scaffold},
+		{Name: "server", Generate: server.Generate},
+		{Name: "server scaffold", Generate: server.Scaffold},
+		{Name: "controller", Generate: controller.Generate},
+		{Name: "controller scaffold", Generate: controller.Scaffold},
 		{Name: "manifests", Generate: manifests.Generate},
 	}
 }

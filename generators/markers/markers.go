@@ -110,13 +110,28 @@ type Marker struct {
 	// Args holds the named arguments, unquoted for strings.
 	Args map[string]string
 	Raw  string
-	Pos  model.Position
+	// Pos is the position of the marker's '+'.
+	Pos model.Position
+	// ValuePos is the position of the first character of the `=value`
+	// form's value; ArgPos the position of each named argument's key.
+	// Errors about one value point there.
+	ValuePos model.Position
+	ArgPos   map[string]model.Position
 }
 
 // Arg returns a named argument.
 func (m *Marker) Arg(key string) (string, bool) {
 	v, ok := m.Args[key]
 	return v, ok
+}
+
+// PosOf returns the position of a named argument, or of the marker when
+// the argument is absent.
+func (m *Marker) PosOf(key string) model.Position {
+	if p, ok := m.ArgPos[key]; ok {
+		return p
+	}
+	return m.Pos
 }
 
 // Error is a marker error with its position.
@@ -134,10 +149,18 @@ func (e *Error) Error() string {
 	return s
 }
 
+// policedNamespaces are the marker namespaces whose every marker must be
+// known. A trailing ':' means "this prefix"; otherwise the name itself and
+// anything that continues it (genclient, genclient:noStatus, ...).
+var policedNamespaces = []string{
+	"kubebuilder:", "aggen:", "genclient", "groupName",
+	"k8s:deepcopy-gen", "k8s:conversion-gen", "k8s:defaulter-gen", "k8s:openapi-gen", "k8s:openapi-model-package",
+}
+
 // Policed reports whether a marker name falls in a namespace whose markers
 // must all be known.
 func Policed(name string) bool {
-	for _, ns := range []string{"kubebuilder:", "aggen:", "genclient", "groupName", "k8s:deepcopy-gen", "k8s:conversion-gen", "k8s:defaulter-gen", "k8s:openapi-gen", "k8s:openapi-model-package"} {
+	for _, ns := range policedNamespaces {
 		if name == strings.TrimSuffix(ns, ":") || strings.HasPrefix(name, ns) {
 			return true
 		}
@@ -149,11 +172,14 @@ func Policed(name string) bool {
 type Registry struct {
 	defs  map[string]*Def
 	names []string
+	// unsupported are markers of the policed namespaces that other tools
+	// understand and aggen deliberately does not, with the reason.
+	unsupported map[string]string
 }
 
 // NewRegistry returns a registry of the given definitions.
 func NewRegistry(defs ...*Def) *Registry {
-	r := &Registry{defs: map[string]*Def{}}
+	r := &Registry{defs: map[string]*Def{}, unsupported: map[string]string{}}
 	for _, d := range defs {
 		r.defs[d.Name] = d
 		r.names = append(r.names, d.Name)
@@ -162,8 +188,20 @@ func NewRegistry(defs ...*Def) *Registry {
 	return r
 }
 
+// Unsupported records markers that are recognised but not implemented, so
+// that their error says so instead of suggesting a spelling.
+func (r *Registry) Unsupported(reasons map[string]string) *Registry {
+	for name, why := range reasons {
+		r.unsupported[name] = why
+	}
+	return r
+}
+
 // Lookup returns the definition of name.
 func (r *Registry) Lookup(name string) *Def { return r.defs[name] }
+
+// Names returns every known marker name, sorted.
+func (r *Registry) Names() []string { return append([]string(nil), r.names...) }
 
 // IsMarker reports whether a comment line (without the leading //) is a
 // marker line.
@@ -172,93 +210,150 @@ func IsMarker(text string) bool {
 	return strings.HasPrefix(t, "+") && len(t) > 1 && t[1] != ' ' && t[1] != '+'
 }
 
+// at returns the position offset bytes to the right of the '+' at pos.
+func at(pos model.Position, offset int) model.Position {
+	if pos.Line == 0 || pos.Column == 0 {
+		return pos
+	}
+	pos.Column += offset
+	return pos
+}
+
 // Parse parses one marker line. text is the comment text after "//"; pos
 // is the position of the '+'. Unknown markers outside the policed
 // namespaces return (nil, nil).
 func (r *Registry) Parse(text string, pos model.Position, target Target) (*Marker, error) {
-	body := strings.TrimSpace(text)
-	body = strings.TrimPrefix(body, "+")
+	body := strings.TrimPrefix(strings.TrimSpace(text), "+")
 	raw := "+" + body
-	// The name ends at the first '=' or at the ':' that starts key=value
-	// arguments; find the longest known name that prefixes it.
-	nameEnd := len(body)
-	if i := strings.IndexByte(body, '='); i >= 0 {
-		nameEnd = i
-	}
-	head := body[:nameEnd]
+	// off maps an index into body to a column offset from the '+'.
+	off := func(i int) int { return i + 1 }
 	def, rest := r.match(body)
 	if def == nil {
-		if !Policed(head) {
-			return nil, nil
-		}
-		// For arguments markers, the name is the part before the last
-		// ':' that precedes '='.
-		guess := head
-		if i := strings.LastIndexByte(head, ':'); i >= 0 && nameEnd < len(body) && strings.Count(head, ":") > 1 {
-			if r.defs[head[:i]] != nil {
-				guess = head[:i]
-			}
-		}
-		e := &Error{Pos: pos, Msg: fmt.Sprintf("unknown marker %q", "+"+guess)}
-		e.Suggestion = r.suggest(guess)
-		return nil, e
+		return nil, r.unknown(body, pos)
 	}
-	m := &Marker{Name: def.Name, Raw: raw, Pos: pos, Args: map[string]string{}}
+	m := &Marker{Name: def.Name, Raw: raw, Pos: pos, Args: map[string]string{}, ArgPos: map[string]model.Position{}}
+	name := "+" + def.Name
 	if def.Targets&target == 0 {
-		return nil, &Error{Pos: pos, Msg: fmt.Sprintf("marker %q belongs on a %s, not on a %s", "+"+def.Name, def.Targets, target)}
+		return nil, &Error{Pos: pos, Msg: fmt.Sprintf("marker %q belongs on a %s, not on a %s", name, def.Targets, target)}
 	}
+	restAt := len(def.Name) // index of rest in body
 	switch {
 	case rest == "":
 		if def.Value != NoValue && !def.OptionalValue {
-			return nil, &Error{Pos: pos, Msg: fmt.Sprintf("marker %q needs a value (%s)", "+"+def.Name, def.Value)}
+			return nil, &Error{Pos: pos, Msg: fmt.Sprintf("marker %q needs a value (%s), as in %s=...", name, def.Value, name)}
 		}
-		for _, req := range def.Required {
-			return nil, &Error{Pos: pos, Msg: fmt.Sprintf("marker %q needs argument %q", "+"+def.Name, req)}
+		if len(def.Required) > 0 {
+			return nil, &Error{Pos: pos, Msg: fmt.Sprintf("marker %q needs argument%s %s", name, plural(len(def.Required)), quoteList(def.Required))}
 		}
 	case rest[0] == '=':
+		if len(def.Args) > 0 {
+			return nil, &Error{Pos: pos, Msg: fmt.Sprintf("marker %q takes arguments, as in %s:%s=...", name, name, firstArg(def))}
+		}
 		if def.Value == NoValue && !def.OptionalValue {
-			return nil, &Error{Pos: pos, Msg: fmt.Sprintf("marker %q takes no value", "+"+def.Name)}
+			return nil, &Error{Pos: pos, Msg: fmt.Sprintf("marker %q takes no value", name)}
 		}
 		kind := def.Value
 		if kind == NoValue {
 			kind = Bool
 		}
+		m.ValuePos = at(pos, off(restAt+1))
 		v, err := checkValue(rest[1:], kind)
 		if err != nil {
-			return nil, &Error{Pos: pos, Msg: fmt.Sprintf("marker %q: %v", "+"+def.Name, err)}
+			return nil, &Error{Pos: m.ValuePos, Msg: fmt.Sprintf("marker %q: %v", name, err)}
 		}
 		m.Value = v
-	case rest[0] == ':':
+	default: // rest[0] == ':', guaranteed by match
 		if len(def.Args) == 0 {
-			return nil, &Error{Pos: pos, Msg: fmt.Sprintf("unknown marker %q", "+"+def.Name+strings.SplitN(rest, "=", 2)[0]), Suggestion: r.suggest(def.Name + strings.SplitN(rest, "=", 2)[0])}
+			return nil, r.unknown(body, pos)
 		}
 		args, err := splitArgs(rest[1:])
 		if err != nil {
-			return nil, &Error{Pos: pos, Msg: fmt.Sprintf("marker %q: %v", "+"+def.Name, err)}
+			return nil, &Error{Pos: at(pos, off(restAt+1+err.at)), Msg: fmt.Sprintf("marker %q: %s", name, err.msg)}
 		}
-		for _, kv := range args {
-			kind, ok := def.Args[kv[0]]
+		for _, a := range args {
+			apos := at(pos, off(restAt+1+a.at))
+			kind, ok := def.Args[a.key]
 			if !ok {
-				return nil, &Error{Pos: pos, Msg: fmt.Sprintf("marker %q has no argument %q", "+"+def.Name, kv[0]), Suggestion: suggestFrom(kv[0], keys(def.Args))}
+				e := &Error{Pos: apos, Msg: fmt.Sprintf("marker %q has no argument %q; it takes %s", name, a.key, quoteList(keys(def.Args)))}
+				if s := suggestFrom(a.key, keys(def.Args)); s != "" {
+					e.Suggestion = s
+				}
+				return nil, e
 			}
-			if _, dup := m.Args[kv[0]]; dup {
-				return nil, &Error{Pos: pos, Msg: fmt.Sprintf("marker %q repeats argument %q", "+"+def.Name, kv[0])}
+			if _, dup := m.Args[a.key]; dup {
+				return nil, &Error{Pos: apos, Msg: fmt.Sprintf("marker %q repeats argument %q", name, a.key)}
 			}
-			v, err := checkValue(kv[1], kind)
+			v, err := checkValue(a.value, kind)
 			if err != nil {
-				return nil, &Error{Pos: pos, Msg: fmt.Sprintf("marker %q argument %q: %v", "+"+def.Name, kv[0], err)}
+				return nil, &Error{Pos: apos, Msg: fmt.Sprintf("marker %q argument %q: %v", name, a.key, err)}
 			}
-			m.Args[kv[0]] = v
+			m.Args[a.key] = v
+			m.ArgPos[a.key] = apos
 		}
+		var missing []string
 		for _, req := range def.Required {
 			if _, ok := m.Args[req]; !ok {
-				return nil, &Error{Pos: pos, Msg: fmt.Sprintf("marker %q needs argument %q", "+"+def.Name, req)}
+				missing = append(missing, req)
 			}
 		}
-	default:
-		return nil, &Error{Pos: pos, Msg: fmt.Sprintf("malformed marker %q", raw)}
+		if len(missing) > 0 {
+			return nil, &Error{Pos: pos, Msg: fmt.Sprintf("marker %q needs argument%s %s", name, plural(len(missing)), quoteList(missing))}
+		}
 	}
 	return m, nil
+}
+
+// unknown reports a marker that no definition matches, or nil when it is
+// outside the policed namespaces.
+func (r *Registry) unknown(body string, pos model.Position) error {
+	head := body
+	if i := strings.IndexByte(body, '='); i >= 0 {
+		head = body[:i]
+	}
+	if !Policed(head) {
+		return nil
+	}
+	// In `+name:key=value`, the name is head without its last segment;
+	// in `+name=value` it is head. Say the one closer to a known marker.
+	name, suggestion := head, r.suggest(head)
+	for _, u := range sortedKeys(r.unsupported) {
+		if head == u || strings.HasPrefix(head, u+":") {
+			return &Error{Pos: pos, Msg: fmt.Sprintf("marker %q is not supported by aggen: %s", "+"+u, r.unsupported[u])}
+		}
+	}
+	if i := strings.LastIndexByte(head, ':'); i > 0 && len(head) < len(body) {
+		short := head[:i]
+		if s := r.suggest(short); s != "" && (suggestion == "" || distance(short, s) < distance(head, suggestion)) {
+			name, suggestion = short, s
+		}
+	}
+	e := &Error{Pos: pos, Msg: fmt.Sprintf("unknown marker %q", "+"+name)}
+	if suggestion != "" {
+		e.Suggestion = "+" + suggestion
+	}
+	return e
+}
+
+func plural(n int) string {
+	if n == 1 {
+		return ""
+	}
+	return "s"
+}
+
+func quoteList(names []string) string {
+	q := make([]string, len(names))
+	for i, n := range names {
+		q[i] = strconv.Quote(n)
+	}
+	return strings.Join(q, ", ")
+}
+
+func firstArg(d *Def) string {
+	if len(d.Required) > 0 {
+		return d.Required[0]
+	}
+	return keys(d.Args)[0]
 }
 
 // match finds the longest registered name that body starts with, followed
@@ -283,6 +378,15 @@ func (r *Registry) match(body string) (*Def, string) {
 	return best, body[len(best.Name):]
 }
 
+func sortedKeys(m map[string]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
 func keys(m map[string]ValueKind) []string {
 	out := make([]string, 0, len(m))
 	for k := range m {
@@ -292,92 +396,129 @@ func keys(m map[string]ValueKind) []string {
 	return out
 }
 
+// suggest returns the known marker name closest to name, or "".
 func (r *Registry) suggest(name string) string {
-	if s := suggestFrom(name, r.names); s != "" {
-		return "+" + s
-	}
-	// Suggest on the last segment alone: +kubebuilder:validation:Minimun → Minimum.
-	return ""
+	return suggestFrom(name, r.names)
 }
 
+// Suggest returns the known marker closest to name (without '+'), or ""
+// when none is close enough to be a likely typo.
+func (r *Registry) Suggest(name string) string { return r.suggest(name) }
+
 // suggestFrom returns the candidate closest to name, or "" when none is
-// close enough to be a likely typo.
+// close enough to be a likely typo. Case differences and the swap of two
+// neighbouring letters count as one edit or less; the allowance is a
+// third of the name's last ':'-separated segment, at least two, so that
+// markers sharing a long namespace are not all "close" to each other.
+// Ties go to the first candidate in sorted order.
 func suggestFrom(name string, candidates []string) string {
 	best, bestDist := "", -1
-	for _, c := range candidates {
+	sorted := append([]string(nil), candidates...)
+	sort.Strings(sorted)
+	for _, c := range sorted {
 		d := distance(strings.ToLower(name), strings.ToLower(c))
 		if bestDist < 0 || d < bestDist {
 			best, bestDist = c, d
 		}
 	}
-	limit := len(name) / 3
-	if limit < 2 {
-		limit = 2
-	}
-	if bestDist < 0 || bestDist > limit {
+	seg := name[strings.LastIndexByte(name, ':')+1:]
+	limit := max(2, len([]rune(seg))/3)
+	if bestDist < 0 || bestDist > limit || best == name {
 		return ""
 	}
 	return best
 }
 
-// distance is the Levenshtein edit distance.
+// distance is the optimal string alignment distance between a and b, in
+// runes: insertions, deletions, substitutions and transpositions of
+// neighbours each cost one.
 func distance(a, b string) int {
 	ra, rb := []rune(a), []rune(b)
-	prev := make([]int, len(rb)+1)
-	cur := make([]int, len(rb)+1)
-	for j := range prev {
-		prev[j] = j
+	rows := make([][]int, len(ra)+1)
+	for i := range rows {
+		rows[i] = make([]int, len(rb)+1)
+		rows[i][0] = i
+	}
+	for j := range rows[0] {
+		rows[0][j] = j
 	}
 	for i := 1; i <= len(ra); i++ {
-		cur[0] = i
 		for j := 1; j <= len(rb); j++ {
 			cost := 1
 			if ra[i-1] == rb[j-1] {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			d := min(rows[i-1][j]+1, rows[i][j-1]+1, rows[i-1][j-1]+cost)
+			if i > 1 && j > 1 && ra[i-1] == rb[j-2] && ra[i-2] == rb[j-1] {
+				d = min(d, rows[i-2][j-2]+1)
+			}
+			rows[i][j] = d
 		}
-		prev, cur = cur, prev
 	}
-	return prev[len(rb)]
+	return rows[len(ra)][len(rb)]
+}
+
+// arg is one key=value of the arguments form; at is the byte offset of
+// the key in the argument text.
+type arg struct {
+	key, value string
+	at         int
+}
+
+// argError is a syntax error in the arguments, at a byte offset.
+type argError struct {
+	msg string
+	at  int
 }
 
 // splitArgs splits `a=1,b="x,y",c=p;q` into pairs, honouring quotes.
-func splitArgs(s string) ([][2]string, error) {
-	var out [][2]string
-	for len(s) > 0 {
-		eq := strings.IndexByte(s, '=')
-		if eq <= 0 {
-			return nil, fmt.Errorf("argument %q is not key=value", s)
-		}
-		key := s[:eq]
-		if strings.ContainsAny(key, ",\" ") {
-			return nil, fmt.Errorf("argument %q is not key=value", key)
-		}
-		s = s[eq+1:]
-		var val string
-		if strings.HasPrefix(s, `"`) {
-			end := closingQuote(s)
-			if end < 0 {
-				return nil, fmt.Errorf("argument %q has an unterminated quote", key)
+func splitArgs(s string) ([]arg, *argError) {
+	var out []arg
+	i := 0
+	for {
+		start := i
+		eq := strings.IndexByte(s[i:], '=')
+		comma := strings.IndexByte(s[i:], ',')
+		if eq < 0 || (comma >= 0 && comma < eq) {
+			end := len(s)
+			if comma >= 0 {
+				end = i + comma
 			}
-			val = s[:end+1]
-			s = s[end+1:]
-			if s != "" && s[0] != ',' {
-				return nil, fmt.Errorf("argument %q: text after closing quote", key)
+			return nil, &argError{msg: fmt.Sprintf("argument %q is not key=value", s[i:end]), at: start}
+		}
+		key := s[i : i+eq]
+		if key == "" || strings.ContainsAny(key, "\" \t;:") {
+			return nil, &argError{msg: fmt.Sprintf("argument %q is not key=value", s[i:i+eq+1]), at: start}
+		}
+		i += eq + 1
+		var val string
+		if strings.HasPrefix(s[i:], `"`) {
+			end := closingQuote(s[i:])
+			if end < 0 {
+				return nil, &argError{msg: fmt.Sprintf("argument %q has an unterminated quote", key), at: start}
+			}
+			val = s[i : i+end+1]
+			i += end + 1
+			if i < len(s) && s[i] != ',' {
+				return nil, &argError{msg: fmt.Sprintf("argument %q: text after the closing quote", key), at: start}
 			}
 		} else {
-			comma := strings.IndexByte(s, ',')
-			if comma < 0 {
-				val, s = s, ""
+			c := strings.IndexByte(s[i:], ',')
+			if c < 0 {
+				val, i = s[i:], len(s)
 			} else {
-				val, s = s[:comma], s[comma:]
+				val, i = s[i:i+c], i+c
 			}
 		}
-		out = append(out, [2]string{key, val})
-		s = strings.TrimPrefix(s, ",")
+		out = append(out, arg{key: key, value: val, at: start})
+		if i >= len(s) {
+			return out, nil
+		}
+		i++ // the comma
+		if i >= len(s) {
+			return nil, &argError{msg: "trailing ','", at: i - 1}
+		}
 	}
-	return out, nil
 }
 
 func closingQuote(s string) int {
@@ -407,7 +548,17 @@ func checkValue(v string, kind ValueKind) (string, error) {
 			if err != nil {
 				return "", fmt.Errorf("bad quoted string %s", v)
 			}
-			return u, nil
+			v = u
+		}
+		if v == "" {
+			return "", fmt.Errorf("empty value")
+		}
+		if kind == StringList {
+			for _, item := range strings.Split(v, ";") {
+				if item == "" {
+					return "", fmt.Errorf("empty item in list %q", v)
+				}
+			}
 		}
 		return v, nil
 	case Int:
@@ -416,7 +567,8 @@ func checkValue(v string, kind ValueKind) (string, error) {
 		}
 		return v, nil
 	case Number:
-		if _, err := strconv.ParseFloat(v, 64); err != nil {
+		f, err := strconv.ParseFloat(v, 64)
+		if err != nil || f != f || f > 1e308 || f < -1e308 {
 			return "", fmt.Errorf("%q is not a number", v)
 		}
 		return v, nil

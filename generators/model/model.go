@@ -118,6 +118,11 @@ type Kind struct {
 	// Type is the root struct.
 	Type *Type
 	Pos  Position
+	// Controller is true when the project has a reconciler for the kind
+	// (`aggen create api --controller`); the controller generator then
+	// scaffolds pkg/controller/<group>/<kind>_controller.go and wires it
+	// into the manager. Set on the storage-version Kind of the group.
+	Controller bool
 }
 
 // HasSpec reports whether the root type has a Spec field.

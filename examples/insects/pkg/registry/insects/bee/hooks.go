@@ -1,0 +1,57 @@
+/*
+Copyright 2026 The aggen Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+    http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+
+package bee
+
+import (
+	"context"
+
+	"k8s.io/apimachinery/pkg/util/validation/field"
+
+	insects "github.com/aggen-dev/aggen/examples/insects/pkg/apis/insects"
+)
+
+// This file is yours: aggen created it once and never overwrites it. The
+// generated strategy (zz_generated.strategy.go) calls these functions; the
+// checks from the validation markers of the Bee types run before
+// the validate hooks. Objects are of the internal version of the group.
+
+// prepareForCreate runs before a new Bee is validated and stored, after its status was cleared.
+func prepareForCreate(ctx context.Context, obj *insects.Bee) {}
+
+// prepareForUpdate runs before an updated Bee is validated and
+// stored; old is the stored object.
+func prepareForUpdate(ctx context.Context, obj, old *insects.Bee) {}
+
+// validateCreate adds checks to the marker validation of a new Bee.
+func validateCreate(ctx context.Context, obj *insects.Bee) field.ErrorList {
+	return nil
+}
+
+// validateUpdate adds checks to the marker validation of an updated Bee.
+func validateUpdate(ctx context.Context, obj, old *insects.Bee) field.ErrorList {
+	return nil
+}
+
+// warningsOnCreate returns warnings for the client that creates obj.
+func warningsOnCreate(ctx context.Context, obj *insects.Bee) []string {
+	return nil
+}
+
+// warningsOnUpdate returns warnings for the client that updates obj.
+func warningsOnUpdate(ctx context.Context, obj, old *insects.Bee) []string {
+	return nil
+}

@@ -1,0 +1,31 @@
+// Package server renders the extension API server of a project:
+//
+//   - pkg/apiserver/zz_generated.apiserver.go: the scheme, the storage
+//     version of every kind, and the APIGroupInfo of every group and
+//     version with the storage of pkg/registry (main resource, /status,
+//     /scale);
+//   - pkg/apiserver/zz_generated.openapi.go: openapi-gen's definitions
+//     completed with autoscaling/v1 Scale and the validation and default
+//     markers that openapi-gen does not read;
+//   - pkg/cmd/server/zz_generated.server.go: options and cobra command
+//     (RecommendedOptions: etcd, secure serving, delegated authentication
+//     and authorization, admission, features, plus the emulation version
+//     and feature gates of the component globals registry), and --local;
+//   - pkg/admission/initializer/zz_generated.initializer.go: hands the
+//     generated shared informers to admission plugins;
+//   - user-owned: cmd/apiserver/main.go, pkg/apiserver/customize.go,
+//     pkg/cmd/server/admission.go and pkg/admission/plugin/admission.go.
+//
+// Local mode (--local) needs only etcd: no kube-apiserver, no core API
+// informers, and no generic admission plugins (only the project's own run).
+// The server serves --tls-cert-file or a self-signed certificate created in
+// --cert-dir, authenticates the bearer token kept in <cert-dir>/local-token
+// (created once) as user aggen-local-admin in system:masters, rejects
+// anonymous requests, allows every authenticated one, and writes a
+// kubeconfig with the token and the serving certificate as CA to
+// --local-kubeconfig (default <cert-dir>/kubeconfig).
+//
+// Markers read, through the model: everything the registry package reads
+// (for the wiring and the OpenAPI completion), plus the group and version
+// layout (+groupName, versions, +kubebuilder:storageversion).
+package server
