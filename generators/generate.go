@@ -183,7 +183,10 @@ func runUpstream(stage string, p *model.Project, progress io.Writer) (map[string
 		errs = append(errs, err)
 	} else {
 		for _, v := range oa.Violations {
-			warnings = append(warnings, "openapi-gen: "+v)
+			// Violations in library packages are upstream's known ones.
+			if strings.Contains(v, ","+p.Module+"/") {
+				warnings = append(warnings, "openapi-gen: "+v)
+			}
 		}
 	}
 	for _, st := range steps {
@@ -198,6 +201,13 @@ func runUpstream(stage string, p *model.Project, progress io.Writer) (map[string
 	files, err := s.Files()
 	if err != nil {
 		return nil, nil, err
+	}
+	manual, err := conversion.FindManual(stage, files)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, m := range manual {
+		warnings = append(warnings, "conversion: "+m.String())
 	}
 	return files, warnings, nil
 }

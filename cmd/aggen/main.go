@@ -4,9 +4,13 @@ package main
 
 import (
 	"errors"
+	"flag"
 	"fmt"
+	"io"
 	"os"
 	"runtime/debug"
+
+	"k8s.io/klog/v2"
 
 	"github.com/aggen-dev/aggen/generators/loader"
 	"github.com/aggen-dev/aggen/scaffold"
@@ -27,6 +31,13 @@ func main() {
 	// a fifth faster, and the memory limit keeps the heap bounded anyway.
 	debug.SetGCPercent(400)
 	debug.SetMemoryLimit(4 << 30)
+	// The upstream generators log through klog; aggen reports what matters
+	// itself (conversion functions to write, API rule violations).
+	klogFlags := flag.NewFlagSet("klog", flag.ContinueOnError)
+	klog.InitFlags(klogFlags)
+	_ = klogFlags.Set("logtostderr", "false")
+	_ = klogFlags.Set("stderrthreshold", "FATAL")
+	klog.SetOutput(io.Discard)
 	os.Exit(run(os.Args[1:]))
 }
 
