@@ -2,6 +2,7 @@ package main
 
 import (
 	"fmt"
+	"io"
 	"os"
 	"os/signal"
 	"syscall"
@@ -38,11 +39,20 @@ manifests, and keeps them in step as the types change.`,
 	return root
 }
 
-func workDir(dir string) (string, error) {
-	if dir != "" {
-		return dir, nil
+// inProject makes a RunE that resolves the project directory (--dir or
+// the working directory) and the output writer before calling run.
+func inProject(dir *string, out *io.Writer, run func(*cobra.Command) error) func(*cobra.Command, []string) error {
+	return func(cmd *cobra.Command, _ []string) error {
+		if *dir == "" {
+			wd, err := os.Getwd()
+			if err != nil {
+				return err
+			}
+			*dir = wd
+		}
+		*out = cmd.OutOrStdout()
+		return run(cmd)
 	}
-	return os.Getwd()
 }
 
 func newInitCommand() *cobra.Command {
@@ -53,15 +63,9 @@ func newInitCommand() *cobra.Command {
 		Example: `  mkdir insects && cd insects
   aggen init --domain example.com --repo github.com/acme/insects`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			dir, err := workDir(o.Dir)
-			if err != nil {
-				return err
-			}
-			o.Dir = dir
-			o.Out = cmd.OutOrStdout()
+		RunE: inProject(&o.Dir, &o.Out, func(cmd *cobra.Command) error {
 			return scaffold.Init(o)
-		},
+		}),
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.Domain, "domain", "", "domain of the API groups: group insects serves insects.<domain>")
@@ -90,15 +94,9 @@ func newCreateCommand() *cobra.Command {
   aggen create api --group insects --version v1beta1 --kind Hive --namespaced=false
   aggen create api --group insects --version v1alpha1 --kind Policy   # plural: policies`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			dir, err := workDir(o.Dir)
-			if err != nil {
-				return err
-			}
-			o.Dir = dir
-			o.Out = cmd.OutOrStdout()
+		RunE: inProject(&o.Dir, &o.Out, func(cmd *cobra.Command) error {
 			return scaffold.CreateAPI(o)
-		},
+		}),
 	}
 	f := api.Flags()
 	f.StringVar(&o.Group, "group", "", "API group short name; served as <group>.<domain>")
@@ -127,16 +125,10 @@ missing and never overwritten without --force. A run that fails writes nothing.`
 		Example: `  aggen generate
   aggen generate --dir ./examples/insects`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			dir, err := workDir(o.Dir)
-			if err != nil {
-				return err
-			}
-			o.Dir = dir
-			o.Out = cmd.OutOrStdout()
-			_, err = scaffold.Generate(o)
+		RunE: inProject(&o.Dir, &o.Out, func(cmd *cobra.Command) error {
+			_, err := scaffold.Generate(o)
 			return err
-		},
+		}),
 	}
 	cmd.Flags().BoolVar(&o.Force, "force", false, "also rewrite user-owned files (loses your edits)")
 	cmd.Flags().StringVar(&o.Dir, "dir", "", "directory of the project (default: the current directory)")
@@ -154,15 +146,9 @@ generated file is stale, missing or extra, listing each with a short diff.
 Exit 2 means bad usage, 3 invalid types or markers, 4 any other failure.`,
 		Example: `  aggen verify || { echo "run aggen generate"; exit 1; }`,
 		Args:    cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			dir, err := workDir(o.Dir)
-			if err != nil {
-				return err
-			}
-			o.Dir = dir
-			o.Out = cmd.OutOrStdout()
+		RunE: inProject(&o.Dir, &o.Out, func(cmd *cobra.Command) error {
 			return scaffold.Verify(o)
-		},
+		}),
 	}
 	cmd.Flags().StringVar(&o.Dir, "dir", "", "directory of the project (default: the current directory)")
 	return cmd
@@ -187,17 +173,11 @@ until you delete it.`,
   export KUBECONFIG=.aggen/local/kubeconfig
   kubectl get bees`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			dir, err := workDir(o.Dir)
-			if err != nil {
-				return err
-			}
-			o.Dir = dir
-			o.Out = cmd.OutOrStdout()
+		RunE: inProject(&o.Dir, &o.Out, func(cmd *cobra.Command) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			return runlocal.Run(ctx, o)
-		},
+		}),
 	}
 	f := local.Flags()
 	f.IntVar(&o.Port, "port", 0, "secure port of the apiserver (default: a free port)")
@@ -222,15 +202,9 @@ config/overlays/cert-manager lets cert-manager issue and inject instead.`,
   kubectl apply -k .aggen/deploy
   aggen certs --overlay local --dns my-laptop.example.com`,
 		Args: cobra.NoArgs,
-		RunE: func(cmd *cobra.Command, _ []string) error {
-			dir, err := workDir(o.Dir)
-			if err != nil {
-				return err
-			}
-			o.Dir = dir
-			o.Out = cmd.OutOrStdout()
+		RunE: inProject(&o.Dir, &o.Out, func(cmd *cobra.Command) error {
 			return scaffold.Certs(o)
-		},
+		}),
 	}
 	f := cmd.Flags()
 	f.StringVar(&o.Overlay, "overlay", "dev", "overlay under config/overlays to build the deploy kustomization on")
