@@ -23,14 +23,19 @@ demo: build ## Build aggen, make a project in a temp dir, build it, run it and s
 test: ## The whole suite: vet, unit, golden, end-to-end (real etcd, apiserver, kube-apiserver).
 	$(GO) vet ./...
 	AGGEN_E2E=1 $(GO) test -count=1 -timeout 60m ./...
+	# The example's end-to-end suites live in a module of their own, as the
+	# example is one: its generated clientset against its generated server.
+	cd test/e2e/insects && $(GO) vet ./...
+	cd test/e2e/insects && AGGEN_E2E=1 $(GO) test -count=1 -timeout 30m ./...
 
 .PHONY: test-short
 test-short: ## The fast part: unit and golden tests only.
 	$(GO) test -short ./...
 
 .PHONY: bench
-bench: build ## aggen generate vs kube_codegen.sh wall time, and their ratio.
+bench: build ## aggen generate vs kube_codegen.sh wall time; discovery p50/p99 through kube-apiserver, aggen's server vs sample-apiserver.
 	$(GO) run ./test/bench -aggen $(BIN)/aggen
+	$(GO) run ./test/bench/discovery -n 1000
 
 .PHONY: e2e-binaries
 e2e-binaries: ## Build and cache etcd, kube-apiserver and sample-apiserver for the e2e tests.

@@ -1,0 +1,2 @@
+// Package insects holds only tests; see main_test.go.
+package insects
