@@ -55,10 +55,16 @@ type Column struct {
 type tableConvertor struct {
 	headers []metav1.TableColumnDefinition
 	paths   []*jsonpath.JSONPath
+	types   []string
+	// agePos is the index in paths before which the Age cell goes: after
+	// the columns every `kubectl get` shows, before the -o wide ones, as
+	// the built-in resources print them.
+	agePos int
 }
 
 // NewTableConvertor returns a table convertor that prints Name, the given
-// columns evaluated as JSONPath against the object, and Age.
+// columns evaluated as JSONPath against the object, and Age (before the
+// columns of priority > 0, which only -o wide shows).
 func NewTableConvertor(columns []Column) (rest.TableConvertor, error) {
 	descriptions := metav1.ObjectMeta{}.SwaggerDoc()
 	c := &tableConvertor{
@@ -66,7 +72,22 @@ func NewTableConvertor(columns []Column) (rest.TableConvertor, error) {
 			{Name: "Name", Type: "string", Format: "name", Description: descriptions["name"]},
 		},
 	}
+	ordered := make([]Column, 0, len(columns))
 	for _, col := range columns {
+		if col.Priority == 0 {
+			ordered = append(ordered, col)
+		}
+	}
+	c.agePos = len(ordered)
+	for _, col := range columns {
+		if col.Priority != 0 {
+			ordered = append(ordered, col)
+		}
+	}
+	for i, col := range ordered {
+		if i == c.agePos {
+			c.headers = append(c.headers, ageColumn(descriptions))
+		}
 		p := jsonpath.New(col.Name)
 		if err := p.Parse("{" + col.JSONPath + "}"); err != nil {
 			return nil, fmt.Errorf("printcolumn %q: invalid JSONPath %q: %w", col.Name, col.JSONPath, err)
@@ -77,14 +98,19 @@ func NewTableConvertor(columns []Column) (rest.TableConvertor, error) {
 			desc = "JSONPath " + col.JSONPath
 		}
 		c.paths = append(c.paths, p)
+		c.types = append(c.types, col.Type)
 		c.headers = append(c.headers, metav1.TableColumnDefinition{
 			Name: col.Name, Type: col.Type, Format: col.Format, Description: desc, Priority: col.Priority,
 		})
 	}
-	c.headers = append(c.headers, metav1.TableColumnDefinition{
-		Name: "Age", Type: "date", Description: descriptions["creationTimestamp"],
-	})
+	if c.agePos == len(ordered) {
+		c.headers = append(c.headers, ageColumn(descriptions))
+	}
 	return c, nil
+}
+
+func ageColumn(descriptions map[string]string) metav1.TableColumnDefinition {
+	return metav1.TableColumnDefinition{Name: "Age", Type: "date", Description: descriptions["creationTimestamp"]}
 }
 
 // ConvertToTable implements rest.TableConvertor.
@@ -110,13 +136,16 @@ func (c *tableConvertor) ConvertToTable(ctx context.Context, obj runtime.Object,
 			return nil, err
 		}
 		for i, p := range c.paths {
+			if i == c.agePos {
+				cells = append(cells, age)
+			}
 			results, err := p.FindResults(content)
 			if err != nil || len(results) == 0 || len(results[0]) == 0 {
 				cells = append(cells, nil)
 				continue
 			}
 			value := results[0][0].Interface()
-			typ := c.headers[i+1].Type
+			typ := c.types[i]
 			if typ == "string" {
 				buf.Reset()
 				if err := p.PrintResults(&buf, []reflect.Value{reflect.ValueOf(value)}); err == nil {
@@ -128,7 +157,9 @@ func (c *tableConvertor) ConvertToTable(ctx context.Context, obj runtime.Object,
 			}
 			cells = append(cells, cell(typ, value))
 		}
-		cells = append(cells, age)
+		if c.agePos == len(c.paths) {
+			cells = append(cells, age)
+		}
 		return cells, nil
 	})
 	return table, err

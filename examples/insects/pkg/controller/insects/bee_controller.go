@@ -28,7 +28,7 @@ import (
 	"sigs.k8s.io/controller-runtime/pkg/client"
 	logf "sigs.k8s.io/controller-runtime/pkg/log"
 
-	insectsv1alpha1 "github.com/aggen-dev/aggen/examples/insects/pkg/apis/insects/v1alpha1"
+	insectsv1beta1 "github.com/aggen-dev/aggen/examples/insects/pkg/apis/insects/v1beta1"
 )
 
 // BeeReconciler reconciles bees.insects.example.com.
@@ -42,7 +42,7 @@ type BeeReconciler struct {
 // generation.
 func (r *BeeReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.Result, error) {
 	log := logf.FromContext(ctx)
-	var obj insectsv1alpha1.Bee
+	var obj insectsv1beta1.Bee
 	if err := r.Get(ctx, req.NamespacedName, &obj); err != nil {
 		return ctrl.Result{}, client.IgnoreNotFound(err)
 	}
@@ -73,7 +73,7 @@ func (r *BeeReconciler) Reconcile(ctx context.Context, req ctrl.Request) (ctrl.R
 // SetupWithManager registers the reconciler with mgr.
 func (r *BeeReconciler) SetupWithManager(mgr ctrl.Manager) error {
 	return ctrl.NewControllerManagedBy(mgr).
-		For(&insectsv1alpha1.Bee{}).
+		For(&insectsv1beta1.Bee{}).
 		Named("insects-bee").
 		Complete(r)
 }
