@@ -24,6 +24,7 @@ import (
 	"github.com/aggen-dev/aggen/generators/loader"
 	"github.com/aggen-dev/aggen/generators/model"
 	"github.com/aggen-dev/aggen/generators/openapi"
+	"github.com/aggen-dev/aggen/generators/openapischema"
 	"github.com/aggen-dev/aggen/generators/output"
 	"github.com/aggen-dev/aggen/generators/register"
 	"github.com/aggen-dev/aggen/templates"
@@ -170,7 +171,23 @@ func runUpstream(stage string, p *model.Project, progress io.Writer) (map[string
 		{defaulter.Name, func() error { return defaulter.Run(s, tree) }},
 		{conversion.Name, func() error { return conversion.Run(s, tree) }},
 		{register.Name, func() error { return register.Run(s, tree) }},
-		{applyconfig.Name, func() error { return applyconfig.Run(s, tree, "") }},
+		{applyconfig.Name, func() error {
+			// The OpenAPI v2 document --openapi-schema reads, built from
+			// this parse instead of a compiled models-schema program, and
+			// written to the staging directory, never to the user's tree.
+			doc, err := openapischema.Generate(s, tree)
+			if err != nil {
+				return fmt.Errorf("%s: OpenAPI schema: %w", applyconfig.Name, err)
+			}
+			schema := ""
+			if doc != nil {
+				schema = filepath.Join(stage, ".aggen-applyconfig-openapi-schema.json")
+				if err := os.WriteFile(schema, doc, 0o644); err != nil {
+					return err
+				}
+			}
+			return applyconfig.Run(s, tree, schema)
+		}},
 		{clientset.Name, func() error { return clientset.Run(s, tree, exceptions) }},
 		{lister.Name, func() error { return lister.Run(s, tree, exceptions) }},
 		{informer.Name, func() error { return informer.Run(s, tree, exceptions) }},

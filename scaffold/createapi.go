@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/kube-openapi/pkg/util"
 
 	"github.com/aggen-dev/aggen/generators/loader"
 	"github.com/aggen-dev/aggen/generators/model"
@@ -132,8 +133,11 @@ func CreateAPI(o CreateAPIOptions) error {
 	d := apiData{
 		Project: p, Group: o.Group, Version: o.Version, Kind: o.Kind, Plural: o.Plural,
 		DefaultPlural: loader.Plural(o.Kind), GroupName: groupName,
-		HubPackage:   path.Join(p.Module, loader.APIsDir, o.Group),
-		ModelPackage: reverseDomain(groupName) + "." + o.Version,
+		HubPackage: path.Join(p.Module, loader.APIsDir, o.Group),
+		// Model names follow the Go import path, as k8s.io types and
+		// sample-apiserver do: applyconfiguration-gen finds the schema of
+		// a type only under that name.
+		ModelPackage: util.ToRESTFriendlyName(path.Join(p.Module, loader.APIsDir, o.Group, o.Version)),
 		Namespaced:   o.Namespaced, Status: o.Status, Scale: o.Scale,
 	}
 	r, err := templates.New()
@@ -196,14 +200,4 @@ func scopeWord(namespaced bool) string {
 		return "namespaced"
 	}
 	return "cluster-scoped"
-}
-
-// reverseDomain turns insects.example.com into com.example.insects, the
-// OpenAPI model package convention.
-func reverseDomain(d string) string {
-	parts := strings.Split(d, ".")
-	for i, j := 0, len(parts)-1; i < j; i, j = i+1, j-1 {
-		parts[i], parts[j] = parts[j], parts[i]
-	}
-	return strings.Join(parts, ".")
 }

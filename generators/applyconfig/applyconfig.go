@@ -4,6 +4,12 @@
 //
 // Markers read (by applyconfiguration-gen): +genclient and its verbs,
 // +groupName, +listType, +listMapKey, +mapType, +structType.
+//
+// aggen generate passes it the OpenAPI schema that package openapischema
+// builds from the same parse, as kube_codegen.sh users pass the output of
+// a models-schema program to --applyconfig-openapi-schema: with it,
+// applyconfiguration-gen writes internal/internal.go's structured-merge-diff
+// schema and the Extract<Kind> functions.
 package applyconfig
 
 import (

@@ -28,6 +28,7 @@ import (
 	"k8s.io/gengo/v2/generator"
 	"k8s.io/gengo/v2/namer"
 	"k8s.io/gengo/v2/parser"
+	"k8s.io/gengo/v2/types"
 )
 
 // Session is one parse of a project's API packages, shared by every
@@ -70,7 +71,7 @@ func NewSession(dir, headerFile string, patterns []string) (*Session, error) {
 // FlagSet is the flag set type the upstream generators register on.
 type FlagSet = pflag.FlagSet
 
-func (s *Session) context(systems namer.NameSystems, defaultSystem string) (*generator.Context, error) {
+func (s *Session) baseContext() (*generator.Context, error) {
 	if s.base == nil {
 		base, err := generator.NewContext(s.parser, namer.NameSystems{}, "")
 		if err != nil {
@@ -78,7 +79,25 @@ func (s *Session) context(systems namer.NameSystems, defaultSystem string) (*gen
 		}
 		s.base = base
 	}
-	ctx := *s.base
+	return s.base, nil
+}
+
+// Universe returns the types of the parse, the same universe every
+// generator run on this session sees. Callers must not modify it.
+func (s *Session) Universe() (types.Universe, error) {
+	base, err := s.baseContext()
+	if err != nil {
+		return nil, err
+	}
+	return base.Universe, nil
+}
+
+func (s *Session) context(systems namer.NameSystems, defaultSystem string) (*generator.Context, error) {
+	base, err := s.baseContext()
+	if err != nil {
+		return nil, err
+	}
+	ctx := *base
 	ctx.Namers = namer.NameSystems{}
 	for name, sys := range systems {
 		ctx.Namers[name] = sys

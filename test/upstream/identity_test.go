@@ -16,6 +16,9 @@ import (
 // TestByteIdenticalToKubeCodegen runs kube_codegen.sh (generator binaries
 // built from k8s.io/code-generator and cached) and aggen on copies of the
 // example, and requires every upstream-generated file to be identical.
+// kube_codegen.sh gets the OpenAPI schema aggen builds for apply
+// configurations; TestApplyConfigurationsWithModelsSchema checks that
+// schema against the one users compile a program to print.
 func TestByteIdenticalToKubeCodegen(t *testing.T) {
 	if testing.Short() {
 		t.Skip("builds and runs the upstream generators")
@@ -42,10 +45,16 @@ func TestByteIdenticalToKubeCodegen(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := tools.Run(kube, module); err != nil {
+	if _, err := scaffold.Generate(scaffold.GenerateOptions{Dir: ours}); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := scaffold.Generate(scaffold.GenerateOptions{Dir: ours}); err != nil {
+	// kube_codegen.sh gets the OpenAPI schema aggen builds in process for
+	// apply configurations, as --applyconfig-openapi-schema.
+	schema := filepath.Join(t.TempDir(), "openapi-schema.json")
+	if err := os.WriteFile(schema, schemaOf(t, ours, module), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := tools.RunWithSchema(kube, module, upstream.Schema{File: schema}); err != nil {
 		t.Fatal(err)
 	}
 	want, err := upstream.Files(kube)

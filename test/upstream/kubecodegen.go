@@ -97,9 +97,35 @@ func FindTools(moduleDir string) (*Tools, error) {
 	}, nil
 }
 
+// Schema says where kube_codegen.sh's gen_client gets the OpenAPI schema
+// that apply configurations are generated with
+// (--applyconfig-openapi-schema). The zero Schema means none.
+type Schema struct {
+	// File is the schema document.
+	File string
+	// Command, when not empty, runs in the project after gen_openapi and
+	// writes File, the way k8s.io/sample-apiserver's hack/update-codegen.sh
+	// runs its models-schema program over the generated definitions.
+	Command string
+}
+
 // Script is what a user of kube_codegen.sh writes in hack/update-codegen.sh
-// for an aggen-shaped project, with the same choices aggen makes.
+// for an aggen-shaped project, with the same choices aggen makes, without
+// an OpenAPI schema for apply configurations.
 func Script(root, module string) string {
+	return ScriptWithSchema(root, module, Schema{})
+}
+
+// ScriptWithSchema is Script with apply configurations generated from the
+// OpenAPI schema s.
+func ScriptWithSchema(root, module string, s Schema) string {
+	var schemaStep, schemaFlag string
+	if s.Command != "" {
+		schemaStep = fmt.Sprintf("%s > %q\n", s.Command, s.File)
+	}
+	if s.File != "" {
+		schemaFlag = fmt.Sprintf("--applyconfig-openapi-schema %q ", s.File)
+	}
 	return fmt.Sprintf(`set -euo pipefail
 source %q
 kube::codegen::gen_helpers --boilerplate hack/boilerplate.go.txt pkg/apis
@@ -107,20 +133,27 @@ kube::codegen::gen_register --boilerplate hack/boilerplate.go.txt pkg/apis
 kube::codegen::gen_openapi --output-dir pkg/generated/openapi --output-pkg %s/pkg/generated/openapi \
   --report-filename "$REPORT" --update-report --output-model-name-file zz_generated.model_name.go \
   --boilerplate hack/boilerplate.go.txt pkg/apis
-kube::codegen::gen_client --with-watch --with-applyconfig --output-dir pkg/generated \
+%skube::codegen::gen_client --with-watch --with-applyconfig %s--output-dir pkg/generated \
   --output-pkg %s/pkg/generated --boilerplate hack/boilerplate.go.txt pkg/apis
-`, filepath.Join(root, "kube_codegen.sh"), module, module)
+`, filepath.Join(root, "kube_codegen.sh"), module, schemaStep, schemaFlag, module)
 }
 
-// Run runs kube_codegen.sh in project dir.
+// Run runs kube_codegen.sh in project dir, without an OpenAPI schema for
+// apply configurations.
 func (t *Tools) Run(dir, module string) error {
+	return t.RunWithSchema(dir, module, Schema{})
+}
+
+// RunWithSchema runs kube_codegen.sh in project dir with apply
+// configurations generated from the OpenAPI schema s.
+func (t *Tools) RunWithSchema(dir, module string, s Schema) error {
 	report, err := os.CreateTemp("", "aggen-openapi-report-")
 	if err != nil {
 		return err
 	}
 	report.Close()
 	defer os.Remove(report.Name())
-	cmd := exec.Command("bash", "-c", Script(t.Root, module))
+	cmd := exec.Command("bash", "-c", ScriptWithSchema(t.Root, module, s))
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOBIN="+t.GOBIN, "GOFLAGS=-mod=mod", "GOWORK=off", "REPORT="+report.Name())
 	var out bytes.Buffer
@@ -164,4 +197,46 @@ func Files(dir string) (map[string][]byte, error) {
 		return nil
 	})
 	return out, err
+}
+
+// ModelsSchema is the source of a program that prints, as an OpenAPI v2
+// document, the definitions of the generated package openapiPkg, the way
+// k8s.io/sample-apiserver's pkg/generated/openapi/cmd/models-schema does:
+// where a definition embeds its v2 schema for a v3 one, the v2 one is used.
+func ModelsSchema(openapiPkg string) string {
+	return fmt.Sprintf(`package main
+
+import (
+	"encoding/json"
+	"fmt"
+	"os"
+
+	"k8s.io/kube-openapi/pkg/common"
+	"k8s.io/kube-openapi/pkg/validation/spec"
+
+	generated %q
+)
+
+func main() {
+	ref := func(name string) spec.Ref { return spec.MustCreateRef("#/definitions/" + name) }
+	defs := map[string]spec.Schema{}
+	for name, def := range generated.GetOpenAPIDefinitions(ref) {
+		if v2, ok := def.Schema.Extensions[common.ExtensionV2Schema].(spec.Schema); ok {
+			defs[name] = v2
+			continue
+		}
+		defs[name] = def.Schema
+	}
+	out, err := json.Marshal(&spec.Swagger{SwaggerProps: spec.SwaggerProps{
+		Swagger:     "2.0",
+		Info:        &spec.Info{InfoProps: spec.InfoProps{Title: "Kubernetes", Version: "unversioned"}},
+		Definitions: defs,
+	}})
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	os.Stdout.Write(out)
+}
+`, openapiPkg)
 }

@@ -19,6 +19,6 @@ limitations under the License.
 // +k8s:conversion-gen=github.com/aggen-dev/aggen/examples/insects/pkg/apis/insects
 // +k8s:defaulter-gen=TypeMeta
 // +k8s:openapi-gen=true
-// +k8s:openapi-model-package=com.example.insects.v1alpha1
+// +k8s:openapi-model-package=com.github.aggen-dev.aggen.examples.insects.pkg.apis.insects.v1alpha1
 // +groupName=insects.example.com
 package v1alpha1

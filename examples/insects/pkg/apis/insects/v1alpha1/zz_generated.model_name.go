@@ -23,20 +23,20 @@ package v1alpha1
 
 // OpenAPIModelName returns the OpenAPI model name for this type.
 func (in Bee) OpenAPIModelName() string {
-	return "com.example.insects.v1alpha1.Bee"
+	return "com.github.aggen-dev.aggen.examples.insects.pkg.apis.insects.v1alpha1.Bee"
 }
 
 // OpenAPIModelName returns the OpenAPI model name for this type.
 func (in BeeList) OpenAPIModelName() string {
-	return "com.example.insects.v1alpha1.BeeList"
+	return "com.github.aggen-dev.aggen.examples.insects.pkg.apis.insects.v1alpha1.BeeList"
 }
 
 // OpenAPIModelName returns the OpenAPI model name for this type.
 func (in BeeSpec) OpenAPIModelName() string {
-	return "com.example.insects.v1alpha1.BeeSpec"
+	return "com.github.aggen-dev.aggen.examples.insects.pkg.apis.insects.v1alpha1.BeeSpec"
 }
 
 // OpenAPIModelName returns the OpenAPI model name for this type.
 func (in BeeStatus) OpenAPIModelName() string {
-	return "com.example.insects.v1alpha1.BeeStatus"
+	return "com.github.aggen-dev.aggen.examples.insects.pkg.apis.insects.v1alpha1.BeeStatus"
 }

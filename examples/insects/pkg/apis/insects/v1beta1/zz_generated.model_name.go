@@ -23,40 +23,40 @@ package v1beta1
 
 // OpenAPIModelName returns the OpenAPI model name for this type.
 func (in Bee) OpenAPIModelName() string {
-	return "com.example.insects.v1beta1.Bee"
+	return "com.github.aggen-dev.aggen.examples.insects.pkg.apis.insects.v1beta1.Bee"
 }
 
 // OpenAPIModelName returns the OpenAPI model name for this type.
 func (in BeeList) OpenAPIModelName() string {
-	return "com.example.insects.v1beta1.BeeList"
+	return "com.github.aggen-dev.aggen.examples.insects.pkg.apis.insects.v1beta1.BeeList"
 }
 
 // OpenAPIModelName returns the OpenAPI model name for this type.
 func (in BeeSpec) OpenAPIModelName() string {
-	return "com.example.insects.v1beta1.BeeSpec"
+	return "com.github.aggen-dev.aggen.examples.insects.pkg.apis.insects.v1beta1.BeeSpec"
 }
 
 // OpenAPIModelName returns the OpenAPI model name for this type.
 func (in BeeStatus) OpenAPIModelName() string {
-	return "com.example.insects.v1beta1.BeeStatus"
+	return "com.github.aggen-dev.aggen.examples.insects.pkg.apis.insects.v1beta1.BeeStatus"
 }
 
 // OpenAPIModelName returns the OpenAPI model name for this type.
 func (in Hive) OpenAPIModelName() string {
-	return "com.example.insects.v1beta1.Hive"
+	return "com.github.aggen-dev.aggen.examples.insects.pkg.apis.insects.v1beta1.Hive"
 }
 
 // OpenAPIModelName returns the OpenAPI model name for this type.
 func (in HiveList) OpenAPIModelName() string {
-	return "com.example.insects.v1beta1.HiveList"
+	return "com.github.aggen-dev.aggen.examples.insects.pkg.apis.insects.v1beta1.HiveList"
 }
 
 // OpenAPIModelName returns the OpenAPI model name for this type.
 func (in HiveSpec) OpenAPIModelName() string {
-	return "com.example.insects.v1beta1.HiveSpec"
+	return "com.github.aggen-dev.aggen.examples.insects.pkg.apis.insects.v1beta1.HiveSpec"
 }
 
 // OpenAPIModelName returns the OpenAPI model name for this type.
 func (in HiveStatus) OpenAPIModelName() string {
-	return "com.example.insects.v1beta1.HiveStatus"
+	return "com.github.aggen-dev.aggen.examples.insects.pkg.apis.insects.v1beta1.HiveStatus"
 }

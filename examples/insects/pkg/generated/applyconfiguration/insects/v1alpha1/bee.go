@@ -19,8 +19,11 @@ limitations under the License.
 package v1alpha1
 
 import (
+	insectsv1alpha1 "github.com/aggen-dev/aggen/examples/insects/pkg/apis/insects/v1alpha1"
+	internal "github.com/aggen-dev/aggen/examples/insects/pkg/generated/applyconfiguration/internal"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	types "k8s.io/apimachinery/pkg/types"
+	managedfields "k8s.io/apimachinery/pkg/util/managedfields"
 	v1 "k8s.io/client-go/applyconfigurations/meta/v1"
 )
 
@@ -44,6 +47,47 @@ func Bee(name, namespace string) *BeeApplyConfiguration {
 	b.WithKind("Bee")
 	b.WithAPIVersion("insects.example.com/v1alpha1")
 	return b
+}
+
+// ExtractBeeFrom extracts the applied configuration owned by fieldManager from
+// bee for the specified subresource. Pass an empty string for subresource to extract
+// the main resource. Common subresources include "status", "scale", etc.
+// bee must be a unmodified Bee API object that was retrieved from the Kubernetes API.
+// ExtractBeeFrom provides a way to perform a extract/modify-in-place/apply workflow.
+// Note that an extracted apply configuration will contain fewer fields than what the fieldManager previously
+// applied if another fieldManager has updated or force applied any of the previously applied fields.
+func ExtractBeeFrom(bee *insectsv1alpha1.Bee, fieldManager string, subresource string) (*BeeApplyConfiguration, error) {
+	b := &BeeApplyConfiguration{}
+	err := managedfields.ExtractInto(bee, internal.Parser().Type("com.github.aggen-dev.aggen.examples.insects.pkg.apis.insects.v1alpha1.Bee"), fieldManager, b, subresource)
+	if err != nil {
+		return nil, err
+	}
+	b.WithName(bee.Name)
+	b.WithNamespace(bee.Namespace)
+
+	b.WithKind("Bee")
+	b.WithAPIVersion("insects.example.com/v1alpha1")
+	return b, nil
+}
+
+// ExtractBee extracts the applied configuration owned by fieldManager from
+// bee. If no managedFields are found in bee for fieldManager, a
+// BeeApplyConfiguration is returned with only the Name, Namespace (if applicable),
+// APIVersion and Kind populated. It is possible that no managed fields were found for because other
+// field managers have taken ownership of all the fields previously owned by fieldManager, or because
+// the fieldManager never owned fields any fields.
+// bee must be a unmodified Bee API object that was retrieved from the Kubernetes API.
+// ExtractBee provides a way to perform a extract/modify-in-place/apply workflow.
+// Note that an extracted apply configuration will contain fewer fields than what the fieldManager previously
+// applied if another fieldManager has updated or force applied any of the previously applied fields.
+func ExtractBee(bee *insectsv1alpha1.Bee, fieldManager string) (*BeeApplyConfiguration, error) {
+	return ExtractBeeFrom(bee, fieldManager, "")
+}
+
+// ExtractBeeStatus extracts the applied configuration owned by fieldManager from
+// bee for the status subresource.
+func ExtractBeeStatus(bee *insectsv1alpha1.Bee, fieldManager string) (*BeeApplyConfiguration, error) {
+	return ExtractBeeFrom(bee, fieldManager, "status")
 }
 
 func (b BeeApplyConfiguration) IsApplyConfiguration() {}

@@ -19,8 +19,11 @@ limitations under the License.
 package v1beta1
 
 import (
+	insectsv1beta1 "github.com/aggen-dev/aggen/examples/insects/pkg/apis/insects/v1beta1"
+	internal "github.com/aggen-dev/aggen/examples/insects/pkg/generated/applyconfiguration/internal"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	types "k8s.io/apimachinery/pkg/types"
+	managedfields "k8s.io/apimachinery/pkg/util/managedfields"
 	v1 "k8s.io/client-go/applyconfigurations/meta/v1"
 )
 
@@ -43,6 +46,46 @@ func Hive(name string) *HiveApplyConfiguration {
 	b.WithKind("Hive")
 	b.WithAPIVersion("insects.example.com/v1beta1")
 	return b
+}
+
+// ExtractHiveFrom extracts the applied configuration owned by fieldManager from
+// hive for the specified subresource. Pass an empty string for subresource to extract
+// the main resource. Common subresources include "status", "scale", etc.
+// hive must be a unmodified Hive API object that was retrieved from the Kubernetes API.
+// ExtractHiveFrom provides a way to perform a extract/modify-in-place/apply workflow.
+// Note that an extracted apply configuration will contain fewer fields than what the fieldManager previously
+// applied if another fieldManager has updated or force applied any of the previously applied fields.
+func ExtractHiveFrom(hive *insectsv1beta1.Hive, fieldManager string, subresource string) (*HiveApplyConfiguration, error) {
+	b := &HiveApplyConfiguration{}
+	err := managedfields.ExtractInto(hive, internal.Parser().Type("com.github.aggen-dev.aggen.examples.insects.pkg.apis.insects.v1beta1.Hive"), fieldManager, b, subresource)
+	if err != nil {
+		return nil, err
+	}
+	b.WithName(hive.Name)
+
+	b.WithKind("Hive")
+	b.WithAPIVersion("insects.example.com/v1beta1")
+	return b, nil
+}
+
+// ExtractHive extracts the applied configuration owned by fieldManager from
+// hive. If no managedFields are found in hive for fieldManager, a
+// HiveApplyConfiguration is returned with only the Name, Namespace (if applicable),
+// APIVersion and Kind populated. It is possible that no managed fields were found for because other
+// field managers have taken ownership of all the fields previously owned by fieldManager, or because
+// the fieldManager never owned fields any fields.
+// hive must be a unmodified Hive API object that was retrieved from the Kubernetes API.
+// ExtractHive provides a way to perform a extract/modify-in-place/apply workflow.
+// Note that an extracted apply configuration will contain fewer fields than what the fieldManager previously
+// applied if another fieldManager has updated or force applied any of the previously applied fields.
+func ExtractHive(hive *insectsv1beta1.Hive, fieldManager string) (*HiveApplyConfiguration, error) {
+	return ExtractHiveFrom(hive, fieldManager, "")
+}
+
+// ExtractHiveStatus extracts the applied configuration owned by fieldManager from
+// hive for the status subresource.
+func ExtractHiveStatus(hive *insectsv1beta1.Hive, fieldManager string) (*HiveApplyConfiguration, error) {
+	return ExtractHiveFrom(hive, fieldManager, "status")
 }
 
 func (b HiveApplyConfiguration) IsApplyConfiguration() {}
