@@ -3,6 +3,7 @@ package scaffold
 import (
 	"github.com/aggen-dev/aggen/generators"
 	"github.com/aggen-dev/aggen/generators/controller"
+	"github.com/aggen-dev/aggen/generators/e2e"
 	"github.com/aggen-dev/aggen/generators/hub"
 	"github.com/aggen-dev/aggen/generators/manifests"
 	"github.com/aggen-dev/aggen/generators/registry"
@@ -23,5 +24,7 @@ func Generators() []generators.Generator {
 		{Name: "controller", Generate: controller.Generate},
 		{Name: "controller scaffold", Generate: controller.Scaffold},
 		{Name: "manifests", Generate: manifests.Generate},
+		{Name: "e2e", Generate: e2e.Generate},
+		{Name: "e2e scaffold", Generate: e2e.Scaffold},
 	}
 }

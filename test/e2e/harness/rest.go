@@ -19,6 +19,8 @@ import (
 type Client struct {
 	Server string
 	HTTP   *http.Client
+	// Header is added to every request (X-Remote-User, say); may be nil.
+	Header http.Header
 	token  string
 }
 
@@ -108,6 +110,11 @@ func (c *Client) Do(ctx context.Context, method, path string, body any) (*Respon
 	req, err := http.NewRequestWithContext(ctx, method, c.Server+path, rd)
 	if err != nil {
 		return nil, err
+	}
+	for k, vs := range c.Header {
+		for _, v := range vs {
+			req.Header.Add(k, v)
+		}
 	}
 	req.Header.Set("Accept", "application/json")
 	if rd != nil {
