@@ -1,13 +1,16 @@
 package scaffold
 
 import (
+	"errors"
 	"fmt"
 	"io"
-	"sort"
 	"strings"
 
 	"github.com/aggen-dev/aggen/generators"
+	"github.com/aggen-dev/aggen/generators/loader"
+	"github.com/aggen-dev/aggen/generators/model"
 	"github.com/aggen-dev/aggen/generators/output"
+	"github.com/aggen-dev/aggen/templates"
 )
 
 // GenerateOptions configure `aggen generate` and `aggen verify`.
@@ -33,13 +36,43 @@ func (o *GenerateOptions) out() io.Writer {
 }
 
 // render runs every generator and plans the changes.
+//
+// The API packages are type-checked alongside (see loader.CheckTypes):
+// the check starts with the run and is waited for by a last step of
+// aggen's own generators, before the upstream generators parse anything,
+// since they stop the process on the invalid types a type error leaves.
+// Every input error of the run is reported together, once, sorted.
 func render(o *GenerateOptions) (*generators.Result, *Plan, error) {
+	checked := make(chan error, 1)
+	go func() { checked <- loader.CheckTypes(o.Dir) }()
+	var typeErr error
+	waited := false
+	wait := func() error {
+		if !waited {
+			typeErr, waited = <-checked, true
+		}
+		return typeErr
+	}
+	gate := generators.Generator{Name: "typecheck", Generate: func(*templates.Renderer, *model.Project) ([]*output.File, error) {
+		return nil, wait()
+	}}
 	res, err := generators.Generate(o.Dir, generators.Options{
-		Generators:  Generators(),
+		Generators:  append(Generators(), gate),
 		Controllers: o.Controllers,
 		Progress:    o.Progress,
 	})
 	if err != nil {
+		// A project that does not load is not type-checked usefully (no
+		// aggen.yaml, say); otherwise report the type errors with the rest.
+		if errors.Is(err, loader.ErrNoProject) {
+			return nil, nil, err
+		}
+		if typeErr := wait(); loader.IsInputError(typeErr) {
+			return nil, nil, loader.Merge(err, typeErr)
+		}
+		if loader.IsInputError(err) {
+			return nil, nil, loader.Merge(err)
+		}
 		return nil, nil, err
 	}
 	plan, err := NewPlan(o.Dir, res.Files, o.Force)
@@ -90,22 +123,39 @@ type DriftError struct {
 
 func (e *DriftError) Error() string {
 	n := len(e.Stale) + len(e.Missing) + len(e.Extra)
-	return fmt.Sprintf("%d generated file(s) out of date: run `aggen generate`", n)
+	return fmt.Sprintf("%d generated file(s) out of date (%d stale, %d missing, %d extra): run `aggen generate`",
+		n, len(e.Stale), len(e.Missing), len(e.Extra))
 }
 
+// Limits on the diffs verify prints, so a CI log stays readable however
+// far the tree has drifted: lines per file, and lines in all.
+const (
+	diffLinesPerFile = 40
+	diffLinesInAll   = 400
+)
+
 // Verify checks, writing nothing, that every generated file is current.
+// It lists each stale, missing or extra file, sorted by path, with a
+// short unified diff for the stale ones.
 func Verify(o GenerateOptions) error {
 	_, plan, err := render(&o)
 	if err != nil {
 		return err
 	}
 	drift := &DriftError{}
+	budget, skipped := diffLinesInAll, 0
 	for _, c := range plan.Drift() {
 		switch {
 		case c.Action == Update:
 			drift.Stale = append(drift.Stale, c.Path)
 			fmt.Fprintf(o.out(), "stale:   %s\n", c.Path)
-			fmt.Fprint(o.out(), indent(unifiedDiff(c.Path, c.Old, c.New, 40)))
+			if budget <= 0 {
+				skipped++
+				continue
+			}
+			d := unifiedDiff(c.Path, c.Old, c.New, min(diffLinesPerFile, budget))
+			budget -= strings.Count(d, "\n")
+			fmt.Fprint(o.out(), indent(d))
 		case c.Action == Create && c.Owner == output.Generated:
 			drift.Missing = append(drift.Missing, c.Path)
 			fmt.Fprintf(o.out(), "missing: %s\n", c.Path)
@@ -114,11 +164,13 @@ func Verify(o GenerateOptions) error {
 			fmt.Fprintf(o.out(), "missing: %s (user-owned; `aggen generate` scaffolds it)\n", c.Path)
 		case c.Action == Delete:
 			drift.Extra = append(drift.Extra, c.Path)
-			fmt.Fprintf(o.out(), "extra:   %s\n", c.Path)
+			fmt.Fprintf(o.out(), "extra:   %s (nothing generates it any more)\n", c.Path)
 		}
 	}
+	if skipped > 0 {
+		fmt.Fprintf(o.out(), "(diffs of %d more stale file(s) left out)\n", skipped)
+	}
 	if len(drift.Stale)+len(drift.Missing)+len(drift.Extra) > 0 {
-		sort.Strings(drift.Stale)
 		return drift
 	}
 	fmt.Fprintln(o.out(), "verify: all generated files are current")

@@ -122,6 +122,7 @@ func Init(o InitOptions) error {
 		{"project/Dockerfile.tmpl", "Dockerfile"},
 		{"project/README.md.tmpl", "README.md"},
 		{"project/gitignore.tmpl", ".gitignore"},
+		{"project/verify.yaml.tmpl", ".github/workflows/verify.yaml"},
 	} {
 		b, err := r.Render(f.tmpl, d)
 		if err != nil {

@@ -3,94 +3,227 @@ package scaffold
 import (
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"sort"
+	"strconv"
+	"sync/atomic"
+	"time"
 )
 
-// Apply carries out the plan: every new content is first written to a
-// temporary file beside its target, and only when all of them are written
-// are they renamed into place, so a failure leaves the tree as it was.
-// beforeCommit, when not nil, runs between the two phases (tests use it
-// to inject a failure).
-func (p *Plan) Apply(beforeCommit func() error) error {
-	type staged struct {
-		tmp, dst string
-	}
-	var temps []staged
-	cleanup := func() {
-		for _, s := range temps {
-			os.Remove(s.tmp)
-		}
-	}
+// rename and link are os.Rename and os.Link; unit tests replace them to
+// fail a commit midway and to take the path of file systems without hard
+// links.
+var (
+	rename = os.Rename
+	link   = os.Link
+)
+
+// Apply carries out the plan in two phases, so that a failure leaves the
+// tree exactly as it was: no file changed, no temporary file or new
+// directory left behind.
+//
+// Staging writes every new content to a temporary file beside its target,
+// creating missing directories; nothing a reader of the tree relies on
+// changes. beforeCommit, when not nil, runs next (tests use it to inject a
+// late failure). Committing then renames each staged file over its target
+// (atomic per file) after linking the old content aside, and moves deleted
+// files aside the same way. If any step of the commit fails, the steps
+// already taken are undone in reverse order. Only when all succeeded are
+// the old contents dropped and directories emptied by deletions removed.
+func (p *Plan) Apply(beforeCommit func() error) (err error) {
+	pending := p.Pending()
+	var ops []*op
 	var createdDirs []string
-	for _, c := range p.Pending() {
+	// abandon removes what staging made, on any failure before the commit
+	// is complete.
+	abandon := func() {
+		for _, o := range ops {
+			if o.tmp != "" {
+				os.Remove(o.tmp)
+			}
+		}
+		removeDirs(createdDirs)
+	}
+	for _, c := range pending {
+		o := &op{change: c, dst: filepath.Join(p.Root, filepath.FromSlash(c.Path))}
+		ops = append(ops, o)
 		if c.Action == Delete {
 			continue
 		}
-		dst := filepath.Join(p.Root, filepath.FromSlash(c.Path))
-		dir := filepath.Dir(dst)
-		if _, err := os.Stat(dir); errors.Is(err, os.ErrNotExist) {
-			created, err := mkdirAll(dir)
-			createdDirs = append(createdDirs, created...)
-			if err != nil {
-				cleanup()
-				removeDirs(createdDirs)
-				return fmt.Errorf("creating %s: %w", filepath.Dir(c.Path), err)
-			}
-		}
-		f, err := os.CreateTemp(dir, ".aggen-*.tmp")
+		dir := filepath.Dir(o.dst)
+		created, err := mkdirAll(dir)
+		createdDirs = append(createdDirs, created...)
 		if err != nil {
-			cleanup()
-			removeDirs(createdDirs)
+			abandon()
+			return fmt.Errorf("creating %s: %w", filepath.Dir(c.Path), err)
+		}
+		if o.tmp, err = writeTemp(dir, c.New, fileMode(c.Mode)); err != nil {
+			abandon()
 			return fmt.Errorf("writing %s: %w", c.Path, err)
-		}
-		temps = append(temps, staged{tmp: f.Name(), dst: dst})
-		mode := os.FileMode(0o644)
-		if c.Mode != 0 {
-			mode = os.FileMode(c.Mode)
-		}
-		_, werr := f.Write(c.New)
-		cerr := f.Close()
-		if werr == nil {
-			werr = cerr
-		}
-		if werr == nil {
-			werr = os.Chmod(f.Name(), mode)
-		}
-		if werr != nil {
-			cleanup()
-			removeDirs(createdDirs)
-			return fmt.Errorf("writing %s: %w", c.Path, werr)
 		}
 	}
 	if beforeCommit != nil {
 		if err := beforeCommit(); err != nil {
-			cleanup()
-			removeDirs(createdDirs)
+			abandon()
 			return err
 		}
 	}
-	for _, s := range temps {
-		if err := os.Rename(s.tmp, s.dst); err != nil {
-			cleanup()
-			return fmt.Errorf("renaming into %s: %w", s.dst, err)
+	// Writes first, deletions last: a generated file that moves keeps the
+	// tree consistent at every step.
+	sort.SliceStable(ops, func(i, j int) bool {
+		return ops[i].change.Action != Delete && ops[j].change.Action == Delete
+	})
+	for i, o := range ops {
+		if err := o.commit(); err != nil {
+			undoErr := undo(ops[:i])
+			abandon()
+			if undoErr != nil {
+				return fmt.Errorf("%w; undoing the changes already made also failed, the tree may be inconsistent: %v", err, undoErr)
+			}
+			return err
 		}
 	}
-	for _, c := range p.Pending() {
-		if c.Action != Delete {
-			continue
+	for _, o := range ops {
+		if o.backup != "" {
+			os.Remove(o.backup)
 		}
-		dst := filepath.Join(p.Root, filepath.FromSlash(c.Path))
-		if err := os.Remove(dst); err != nil && !errors.Is(err, os.ErrNotExist) {
-			return fmt.Errorf("removing %s: %w", c.Path, err)
+	}
+	for _, o := range ops {
+		if o.change.Action == Delete {
+			removeEmptyParents(p.Root, filepath.Dir(o.dst))
 		}
-		removeEmptyParents(p.Root, filepath.Dir(dst))
 	}
 	return nil
 }
 
-// mkdirAll creates dir and returns the directories it created, deepest last.
+// op is one file operation of a commit.
+type op struct {
+	change *Change
+	dst    string
+	// tmp holds the staged new content until it is renamed into place.
+	tmp string
+	// backup holds the old content of a replaced or deleted file until the
+	// commit is complete; oldMode its permissions when it had to be kept
+	// in memory instead (no hard links on this file system).
+	backup  string
+	inMem   bool
+	oldMode fs.FileMode
+	oldTime time.Time
+	done    bool
+}
+
+func (o *op) commit() error {
+	c := o.change
+	switch c.Action {
+	case Delete:
+		bak := backupName(o.dst)
+		if err := rename(o.dst, bak); err != nil {
+			if errors.Is(err, fs.ErrNotExist) {
+				return nil
+			}
+			return fmt.Errorf("removing %s: %w", c.Path, err)
+		}
+		o.backup, o.done = bak, true
+		return nil
+	case Update:
+		info, err := os.Lstat(o.dst)
+		if err != nil {
+			return fmt.Errorf("replacing %s: %w", c.Path, err)
+		}
+		bak := backupName(o.dst)
+		if err := link(o.dst, bak); err == nil {
+			o.backup = bak
+		} else {
+			o.inMem, o.oldMode, o.oldTime = true, info.Mode().Perm(), info.ModTime()
+		}
+	}
+	if err := rename(o.tmp, o.dst); err != nil {
+		if o.backup != "" {
+			os.Remove(o.backup)
+			o.backup = ""
+		}
+		return fmt.Errorf("writing %s: %w", c.Path, err)
+	}
+	o.tmp, o.done = "", true
+	return nil
+}
+
+// undo reverts committed operations, last first.
+func undo(ops []*op) error {
+	var errs []error
+	for i := len(ops) - 1; i >= 0; i-- {
+		o := ops[i]
+		if !o.done {
+			continue
+		}
+		var err error
+		switch {
+		case o.change.Action == Create:
+			err = os.Remove(o.dst)
+		case o.backup != "":
+			err = rename(o.backup, o.dst)
+		case o.inMem:
+			var tmp string
+			tmp, err = writeTemp(filepath.Dir(o.dst), o.change.Old, o.oldMode)
+			if err == nil {
+				_ = os.Chtimes(tmp, o.oldTime, o.oldTime)
+				err = rename(tmp, o.dst)
+				if err != nil {
+					os.Remove(tmp)
+				}
+			}
+		}
+		if err != nil {
+			errs = append(errs, fmt.Errorf("restoring %s: %w", o.change.Path, err))
+		}
+	}
+	return errors.Join(errs...)
+}
+
+func fileMode(m uint32) fs.FileMode {
+	if m == 0 {
+		return 0o644
+	}
+	return fs.FileMode(m)
+}
+
+// writeTemp writes data to a new temporary file in dir.
+func writeTemp(dir string, data []byte, mode fs.FileMode) (string, error) {
+	f, err := os.CreateTemp(dir, ".aggen-*.tmp")
+	if err != nil {
+		return "", err
+	}
+	_, werr := f.Write(data)
+	if cerr := f.Close(); werr == nil {
+		werr = cerr
+	}
+	if werr == nil {
+		werr = os.Chmod(f.Name(), mode)
+	}
+	if werr != nil {
+		os.Remove(f.Name())
+		return "", werr
+	}
+	return f.Name(), nil
+}
+
+var backupSeq atomic.Int64
+
+// backupName returns an unused name beside path for its old content.
+func backupName(path string) string {
+	dir := filepath.Dir(path)
+	for {
+		name := filepath.Join(dir, ".aggen-"+strconv.Itoa(os.Getpid())+"-"+strconv.FormatInt(backupSeq.Add(1), 10)+".bak")
+		if _, err := os.Lstat(name); errors.Is(err, fs.ErrNotExist) {
+			return name
+		}
+	}
+}
+
+// mkdirAll creates dir and returns the directories it created, outermost
+// first.
 func mkdirAll(dir string) ([]string, error) {
 	var missing []string
 	for d := dir; ; d = filepath.Dir(d) {
@@ -105,14 +238,19 @@ func mkdirAll(dir string) ([]string, error) {
 	sort.Slice(missing, func(i, j int) bool { return len(missing[i]) < len(missing[j]) })
 	var created []string
 	for _, d := range missing {
-		if err := os.Mkdir(d, 0o755); err != nil && !os.IsExist(err) {
+		err := os.Mkdir(d, 0o755)
+		switch {
+		case err == nil:
+			created = append(created, d)
+		case !os.IsExist(err):
 			return created, err
 		}
-		created = append(created, d)
 	}
 	return created, nil
 }
 
+// removeDirs removes directories this run created, innermost first; ones
+// that are not empty stay.
 func removeDirs(dirs []string) {
 	for i := len(dirs) - 1; i >= 0; i-- {
 		os.Remove(dirs[i])

@@ -20,6 +20,18 @@ type flagError struct{ err error }
 func (e *flagError) Error() string { return e.err.Error() }
 func (e *flagError) Unwrap() error { return e.err }
 
+// noArgs rejects positional arguments with a usage error; on a command
+// with subcommands that is an unknown command.
+func noArgs(cmd *cobra.Command, args []string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	if cmd.HasSubCommands() {
+		return &flagError{fmt.Errorf("unknown command %q for %q", args[0], cmd.CommandPath())}
+	}
+	return &flagError{fmt.Errorf("%s takes no arguments, got %q", cmd.CommandPath(), args)}
+}
+
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
@@ -35,6 +47,8 @@ manifests, and keeps them in step as the types change.`,
 		SilenceErrors: true,
 	}
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &flagError{err} })
+	root.Args = noArgs
+	root.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
 	root.AddCommand(newInitCommand(), newCreateCommand(), newGenerateCommand(), newVerifyCommand(), newRunCommand(), newCertsCommand(), newVersionCommand())
 	return root
 }
@@ -62,7 +76,7 @@ func newInitCommand() *cobra.Command {
 		Short: "Start a new project in the current directory",
 		Example: `  mkdir insects && cd insects
   aggen init --domain example.com --repo github.com/acme/insects`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: inProject(&o.Dir, &o.Out, func(cmd *cobra.Command) error {
 			return scaffold.Init(o)
 		}),
@@ -85,6 +99,8 @@ func newCreateCommand() *cobra.Command {
 	create := &cobra.Command{
 		Use:   "create",
 		Short: "Add something to the project",
+		Args:  noArgs,
+		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	o := scaffold.CreateAPIOptions{}
 	api := &cobra.Command{
@@ -93,7 +109,7 @@ func newCreateCommand() *cobra.Command {
 		Example: `  aggen create api --group insects --version v1alpha1 --kind Bee --status --scale
   aggen create api --group insects --version v1beta1 --kind Hive --namespaced=false
   aggen create api --group insects --version v1alpha1 --kind Policy   # plural: policies`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: inProject(&o.Dir, &o.Out, func(cmd *cobra.Command) error {
 			return scaffold.CreateAPI(o)
 		}),
@@ -124,7 +140,7 @@ versions that no longer exist are removed; user-owned files are created when
 missing and never overwritten without --force. A run that fails writes nothing.`,
 		Example: `  aggen generate
   aggen generate --dir ./examples/insects`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: inProject(&o.Dir, &o.Out, func(cmd *cobra.Command) error {
 			_, err := scaffold.Generate(o)
 			return err
@@ -145,7 +161,7 @@ disk and writes nothing. It exits 0 when all are current and 1 when any
 generated file is stale, missing or extra, listing each with a short diff.
 Exit 2 means bad usage, 3 invalid types or markers, 4 any other failure.`,
 		Example: `  aggen verify || { echo "run aggen generate"; exit 1; }`,
-		Args:    cobra.NoArgs,
+		Args:    noArgs,
 		RunE: inProject(&o.Dir, &o.Out, func(cmd *cobra.Command) error {
 			return scaffold.Verify(o)
 		}),
@@ -158,6 +174,8 @@ func newRunCommand() *cobra.Command {
 	run := &cobra.Command{
 		Use:   "run",
 		Short: "Run the project",
+		Args:  noArgs,
+		RunE:  func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
 	}
 	o := runlocal.Options{}
 	local := &cobra.Command{
@@ -172,7 +190,7 @@ until you delete it.`,
   # in another terminal:
   export KUBECONFIG=.aggen/local/kubeconfig
   kubectl get bees`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: inProject(&o.Dir, &o.Out, func(cmd *cobra.Command) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
@@ -201,7 +219,7 @@ config/overlays/cert-manager lets cert-manager issue and inject instead.`,
 		Example: `  aggen certs
   kubectl apply -k .aggen/deploy
   aggen certs --overlay local --dns my-laptop.example.com`,
-		Args: cobra.NoArgs,
+		Args: noArgs,
 		RunE: inProject(&o.Dir, &o.Out, func(cmd *cobra.Command) error {
 			return scaffold.Certs(o)
 		}),
@@ -220,7 +238,7 @@ func newVersionCommand() *cobra.Command {
 		Use:     "version",
 		Short:   "Print aggen's version and the Kubernetes version it generates for",
 		Example: "  aggen version",
-		Args:    cobra.NoArgs,
+		Args:    noArgs,
 		RunE: func(cmd *cobra.Command, _ []string) error {
 			fmt.Fprintf(cmd.OutOrStdout(), "aggen %s\nkubernetes %s (k8s.io/code-generator %s, controller-runtime %s)\n",
 				version, scaffold.KubernetesVersion, scaffold.KubernetesVersion, scaffold.ControllerRuntimeVersion)

@@ -38,6 +38,9 @@ func main() {
 	_ = klogFlags.Set("logtostderr", "false")
 	_ = klogFlags.Set("stderrthreshold", "FATAL")
 	klog.SetOutput(io.Discard)
+	// An upstream generator's klog.Fatal still prints its message; make
+	// its exit one of aggen's codes rather than 255.
+	klog.OsExit = func(int) { os.Exit(exitFailure) }
 	os.Exit(run(os.Args[1:]))
 }
 
@@ -62,12 +65,13 @@ func exitCode(err error) int {
 	var flagErr *flagError
 	var drift *scaffold.DriftError
 	var dup *scaffold.DuplicateKindError
+	var conflict *scaffold.ConflictError
 	switch {
 	case errors.As(err, &drift):
 		return exitDrift
 	case errors.As(err, &usage), errors.As(err, &flagErr), errors.Is(err, loader.ErrNoProject), errors.Is(err, scaffold.ErrProjectExists):
 		return exitUsage
-	case errors.As(err, &dup), loader.IsInputError(err):
+	case errors.As(err, &dup), errors.As(err, &conflict), loader.IsInputError(err):
 		return exitInput
 	default:
 		return exitFailure

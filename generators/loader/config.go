@@ -6,8 +6,17 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"reflect"
+	"regexp"
+	"sort"
+	"strconv"
+	"strings"
 
+	"golang.org/x/mod/module"
+	"k8s.io/apimachinery/pkg/util/validation"
 	"sigs.k8s.io/yaml"
+
+	"github.com/aggen-dev/aggen/generators/model"
 )
 
 // ConfigFile is the name of the project file.
@@ -32,7 +41,8 @@ type Config struct {
 // ErrNoProject is returned when dir holds no aggen.yaml.
 var ErrNoProject = errors.New("no aggen project here (aggen.yaml not found); run `aggen init` first")
 
-// ReadConfig reads dir/aggen.yaml.
+// ReadConfig reads dir/aggen.yaml. Problems with its content are
+// InputErrors positioned in aggen.yaml.
 func ReadConfig(dir string) (*Config, error) {
 	b, err := os.ReadFile(filepath.Join(dir, ConfigFile))
 	if errors.Is(err, fs.ErrNotExist) {
@@ -43,10 +53,26 @@ func ReadConfig(dir string) (*Config, error) {
 	}
 	var c Config
 	if err := yaml.UnmarshalStrict(b, &c); err != nil {
-		return nil, fmt.Errorf("%s: %w", ConfigFile, err)
+		return nil, configError(b, err)
 	}
-	if c.Domain == "" || c.Repo == "" || c.Name == "" {
-		return nil, fmt.Errorf("%s: domain, repo and name are required", ConfigFile)
+	var errs Errors
+	for _, req := range []struct{ key, value string }{{"domain", c.Domain}, {"repo", c.Repo}, {"name", c.Name}} {
+		if req.value == "" {
+			errs = append(errs, &InputError{Pos: model.Position{File: ConfigFile, Line: 1, Column: 1}, Msg: fmt.Sprintf("%s is required", req.key)})
+		}
+	}
+	if c.Domain != "" {
+		if problems := validation.IsDNS1123Subdomain(c.Domain); len(problems) > 0 {
+			errs = append(errs, &InputError{Pos: keyPos(b, "domain", true), Msg: fmt.Sprintf("domain %q is not a lower-case DNS subdomain such as example.com", c.Domain)})
+		}
+	}
+	if c.Repo != "" {
+		if err := module.CheckPath(c.Repo); err != nil {
+			errs = append(errs, &InputError{Pos: keyPos(b, "repo", true), Msg: fmt.Sprintf("repo %q is not a valid Go module path: %v", c.Repo, err)})
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errs
 	}
 	if c.Namespace == "" {
 		c.Namespace = c.Name + "-system"
@@ -55,6 +81,88 @@ func ReadConfig(dir string) (*Config, error) {
 		c.Image = c.Name + ":latest"
 	}
 	return &c, nil
+}
+
+var (
+	yamlLine     = regexp.MustCompile(`yaml: line (\d+): (.*)$`)
+	unknownField = regexp.MustCompile(`unknown field "([^"]+)"`)
+	fieldType    = regexp.MustCompile(`json: cannot unmarshal (\w+) into Go struct field \w+\.(\w+) of type (\S+)`)
+)
+
+// configError turns a YAML decoding error into an InputError at its line.
+func configError(b []byte, err error) error {
+	msg := err.Error()
+	if m := yamlLine.FindStringSubmatch(msg); m != nil {
+		line, _ := strconv.Atoi(m[1])
+		return &InputError{Pos: model.Position{File: ConfigFile, Line: line, Column: 1}, Msg: m[2]}
+	}
+	if m := unknownField.FindStringSubmatch(msg); m != nil {
+		e := &InputError{Pos: keyPos(b, m[1], false), Msg: fmt.Sprintf("unknown setting %q", m[1])}
+		if s := suggestKey(m[1]); s != "" {
+			e.Msg += fmt.Sprintf(" (did you mean %s?)", s)
+		}
+		return e
+	}
+	if m := fieldType.FindStringSubmatch(msg); m != nil {
+		return &InputError{Pos: keyPos(b, m[2], true), Msg: fmt.Sprintf("%s must be a %s, not a YAML %s", m[2], m[3], m[1])}
+	}
+	return &InputError{Pos: model.Position{File: ConfigFile, Line: 1, Column: 1}, Msg: msg}
+}
+
+// keyPos finds a top-level key in aggen.yaml: the position of the key, or
+// of its value when value is set.
+func keyPos(b []byte, key string, value bool) model.Position {
+	for i, line := range strings.Split(string(b), "\n") {
+		rest, ok := strings.CutPrefix(line, key+":")
+		if !ok {
+			continue
+		}
+		col := 1
+		if value && strings.TrimSpace(rest) != "" {
+			col = len(key) + 2 + len(rest) - len(strings.TrimLeft(rest, " \t"))
+		}
+		return model.Position{File: ConfigFile, Line: i + 1, Column: col}
+	}
+	return model.Position{File: ConfigFile, Line: 1, Column: 1}
+}
+
+// suggestKey returns the setting closest to a misspelled one, or "".
+func suggestKey(key string) string {
+	var names []string
+	t := reflect.TypeOf(Config{})
+	for i := 0; i < t.NumField(); i++ {
+		name, _, _ := strings.Cut(t.Field(i).Tag.Get("json"), ",")
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	best, bestDist := "", len(key)/2+1
+	for _, n := range names {
+		if d := editDistance(strings.ToLower(key), strings.ToLower(n)); d < bestDist {
+			best, bestDist = n, d
+		}
+	}
+	return best
+}
+
+// editDistance is the Levenshtein distance between a and b, in bytes.
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur := make([]int, len(b)+1)
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev = cur
+	}
+	return prev[len(b)]
 }
 
 // Marshal renders the config as aggen.yaml content.

@@ -17,7 +17,7 @@ func (l *load) hub(g *model.Group) {
 				continue
 			}
 			if storage != nil && storage != v {
-				l.errorf(k.Pos, "kind %s marks %s as storage version, but %s is already the storage version of group %s (aggen keeps one storage version per group)", k.Name, v.Name, storage.Name, g.Name)
+				l.errorf(l.storagePosOf(k), "kind %s marks %s as storage version, but %s is already the storage version of group %s (aggen keeps one storage version per group)", k.Name, v.Name, storage.Name, g.Name)
 				continue
 			}
 			storage = v
@@ -86,4 +86,12 @@ func (l *load) checkDuplicates() {
 			}
 		}
 	}
+}
+
+// storagePosOf is where a kind is marked +kubebuilder:storageversion.
+func (l *load) storagePosOf(k *model.Kind) model.Position {
+	if p, ok := l.storagePos[k]; ok {
+		return p
+	}
+	return k.Pos
 }

@@ -7,17 +7,24 @@
 package loader
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"go/ast"
+	"go/build"
 	"go/parser"
 	"go/scanner"
 	"go/token"
+	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strings"
+
+	"k8s.io/apimachinery/pkg/util/validation"
 
 	"github.com/aggen-dev/aggen/generators/markers"
 	"github.com/aggen-dev/aggen/generators/model"
@@ -31,11 +38,75 @@ const APIsDir = "pkg/apis"
 type Errors []error
 
 func (e Errors) Error() string {
-	msgs := make([]string, len(e))
-	for i, err := range e {
-		msgs[i] = err.Error()
+	if len(e) == 1 {
+		return e[0].Error()
+	}
+	msgs := make([]string, 0, len(e)+1)
+	msgs = append(msgs, fmt.Sprintf("%d errors:", len(e)))
+	for _, err := range e {
+		msgs = append(msgs, err.Error())
 	}
 	return strings.Join(msgs, "\n")
+}
+
+// Merge joins the errors of several checks of one run into one sorted
+// list without repeats. An error at a position that an earlier argument
+// already reported is dropped, so callers pass the most specific checks
+// first (the loader's own before the type checker's); so is an error
+// about a field's type when another error lies inside that type.
+func Merge(errs ...error) error {
+	var out Errors
+	claimed := map[model.Position]bool{}
+	seen := map[string]bool{}
+	var positions []model.Position
+	for _, err := range errs {
+		var list Errors
+		if errors.As(err, &list) {
+			for _, e := range list {
+				positions = append(positions, errPos(e))
+			}
+		}
+	}
+	followUp := func(e error) bool {
+		var ie *InputError
+		if !errors.As(e, &ie) || ie.about == nil {
+			return false
+		}
+		for _, p := range positions {
+			if ie.about.contains(p) {
+				return true
+			}
+		}
+		return false
+	}
+	for _, err := range errs {
+		var list Errors
+		switch {
+		case err == nil:
+			continue
+		case errors.As(err, &list):
+		default:
+			list = Errors{err}
+		}
+		mine := map[model.Position]bool{}
+		for _, e := range list {
+			p := errPos(e)
+			if seen[e.Error()] || (p.Line > 0 && claimed[p]) || followUp(e) {
+				continue
+			}
+			seen[e.Error()] = true
+			mine[p] = true
+			out = append(out, e)
+		}
+		for p := range mine {
+			claimed[p] = true
+		}
+	}
+	if len(out) == 0 {
+		return nil
+	}
+	sortErrors(out)
+	return out
 }
 
 // Unwrap lets errors.As find typed errors inside.
@@ -46,6 +117,19 @@ func (e Errors) Unwrap() []error { return e }
 type InputError struct {
 	Pos model.Position
 	Msg string
+	// about is the source of the field type the error depends on, when it
+	// depends on one: a type error inside it makes this error a follow-up.
+	about *span
+}
+
+// span is a range of source text, [From, To).
+type span struct {
+	From, To model.Position
+}
+
+func (s *span) contains(p model.Position) bool {
+	after := func(a, b model.Position) bool { return a.Line > b.Line || (a.Line == b.Line && a.Column >= b.Column) }
+	return s != nil && p.File == s.From.File && after(p, s.From) && !after(p, s.To)
 }
 
 func (e *InputError) Error() string { return fmt.Sprintf("%s: %s", e.Pos, e.Msg) }
@@ -78,7 +162,10 @@ func Load(dir string) (*model.Project, error) {
 		KubernetesVersion: cfg.KubernetesVersion,
 		Boilerplate:       string(boilerplate),
 	}
-	l := &load{root: dir, project: p, reg: markers.Known(), fset: token.NewFileSet()}
+	l := &load{root: dir, project: p, reg: markers.Known(), fset: token.NewFileSet(),
+		used: map[*ast.Comment]bool{}, groupPos: map[*model.Group]model.Position{},
+		storagePos: map[*model.Kind]model.Position{}, typeSpan: map[*model.Field]*span{},
+		modelPackages: map[string]model.Position{}}
 	l.groups()
 	if len(l.errs) > 0 {
 		sortErrors(l.errs)
@@ -93,10 +180,28 @@ type load struct {
 	reg     *markers.Registry
 	fset    *token.FileSet
 	errs    Errors
+	// used holds the marker comments that were read as the markers of a
+	// package, type or field; any other marker of a policed namespace is
+	// misplaced and reported.
+	used map[*ast.Comment]bool
+	// groupPos is where each group's +groupName value is.
+	groupPos map[*model.Group]model.Position
+	// storagePos is where a kind carries +kubebuilder:storageversion.
+	storagePos map[*model.Kind]model.Position
+	// typeSpan is where each field's type is written.
+	typeSpan map[*model.Field]*span
+	// modelPackages are the +k8s:openapi-model-package values seen.
+	modelPackages map[string]model.Position
 }
 
 func (l *load) errorf(pos model.Position, format string, args ...any) {
 	l.errs = append(l.errs, &InputError{Pos: pos, Msg: fmt.Sprintf(format, args...)})
+}
+
+// followUpf reports an error that holds only if the field's type is what
+// it says; it is dropped when the type checker finds an error in that type.
+func (l *load) followUpf(f *model.Field, pos model.Position, format string, args ...any) {
+	l.errs = append(l.errs, &InputError{Pos: pos, Msg: fmt.Sprintf(format, args...), about: l.typeSpan[f]})
 }
 
 func (l *load) groups() {
@@ -109,7 +214,7 @@ func (l *load) groups() {
 		return
 	}
 	for _, e := range entries {
-		if !e.IsDir() {
+		if !e.IsDir() || ignoredDir(e.Name()) {
 			continue
 		}
 		g := &model.Group{
@@ -117,27 +222,38 @@ func (l *load) groups() {
 			Dir:     path.Join(APIsDir, e.Name()),
 			Package: path.Join(l.project.Module, APIsDir, e.Name()),
 		}
-		l.versions(g)
-		if len(g.Versions) == 0 {
+		broken := l.versions(g)
+		if len(g.Versions) == 0 || broken {
+			// A version that does not parse would only add follow-up
+			// errors (kinds missing from the storage version, ...).
 			continue
 		}
+		l.checkGroupName(g)
 		l.hub(g)
 		l.project.Groups = append(l.project.Groups, g)
 	}
 	l.checkDuplicates()
 }
 
-func (l *load) versions(g *model.Group) {
+// versions loads the group's version packages and reports whether any of
+// them has syntax errors.
+func (l *load) versions(g *model.Group) bool {
 	entries, err := os.ReadDir(filepath.Join(l.root, g.Dir))
 	if err != nil {
 		l.errs = append(l.errs, fmt.Errorf("reading %s: %w", g.Dir, err))
-		return
+		return true
 	}
+	broken := false
 	for _, e := range entries {
-		if !e.IsDir() || !model.ValidVersion(e.Name()) {
+		if !e.IsDir() || ignoredDir(e.Name()) {
 			continue
 		}
-		v := l.version(g, e.Name())
+		if !model.ValidVersion(e.Name()) {
+			l.notAVersion(g, e.Name())
+			continue
+		}
+		v, ok := l.version(g, e.Name())
+		broken = broken || !ok
 		if v != nil {
 			g.Versions = append(g.Versions, v)
 		}
@@ -145,6 +261,39 @@ func (l *load) versions(g *model.Group) {
 	sort.SliceStable(g.Versions, func(i, j int) bool {
 		return model.CompareVersions(g.Versions[i].Name, g.Versions[j].Name) > 0
 	})
+	return broken
+}
+
+// notAVersion checks a directory of a group whose name is not an API
+// version. Helper packages (install, validation, fuzzer, ...) are fine;
+// a package that declares +groupName is meant to be a version, and its
+// name would silently keep it from being served.
+func (l *load) notAVersion(g *model.Group, name string) {
+	rel := path.Join(g.Dir, name)
+	names, err := sourceFiles(filepath.Join(l.root, filepath.FromSlash(rel)))
+	if err != nil {
+		return
+	}
+	for _, n := range names {
+		f, err := parser.ParseFile(l.fset, path.Join(rel, n), nil, parser.ParseComments|parser.PackageClauseOnly)
+		if err != nil || f.Doc == nil {
+			continue
+		}
+		for _, c := range f.Doc.List {
+			text := strings.TrimPrefix(c.Text, "//")
+			if !markers.IsMarker(text) || !strings.HasPrefix(strings.TrimSpace(text), "+"+markers.GroupName) {
+				continue
+			}
+			plus := strings.IndexByte(c.Text, '+')
+			l.errorf(l.pos(c.Slash+token.Pos(plus)), "directory %s declares +groupName but %q is not a Kubernetes API version (v1, v1beta1, v2alpha3, ...), so it would not be served: rename the directory", rel, name)
+			return
+		}
+	}
+}
+
+// ignoredDir reports whether the Go tool ignores a directory of this name.
+func ignoredDir(name string) bool {
+	return strings.HasPrefix(name, ".") || strings.HasPrefix(name, "_") || name == "testdata"
 }
 
 // sourceFiles lists the package's own Go files: not generated, not tests.
@@ -156,7 +305,8 @@ func sourceFiles(dir string) ([]string, error) {
 	var out []string
 	for _, e := range entries {
 		n := e.Name()
-		if e.IsDir() || !strings.HasSuffix(n, ".go") || strings.HasSuffix(n, "_test.go") || strings.HasPrefix(n, "zz_generated") {
+		if e.IsDir() || !strings.HasSuffix(n, ".go") || strings.HasSuffix(n, "_test.go") || strings.HasPrefix(n, "zz_generated") ||
+			strings.HasPrefix(n, ".") || strings.HasPrefix(n, "_") {
 			continue
 		}
 		out = append(out, n)
@@ -165,25 +315,33 @@ func sourceFiles(dir string) ([]string, error) {
 	return out, nil
 }
 
-func (l *load) version(g *model.Group, name string) *model.Version {
+// version loads one version package. ok is false when a file does not
+// parse; v is nil when the package has no usable files.
+func (l *load) version(g *model.Group, name string) (v *model.Version, ok bool) {
 	rel := path.Join(g.Dir, name)
-	v := &model.Version{Name: name, Dir: rel, Package: path.Join(l.project.Module, rel)}
+	v = &model.Version{Name: name, Dir: rel, Package: path.Join(l.project.Module, rel)}
 	names, err := sourceFiles(filepath.Join(l.root, filepath.FromSlash(rel)))
 	if err != nil {
 		l.errs = append(l.errs, fmt.Errorf("reading %s: %w", rel, err))
-		return nil
+		return nil, false
 	}
+	ok = true
 	var files []*ast.File
 	for _, n := range names {
 		fileRel := path.Join(rel, n)
 		src, err := os.ReadFile(filepath.Join(l.root, filepath.FromSlash(fileRel)))
 		if err != nil {
 			l.errs = append(l.errs, fmt.Errorf("reading %s: %w", fileRel, err))
+			ok = false
 			continue
 		}
-		f, err := parser.ParseFile(l.fset, fileRel, src, parser.ParseComments)
+		f, err := parser.ParseFile(l.fset, fileRel, src, parser.ParseComments|parser.SkipObjectResolution)
 		if err != nil {
 			l.syntaxErrors(err)
+			ok = false
+			continue
+		}
+		if !buildable(n, src) {
 			continue
 		}
 		if f.Name.Name != name {
@@ -191,37 +349,94 @@ func (l *load) version(g *model.Group, name string) *model.Version {
 		}
 		files = append(files, f)
 	}
-	if len(files) == 0 {
-		return nil
+	if !ok || len(files) == 0 {
+		return nil, ok
 	}
-	// Package markers.
+	// Package markers: every comment above the package clause.
 	groupName := ""
+	var groupPos model.Position
 	for _, f := range files {
-		if f.Doc == nil {
-			continue
-		}
-		for _, m := range l.markersOf(f.Doc, markers.OnPackage) {
-			if m.Name == markers.GroupName {
-				groupName = m.Value
-				v.DocPos = m.Pos
+		for _, cg := range f.Comments {
+			if cg.Pos() >= f.Package {
+				break
+			}
+			for _, m := range l.markersOf(cg, markers.OnPackage) {
+				switch m.Name {
+				case markers.GroupName:
+					groupName = m.Value
+					v.DocPos = m.Pos
+					groupPos = m.ValuePos
+				case markers.OpenAPIModelPackage:
+					// Two packages with one model package would give
+					// their kinds the same OpenAPI definitions.
+					if first, dup := l.modelPackages[m.Value]; dup {
+						l.errorf(m.ValuePos, "+%s=%s is also the model package of %s (at %s): each version needs its own", markers.OpenAPIModelPackage, m.Value, path.Dir(first.File), first)
+					} else {
+						l.modelPackages[m.Value] = m.ValuePos
+					}
+				}
 			}
 		}
 	}
 	if groupName == "" {
-		l.errorf(model.Position{File: rel}, "package %s has no +groupName marker in its package comment (doc.go)", rel)
-		return nil
+		l.errorf(l.pos(packageFile(files).Package), "package %s has no +groupName marker in its package comment (doc.go): add // +groupName=%s.%s above the package clause", rel, g.Name, l.project.Domain)
+		return nil, true
 	}
 	if g.GroupName == "" {
 		g.GroupName = groupName
+		l.groupPos[g] = groupPos
 	} else if g.GroupName != groupName {
-		l.errorf(v.DocPos, "+groupName=%s differs from %s used by the other versions of group %s", groupName, g.GroupName, g.Name)
+		l.errorf(groupPos, "+groupName=%s differs from %s used by the other versions of group %s", groupName, g.GroupName, g.Name)
+		l.types(g, v, files)
+		l.unattached(files)
+		return v, true
 	}
-	want := g.Name + "." + l.project.Domain
-	if groupName != want && groupName != g.Name {
-		l.errorf(v.DocPos, "+groupName=%s: group directory %s with domain %s means %s", groupName, g.Name, l.project.Domain, want)
+	if errs := validation.IsDNS1123Subdomain(groupName); len(errs) > 0 {
+		want := ""
+		if groupDir.MatchString(g.Name) {
+			want = fmt.Sprintf(", here %s.%s", g.Name, l.project.Domain)
+		}
+		l.errorf(groupPos, "+groupName=%s is not a valid API group name: it must be a lower-case DNS subdomain%s", groupName, want)
+	} else if want := g.Name + "." + l.project.Domain; groupName != want && groupName != g.Name {
+		l.errorf(groupPos, "+groupName=%s: group directory %s with domain %s means %s", groupName, g.Name, l.project.Domain, want)
 	}
 	l.types(g, v, files)
-	return v
+	l.unattached(files)
+	return v, true
+}
+
+// packageFile returns doc.go when the package has one, else its first file.
+func packageFile(files []*ast.File) *ast.File {
+	for _, f := range files {
+		if f.Doc != nil && f.Decls == nil {
+			return f
+		}
+	}
+	return files[0]
+}
+
+// buildable reports whether a file is compiled for the default build
+// context, as the Go tool and gengo see it (files with //go:build ignore
+// and friends are not part of the package).
+func buildable(name string, src []byte) bool {
+	ctx := build.Default
+	ctx.ReadDir = func(string) ([]fs.FileInfo, error) { return nil, nil }
+	ctx.OpenFile = func(string) (io.ReadCloser, error) { return io.NopCloser(bytes.NewReader(src)), nil }
+	ok, err := ctx.MatchFile(".", name)
+	return err != nil || ok
+}
+
+// groupDir is what a group directory may be called: it names the Go
+// package of the hub types and the first label of the API group, so it
+// must be both a Go identifier and a DNS label.
+var groupDir = regexp.MustCompile(`^[a-z][a-z0-9]{0,62}$`)
+
+// checkGroupName rejects group directories that cannot be a Go package
+// and an API group name at the same time.
+func (l *load) checkGroupName(g *model.Group) {
+	if !groupDir.MatchString(g.Name) || token.IsKeyword(g.Name) {
+		l.errorf(l.groupPos[g], "group directory %s: %q names both the Go package and the API group, so it must be lower-case letters and digits, starting with a letter, and not a Go keyword", g.Dir, g.Name)
+	}
 }
 
 func (l *load) syntaxErrors(err error) {
@@ -252,6 +467,7 @@ func (l *load) markersOf(cg *ast.CommentGroup, target markers.Target) []*markers
 		if !strings.HasPrefix(c.Text, "//") || !markers.IsMarker(text) {
 			continue
 		}
+		l.used[c] = true
 		plus := strings.IndexByte(c.Text, '+')
 		pos := l.pos(c.Slash + token.Pos(plus))
 		m, err := l.reg.Parse(text, pos, target)
@@ -263,7 +479,51 @@ func (l *load) markersOf(cg *ast.CommentGroup, target markers.Target) []*markers
 			out = append(out, m)
 		}
 	}
+	return l.once(out)
+}
+
+// once rejects a marker that may appear only once on its target but is
+// given twice with different values.
+func (l *load) once(ms []*markers.Marker) []*markers.Marker {
+	first := map[string]*markers.Marker{}
+	out := ms[:0]
+	for _, m := range ms {
+		d := l.reg.Lookup(m.Name)
+		prev, dup := first[m.Name]
+		if d == nil || d.Repeatable || !dup {
+			first[m.Name] = m
+			out = append(out, m)
+			continue
+		}
+		if prev.Raw != m.Raw {
+			l.errorf(m.Pos, "marker %q is given twice on one declaration, differently (first at %s)", "+"+m.Name, prev.Pos)
+		}
+	}
 	return out
+}
+
+// unattached reports markers of the policed namespaces that were not read
+// as the markers of a package, type or field: a blank line between a
+// marker and its declaration, a marker at the end of a line, or one in a
+// function, would otherwise be silently ignored.
+func (l *load) unattached(files []*ast.File) {
+	for _, f := range files {
+		for _, cg := range f.Comments {
+			for _, c := range cg.List {
+				text := strings.TrimPrefix(c.Text, "//")
+				if l.used[c] || !strings.HasPrefix(c.Text, "//") || !markers.IsMarker(text) {
+					continue
+				}
+				body := strings.TrimPrefix(strings.TrimSpace(text), "+")
+				name, _, _ := strings.Cut(body, "=")
+				if !markers.Policed(name) {
+					continue
+				}
+				plus := strings.IndexByte(c.Text, '+')
+				l.errorf(l.pos(c.Slash+token.Pos(plus)), "marker %q is not attached to a package, type or field: put it in the comment directly above the declaration, with no blank line in between", "+"+name)
+			}
+		}
+	}
 }
 
 // docLines returns the non-marker lines of a comment group.

@@ -6,10 +6,12 @@ import (
 	"go/printer"
 	"go/token"
 	"reflect"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
 
+	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/gengo/v2/namer"
 	gengotypes "k8s.io/gengo/v2/types"
 
@@ -62,9 +64,27 @@ func (l *load) types(g *model.Group, v *model.Version, files []*ast.File) {
 		}
 	}
 	local := map[string]*typeDecl{}
+	unique := decls[:0]
 	for _, d := range decls {
-		local[d.spec.Name.Name] = d
+		name := d.spec.Name.Name
+		if prev, dup := local[name]; dup {
+			l.errorf(l.pos(d.spec.Name.Pos()), "type %s is declared twice in package %s (first at %s)", name, v.Dir, l.pos(prev.spec.Name.Pos()))
+			for _, cg := range []*ast.CommentGroup{d.doc, d.second} {
+				if cg != nil {
+					for _, c := range cg.List {
+						l.used[c] = true
+					}
+				}
+			}
+			continue
+		}
+		if name == "_" {
+			continue
+		}
+		local[name] = d
+		unique = append(unique, d)
 	}
+	decls = unique
 	for _, d := range decls {
 		t := &model.Type{Name: d.spec.Name.Name, Pos: l.pos(d.spec.Name.Pos()), Doc: docLines(d.doc)}
 		for _, cg := range []*ast.CommentGroup{d.second, d.doc} {
@@ -107,6 +127,27 @@ func (l *load) types(g *model.Group, v *model.Version, files []*ast.File) {
 		}
 	}
 	sort.Slice(v.Kinds, func(i, j int) bool { return v.Kinds[i].Name < v.Kinds[j].Name })
+	l.checkKindNames(v)
+}
+
+// localBasic returns the basic kind under a local named type, following
+// chains such as `type A B; type B string`, or "".
+func localBasic(name string, local map[string]*typeDecl) string {
+	for range len(local) + 1 {
+		d, ok := local[name]
+		if !ok {
+			return ""
+		}
+		id, ok := d.spec.Type.(*ast.Ident)
+		if !ok {
+			return ""
+		}
+		if basicKinds[id.Name] {
+			return id.Name
+		}
+		name = id.Name
+	}
+	return ""
 }
 
 func resolveLocalBasic(ft *model.FieldType, local map[string]*typeDecl) {
@@ -172,6 +213,9 @@ func (l *load) source(n ast.Node) string {
 func (l *load) fields(fl *ast.Field, d *typeDecl, local map[string]*typeDecl) []*model.Field {
 	ms := l.markersOf(fl.Doc, markers.OnField)
 	ft := l.fieldType(fl.Type, d.imports, local)
+	if what := unsupportedType(fl.Type); what != "" && exported(fl) {
+		l.errorf(l.pos(fl.Type.Pos()), "field of type %s: %s cannot be serialized in an API type", l.source(fl.Type), what)
+	}
 	tag := ""
 	if fl.Tag != nil {
 		tag, _ = strconv.Unquote(fl.Tag.Value)
@@ -182,6 +226,7 @@ func (l *load) fields(fl *ast.Field, d *typeDecl, local map[string]*typeDecl) []
 	inline := strings.Contains(","+opts+",", ",inline,")
 	mk := func(name string, pos token.Pos, embedded bool) *model.Field {
 		f := &model.Field{GoName: name, JSONName: jsonName, Inline: inline, Embedded: embedded, Type: ft, Doc: docLines(fl.Doc), Pos: l.pos(pos)}
+		l.typeSpan[f] = &span{From: l.pos(fl.Type.Pos()), To: l.pos(fl.Type.End())}
 		if jsonName == "-" {
 			f.JSONName = ""
 		}
@@ -217,6 +262,52 @@ func (l *load) fields(fl *ast.Field, d *typeDecl, local map[string]*typeDecl) []
 	return out
 }
 
+// unsupportedType names the part of a field type that no API type can
+// hold (the upstream generators stop the process on them), or "".
+func unsupportedType(e ast.Expr) string {
+	switch x := e.(type) {
+	case *ast.ChanType:
+		return "a channel"
+	case *ast.FuncType:
+		return "a function"
+	case *ast.InterfaceType:
+		return "an interface"
+	case *ast.Ident:
+		switch x.Name {
+		case "complex64", "complex128", "uintptr", "any":
+			return x.Name
+		}
+	case *ast.SelectorExpr:
+		if id, ok := x.X.(*ast.Ident); ok && id.Name == "unsafe" {
+			return "unsafe.Pointer"
+		}
+	case *ast.StarExpr:
+		return unsupportedType(x.X)
+	case *ast.ArrayType:
+		return unsupportedType(x.Elt)
+	case *ast.MapType:
+		if w := unsupportedType(x.Key); w != "" {
+			return w
+		}
+		return unsupportedType(x.Value)
+	}
+	return ""
+}
+
+// exported reports whether a struct field is serialized: embedded, or with
+// an exported name.
+func exported(fl *ast.Field) bool {
+	if len(fl.Names) == 0 {
+		return true
+	}
+	for _, n := range fl.Names {
+		if n.IsExported() {
+			return true
+		}
+	}
+	return false
+}
+
 func (l *load) fieldType(e ast.Expr, imports map[string]string, local map[string]*typeDecl) model.FieldType {
 	ft := model.FieldType{Expr: l.source(e)}
 	switch x := e.(type) {
@@ -241,6 +332,7 @@ func (l *load) fieldType(e ast.Expr, imports map[string]string, local map[string
 			ft.Basic = x.Name
 		} else {
 			ft.Local = x.Name
+			ft.Basic = localBasic(x.Name, local)
 		}
 	case *ast.SelectorExpr:
 		if id, ok := x.X.(*ast.Ident); ok {
@@ -274,6 +366,9 @@ func (l *load) validation(ms []*markers.Marker, f *model.Field) model.Validation
 			v.MaxLength = integer(m.Value)
 		case markers.VPattern:
 			v.Pattern = m.Value
+			if _, err := regexp.Compile(m.Value); err != nil {
+				l.errorf(m.ValuePos, "marker %q: %v", "+"+m.Name, err)
+			}
 		case markers.VEnum:
 			v.Enum = strings.Split(m.Value, ";")
 		case markers.VMinItems:
@@ -324,7 +419,17 @@ func (l *load) checkApplies(m *markers.Marker, f *model.Field) {
 		ok = true
 	}
 	if !ok {
-		l.errorf(m.Pos, "marker %q applies to %s, but field %s is %s", "+"+m.Name, want, f.GoName, f.Type.Expr)
+		l.followUpf(f, m.Pos, "marker %q applies to %s, but field %s is %s", "+"+m.Name, want, f.GoName, f.Type.Expr)
+		return
+	}
+	if m.Name == markers.VEnum && (numeric || t.Basic == "bool") {
+		for _, item := range strings.Split(m.Value, ";") {
+			_, numErr := strconv.ParseFloat(item, 64)
+			if (numeric && numErr != nil) || (t.Basic == "bool" && item != "true" && item != "false") {
+				l.errorf(m.ValuePos, "marker %q: value %q is not valid for field %s of type %s", "+"+m.Name, item, f.GoName, f.Type.Expr)
+				return
+			}
+		}
 	}
 }
 
@@ -367,6 +472,9 @@ func (l *load) kind(g *model.Group, v *model.Version, d *typeDecl, local map[str
 	if !genclient {
 		l.errorf(t.Pos, "kind %s has +kubebuilder:object:root but no +genclient: aggen serves and generates a client for every kind; add +genclient", t.Name)
 	}
+	if problem := KindNameProblem(t.Name); problem != "" {
+		l.errorf(t.Pos, "kind %s: %s", t.Name, problem)
+	}
 	k := &model.Kind{
 		Name:       t.Name,
 		ListName:   t.Name + "List",
@@ -397,20 +505,28 @@ func (l *load) kind(g *model.Group, v *model.Version, d *typeDecl, local map[str
 						l.errorf(m.Pos, "kind %s: scope=Namespaced contradicts +genclient:nonNamespaced", t.Name)
 					}
 				default:
-					l.errorf(m.Pos, "kind %s: scope must be Namespaced or Cluster, not %q", t.Name, s)
+					l.errorf(m.PosOf("scope"), "kind %s: scope must be Namespaced or Cluster, not %q", t.Name, s)
 				}
 			}
 			if p, ok := m.Arg("path"); ok {
 				k.Plural = p
+				l.resourceName(m.PosOf("path"), "path", p)
 			}
 			if s, ok := m.Arg("singular"); ok {
 				k.Singular = s
+				l.resourceName(m.PosOf("singular"), "singular", s)
 			}
 			if s, ok := m.Arg("shortName"); ok {
 				k.ShortNames = strings.Split(s, ";")
+				for _, n := range k.ShortNames {
+					l.resourceName(m.PosOf("shortName"), "shortName", n)
+				}
 			}
 			if s, ok := m.Arg("categories"); ok {
 				k.Categories = strings.Split(s, ";")
+				for _, n := range k.Categories {
+					l.resourceName(m.PosOf("categories"), "categories", n)
+				}
 			}
 		case markers.SubresourceStat:
 			k.Status = true
@@ -419,9 +535,9 @@ func (l *load) kind(g *model.Group, v *model.Version, d *typeDecl, local map[str
 			k.Scale.SpecReplicasPath, _ = m.Arg("specpath")
 			k.Scale.StatusReplicasPath, _ = m.Arg("statuspath")
 			k.Scale.LabelSelectorPath, _ = m.Arg("selectorpath")
-			for _, p := range []string{k.Scale.SpecReplicasPath, k.Scale.StatusReplicasPath, k.Scale.LabelSelectorPath} {
-				if p != "" {
-					l.resolvePath(m.Pos, v, t, p)
+			for _, arg := range []string{"specpath", "statuspath", "selectorpath"} {
+				if p, ok := m.Arg(arg); ok {
+					l.resolvePath(m.PosOf(arg), v, t, p)
 				}
 			}
 		case markers.PrintColumn:
@@ -438,20 +554,20 @@ func (l *load) kind(g *model.Group, v *model.Version, d *typeDecl, local map[str
 			switch pc.Type {
 			case "integer", "number", "string", "boolean", "date":
 			default:
-				l.errorf(m.Pos, "printcolumn %q: type must be integer, number, string, boolean or date, not %q", pc.Name, pc.Type)
+				l.errorf(m.PosOf("type"), "printcolumn %q: type must be integer, number, string, boolean or date, not %q", pc.Name, pc.Type)
 			}
-			l.resolvePath(m.Pos, v, t, pc.JSONPath)
+			l.resolvePath(m.PosOf("JSONPath"), v, t, pc.JSONPath)
 			k.PrintColumns = append(k.PrintColumns, pc)
 		case markers.SelectableField:
 			jp, _ := m.Arg("JSONPath")
-			goPath, leaf := l.resolvePath(m.Pos, v, t, jp)
+			goPath, leaf := l.resolvePath(m.PosOf("JSONPath"), v, t, jp)
 			if leaf != nil {
 				lt := leaf.Type
 				if lt.Pointer && lt.Elem != nil {
 					lt = *lt.Elem
 				}
 				if lt.Basic == "" || lt.Slice || lt.Map {
-					l.errorf(m.Pos, "selectable field %s must be a string, number or boolean field, not %s", jp, leaf.Type.Expr)
+					l.followUpf(leaf, m.PosOf("JSONPath"), "selectable field %s must be a string, number or boolean field, not %s", jp, leaf.Type.Expr)
 				}
 			}
 			k.SelectableFields = append(k.SelectableFields, model.SelectableField{
@@ -459,6 +575,7 @@ func (l *load) kind(g *model.Group, v *model.Version, d *typeDecl, local map[str
 			})
 		case markers.StorageVersion:
 			k.StorageVersion = true
+			l.storagePos[k] = m.Pos
 		}
 	}
 	_ = scopeSet
@@ -478,27 +595,66 @@ func (l *load) kind(g *model.Group, v *model.Version, d *typeDecl, local map[str
 	return k
 }
 
-// resolvePath resolves a JSONPath such as .spec.replicas to Go field names.
+// objectMetaFields maps the JSON names of metav1.ObjectMeta's fields to
+// their Go names.
+var objectMetaFields = map[string]string{
+	"name": "Name", "generateName": "GenerateName", "namespace": "Namespace", "uid": "UID",
+	"resourceVersion": "ResourceVersion", "generation": "Generation", "creationTimestamp": "CreationTimestamp",
+	"deletionTimestamp": "DeletionTimestamp", "deletionGracePeriodSeconds": "DeletionGracePeriodSeconds",
+	"labels": "Labels", "annotations": "Annotations", "ownerReferences": "OwnerReferences",
+	"finalizers": "Finalizers", "managedFields": "ManagedFields", "selfLink": "SelfLink",
+}
+
+// splitPath splits a JSONPath into its dot-separated segments, keeping
+// brackets whole: .status.conditions[?(@.type=="Ready")].status has three.
+func splitPath(p string) []string {
+	var parts []string
+	depth, start := 0, 0
+	for i := 0; i < len(p); i++ {
+		switch p[i] {
+		case '[':
+			depth++
+		case ']':
+			if depth > 0 {
+				depth--
+			}
+		case '.':
+			if depth == 0 {
+				parts = append(parts, p[start:i])
+				start = i + 1
+			}
+		}
+	}
+	return append(parts, p[start:])
+}
+
+// resolvePath resolves a JSONPath such as .spec.replicas to Go field
+// names and the field it ends at. It checks what it can see: fields of
+// the package's own types and of ObjectMeta. Past an index or filter, a
+// map, or a type from another package, the rest is taken as written, and
+// the leaf is nil.
 func (l *load) resolvePath(pos model.Position, v *model.Version, root *model.Type, jsonPath string) ([]string, *model.Field) {
 	if !strings.HasPrefix(jsonPath, ".") {
 		l.errorf(pos, "JSONPath %q must start with '.'", jsonPath)
 		return nil, nil
 	}
-	parts := strings.Split(strings.TrimPrefix(jsonPath, "."), ".")
+	parts := splitPath(strings.TrimPrefix(jsonPath, "."))
 	cur := root
 	var goPath []string
 	var leaf *model.Field
 	for i, part := range parts {
-		if cur == nil {
-			l.errorf(pos, "JSONPath %q: %s is not an object", jsonPath, strings.Join(parts[:i], "."))
+		name, _, indexed := strings.Cut(part, "[")
+		if name == "" {
+			l.errorf(pos, "JSONPath %q has an empty segment", jsonPath)
 			return nil, nil
 		}
-		f := findJSONField(v, cur, part)
+		if cur == nil {
+			l.followUpf(leaf, pos, "JSONPath %q: %s is not an object", jsonPath, strings.Join(parts[:i], "."))
+			return nil, nil
+		}
+		f := findJSONField(v, cur, name)
 		if f == nil {
-			if i == 0 && part == "metadata" {
-				return append(goPath, "ObjectMeta"), nil
-			}
-			l.errorf(pos, "JSONPath %q: type %s has no field %q", jsonPath, cur.Name, part)
+			l.errorf(pos, "JSONPath %q: type %s has no field %q", jsonPath, cur.Name, name)
 			return nil, nil
 		}
 		goPath = append(goPath, f.GoName)
@@ -507,8 +663,26 @@ func (l *load) resolvePath(pos model.Position, v *model.Version, root *model.Typ
 		if inner.Pointer && inner.Elem != nil {
 			inner = *inner.Elem
 		}
+		rest := parts[i+1:]
+		switch {
+		case indexed || inner.Slice || inner.Map:
+			if indexed || len(rest) > 0 {
+				return goPath, nil
+			}
+			return goPath, leaf
+		case inner.Package == metav1 && inner.Name == "ObjectMeta" && len(rest) > 0:
+			metaName, _, _ := strings.Cut(rest[0], "[")
+			goName, ok := objectMetaFields[metaName]
+			if !ok {
+				l.errorf(pos, "JSONPath %q: ObjectMeta has no field %q", jsonPath, metaName)
+				return nil, nil
+			}
+			return append(goPath, goName), nil
+		case inner.Package != "" && len(rest) > 0:
+			return goPath, nil
+		}
 		cur = nil
-		if inner.Local != "" && !inner.Slice && !inner.Map {
+		if inner.Local != "" {
 			cur = v.Type(inner.Local)
 		}
 	}
@@ -535,4 +709,51 @@ func findJSONField(v *model.Version, t *model.Type, name string) *model.Field {
 func Plural(kind string) string {
 	n := namer.NewAllLowercasePluralNamer(map[string]string{"Endpoints": "Endpoints"})
 	return n.Name(&gengotypes.Type{Name: gengotypes.Name{Name: kind}})
+}
+
+// reservedKinds would clash with the types of k8s.io/apimachinery that
+// every API package uses, or with the names aggen generates.
+var reservedKinds = map[string]bool{
+	"List": true, "Status": true, "Scale": true, "Object": true, "ObjectMeta": true, "TypeMeta": true,
+	"ListMeta": true, "ListOptions": true, "GetOptions": true, "DeleteOptions": true, "CreateOptions": true,
+	"UpdateOptions": true, "PatchOptions": true, "WatchEvent": true, "Table": true, "APIGroup": true,
+	"APIResource": true, "APIVersions": true, "Condition": true, "Time": true, "Duration": true, "Event": true,
+}
+
+var kindPattern = regexp.MustCompile(`^[A-Z][a-zA-Z0-9]*$`)
+
+// KindNameProblem says what is wrong with a kind name, or returns "".
+// Kinds are UpperCamelCase ASCII and must not clash with the API
+// machinery types every API package uses.
+func KindNameProblem(name string) string {
+	switch {
+	case !kindPattern.MatchString(name):
+		return "a kind name must be UpperCamelCase: an upper-case ASCII letter, then letters and digits"
+	case reservedKinds[name]:
+		return "the name is reserved: it clashes with a Kubernetes API machinery type"
+	}
+	return ""
+}
+
+// resourceName checks a resource name, short name, singular or category.
+func (l *load) resourceName(pos model.Position, what, name string) {
+	if errs := validation.IsDNS1123Label(name); len(errs) > 0 || strings.ToLower(name) != name {
+		l.errorf(pos, "%s %q must be a lower-case DNS label (a-z, 0-9, '-')", what, name)
+	}
+}
+
+// checkKindNames rejects kinds whose derived type names (the list type,
+// and Spec and Status by convention) are the names of other kinds.
+func (l *load) checkKindNames(v *model.Version) {
+	kinds := map[string]*model.Kind{}
+	for _, k := range v.Kinds {
+		kinds[k.Name] = k
+	}
+	for _, k := range v.Kinds {
+		for _, suffix := range []string{"List", "Spec", "Status"} {
+			if other, ok := kinds[k.Name+suffix]; ok {
+				l.errorf(other.Pos, "kind %s clashes with the %s type of kind %s: rename one of them", other.Name, suffix, k.Name)
+			}
+		}
+	}
 }

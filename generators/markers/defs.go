@@ -6,8 +6,12 @@ const (
 	GroupName             = "groupName"
 	DeepcopyGen           = "k8s:deepcopy-gen"
 	DeepcopyInterfaces    = "k8s:deepcopy-gen:interfaces"
+	DeepcopyNonPointer    = "k8s:deepcopy-gen:nonpointer-interfaces"
 	ConversionGen         = "k8s:conversion-gen"
+	ConversionExternal    = "k8s:conversion-gen-external-types"
+	ConversionExplicit    = "k8s:conversion-gen:explicit-from"
 	DefaulterGen          = "k8s:defaulter-gen"
+	DefaulterGenInput     = "k8s:defaulter-gen-input"
 	OpenAPIGen            = "k8s:openapi-gen"
 	OpenAPIModelPackage   = "k8s:openapi-model-package"
 	GenClient             = "genclient"
@@ -17,8 +21,10 @@ const (
 	GenClientOnlyVerbs    = "genclient:onlyVerbs"
 	GenClientSkipVerbs    = "genclient:skipVerbs"
 	GenClientMethod       = "genclient:method"
+	GenClientReadonly     = "genclient:readonly"
 
 	ObjectRoot       = "kubebuilder:object:root"
+	ObjectGenerate   = "kubebuilder:object:generate"
 	Resource         = "kubebuilder:resource"
 	SubresourceStat  = "kubebuilder:subresource:status"
 	SubresourceScale = "kubebuilder:subresource:scale"
@@ -62,8 +68,12 @@ func Known() *Registry {
 		&Def{Name: GroupName, Targets: OnPackage, Value: String},
 		&Def{Name: DeepcopyGen, Targets: OnPackage | OnType, Value: Raw},
 		&Def{Name: DeepcopyInterfaces, Targets: OnType, Value: String, Repeatable: true},
+		&Def{Name: DeepcopyNonPointer, Targets: OnType, Value: Bool, OptionalValue: true},
 		&Def{Name: ConversionGen, Targets: OnPackage | OnType | OnField, Value: Raw, Repeatable: true},
+		&Def{Name: ConversionExternal, Targets: OnPackage, Value: String},
+		&Def{Name: ConversionExplicit, Targets: OnType, Value: Raw, Repeatable: true},
 		&Def{Name: DefaulterGen, Targets: OnPackage | OnType, Value: Raw},
+		&Def{Name: DefaulterGenInput, Targets: OnPackage, Value: String},
 		&Def{Name: OpenAPIGen, Targets: OnPackage | OnType | OnField, Value: Raw},
 		&Def{Name: OpenAPIModelPackage, Targets: OnPackage, Value: String},
 		&Def{Name: GenClient, Targets: OnType, Value: Bool, OptionalValue: true},
@@ -73,8 +83,12 @@ func Known() *Registry {
 		&Def{Name: GenClientOnlyVerbs, Targets: OnType, Value: Raw},
 		&Def{Name: GenClientSkipVerbs, Targets: OnType, Value: Raw},
 		&Def{Name: GenClientMethod, Targets: OnType, Value: Raw, Repeatable: true},
+		&Def{Name: GenClientReadonly, Targets: OnType},
 
 		&Def{Name: ObjectRoot, Targets: OnType, Value: Bool, OptionalValue: true},
+		// Accepted so CRD types move over unchanged: aggen generates deep
+		// copies for every API package anyway.
+		&Def{Name: ObjectGenerate, Targets: OnPackage | OnType, Value: Bool, OptionalValue: true},
 		&Def{Name: Resource, Targets: OnType, Args: map[string]ValueKind{
 			"scope": String, "path": String, "shortName": StringList, "categories": StringList, "singular": String,
 		}},
@@ -89,6 +103,8 @@ func Known() *Registry {
 		&Def{Name: StorageVersion, Targets: OnType},
 		&Def{Name: KBDefault, Targets: tf, Value: Raw},
 		&Def{Name: Default, Targets: OnField, Value: Raw},
+		&Def{Name: Optional, Targets: OnField},
+		&Def{Name: Required, Targets: OnField},
 
 		&Def{Name: VRequired, Targets: OnField},
 		&Def{Name: VOptional, Targets: OnField},
@@ -110,5 +126,17 @@ func Known() *Registry {
 
 		&Def{Name: GroupPriorityMinimum, Targets: OnPackage, Value: Int},
 		&Def{Name: VersionPriority, Targets: OnPackage, Value: Int},
-	)
+	).Unsupported(map[string]string{
+		"kubebuilder:validation:XValidation":            "CEL rules are not evaluated by a generated apiserver; write the check in the kind's validate hooks",
+		"kubebuilder:validation:items":                  "item constraints are not implemented; put the markers on a named element type instead",
+		"kubebuilder:validation:Type":                   "the schema type is derived from the Go type",
+		"kubebuilder:validation:Schemaless":             "every field of an aggregated API has a schema",
+		"kubebuilder:validation:EmbeddedResource":       "embedded resources are not implemented",
+		"kubebuilder:validation:XEmbeddedResource":      "embedded resources are not implemented",
+		"kubebuilder:validation:XPreserveUnknownFields": "an aggregated API server decodes into Go types, so unknown fields cannot be kept",
+		"kubebuilder:pruning:PreserveUnknownFields":     "an aggregated API server decodes into Go types, so unknown fields cannot be kept",
+		"kubebuilder:skipversion":                       "every version directory under pkg/apis is served; remove the directory instead",
+		"kubebuilder:unservedversion":                   "every version directory under pkg/apis is served; remove the directory instead",
+		"kubebuilder:deprecatedversion":                 "version deprecation is not implemented",
+	})
 }

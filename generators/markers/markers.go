@@ -52,7 +52,8 @@ type ValueKind int
 const (
 	// NoValue: the marker is a flag.
 	NoValue ValueKind = iota
-	// String values may be quoted with double quotes or bare.
+	// String values may be bare, or quoted with double quotes (Go
+	// escapes) or backquotes (as written).
 	String
 	// Int values are whole numbers.
 	Int
@@ -410,12 +411,10 @@ func (r *Registry) Suggest(name string) string { return r.suggest(name) }
 // neighbouring letters count as one edit or less; the allowance is a
 // third of the name's last ':'-separated segment, at least two, so that
 // markers sharing a long namespace are not all "close" to each other.
-// Ties go to the first candidate in sorted order.
+// Ties go to the earliest candidate; callers pass them sorted.
 func suggestFrom(name string, candidates []string) string {
 	best, bestDist := "", -1
-	sorted := append([]string(nil), candidates...)
-	sort.Strings(sorted)
-	for _, c := range sorted {
+	for _, c := range candidates {
 		d := distance(strings.ToLower(name), strings.ToLower(c))
 		if bestDist < 0 || d < bestDist {
 			best, bestDist = c, d
@@ -492,7 +491,17 @@ func splitArgs(s string) ([]arg, *argError) {
 		}
 		i += eq + 1
 		var val string
-		if strings.HasPrefix(s[i:], `"`) {
+		if strings.HasPrefix(s[i:], "`") {
+			end := strings.IndexByte(s[i+1:], '`')
+			if end < 0 {
+				return nil, &argError{msg: fmt.Sprintf("argument %q has an unterminated quote", key), at: start}
+			}
+			val = s[i : i+end+2]
+			i += end + 2
+			if i < len(s) && s[i] != ',' {
+				return nil, &argError{msg: fmt.Sprintf("argument %q: text after the closing quote", key), at: start}
+			}
+		} else if strings.HasPrefix(s[i:], `"`) {
 			end := closingQuote(s[i:])
 			if end < 0 {
 				return nil, &argError{msg: fmt.Sprintf("argument %q has an unterminated quote", key), at: start}
@@ -543,7 +552,11 @@ func checkValue(v string, kind ValueKind) (string, error) {
 		}
 		return v, nil
 	case String, StringList:
-		if strings.HasPrefix(v, `"`) {
+		if len(v) >= 2 && strings.HasPrefix(v, "`") && strings.HasSuffix(v, "`") {
+			v = v[1 : len(v)-1]
+		} else if strings.HasPrefix(v, "`") {
+			return "", fmt.Errorf("bad quoted string %s", v)
+		} else if strings.HasPrefix(v, `"`) {
 			u, err := strconv.Unquote(v)
 			if err != nil {
 				return "", fmt.Errorf("bad quoted string %s", v)

@@ -12,6 +12,10 @@ import (
 	"testing"
 
 	"github.com/aggen-dev/aggen/test/upstream"
+
+	// The tests run a binary built in TestMain; importing aggen's packages
+	// makes go test's cache see a change in them and rerun.
+	_ "github.com/aggen-dev/aggen/scaffold"
 )
 
 var aggenBin string

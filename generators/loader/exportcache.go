@@ -1,0 +1,139 @@
+package loader
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+
+	"golang.org/x/mod/modfile"
+)
+
+// exportCache remembers which export data files `go list -export` named
+// for a set of imports.
+//
+// That answer costs about 80 ms even with a warm build cache (the go
+// command hashes every dependency's sources to find it), a tenth of a
+// whole `aggen generate`. It depends only on the module graph (go.mod and
+// go.sum, whose modules are immutable), the toolchain and the build
+// configuration, so the key is exactly those, read with `go env` (a few
+// milliseconds). The build cache names export files by a hash of their
+// content, so a remembered file that still exists is the right one; one
+// that was trimmed away sends the check back to `go list`.
+//
+// Nothing is remembered when the answer could change under the same key:
+// imports from the project's own module, replace directives that point at
+// directories, a development toolchain, or packages that failed to load.
+type exportCache struct {
+	file string // "" when this lookup is not cacheable
+	pkgs []string
+}
+
+// exportCacheVersion changes when the cache's format or key does.
+const exportCacheVersion = "aggen-exports-1"
+
+func newExportCache(dir, module string, pkgs []string) *exportCache {
+	c := &exportCache{pkgs: pkgs}
+	for _, p := range pkgs {
+		if p == module || strings.HasPrefix(p, module+"/") {
+			return c
+		}
+	}
+	gomod, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+	if err != nil {
+		return c
+	}
+	f, err := modfile.ParseLax("go.mod", gomod, nil)
+	if err != nil {
+		return c
+	}
+	for _, r := range f.Replace {
+		if r.New.Version == "" {
+			return c
+		}
+	}
+	gosum, _ := os.ReadFile(filepath.Join(dir, "go.sum"))
+	cmd := exec.Command("go", "env", "-json", "GOVERSION", "GOOS", "GOARCH", "GOFLAGS", "GOEXPERIMENT",
+		"CGO_ENABLED", "GOAMD64", "GOARM", "GOARM64", "GO386", "GOMIPS", "GOPPC64", "GORISCV64", "GOWASM")
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=")
+	env, err := cmd.Output()
+	if err != nil || bytes.Contains(env, []byte("devel")) {
+		return c
+	}
+	base, err := os.UserCacheDir()
+	if err != nil {
+		return c
+	}
+	h := sha256.New()
+	for _, part := range [][]byte{[]byte(exportCacheVersion), gomod, gosum, env, []byte(strings.Join(pkgs, "\n"))} {
+		h.Write(part)
+		h.Write([]byte{0})
+	}
+	c.file = filepath.Join(base, "aggen", "exports", hex.EncodeToString(h.Sum(nil))+".json")
+	return c
+}
+
+// load returns the remembered export files, or nil.
+func (c *exportCache) load() map[string]exportFile {
+	if c.file == "" {
+		return nil
+	}
+	b, err := os.ReadFile(c.file)
+	if err != nil {
+		return nil
+	}
+	var files map[string]string
+	if json.Unmarshal(b, &files) != nil || len(files) == 0 {
+		return nil
+	}
+	out := map[string]exportFile{}
+	for _, p := range c.pkgs {
+		f, ok := files[p]
+		if !ok {
+			return nil
+		}
+		if _, err := os.Stat(f); err != nil {
+			return nil
+		}
+		out[p] = exportFile{file: f}
+	}
+	return out
+}
+
+// store remembers a complete answer; best effort.
+func (c *exportCache) store(exports map[string]exportFile) {
+	if c.file == "" {
+		return
+	}
+	files := map[string]string{}
+	for _, p := range c.pkgs {
+		e, ok := exports[p]
+		if !ok || e.err != "" || e.file == "" {
+			return
+		}
+		files[p] = e.file
+	}
+	b, err := json.Marshal(files)
+	if err != nil {
+		return
+	}
+	if err := os.MkdirAll(filepath.Dir(c.file), 0o755); err != nil {
+		return
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(c.file), ".tmp-*")
+	if err != nil {
+		return
+	}
+	_, werr := tmp.Write(b)
+	if cerr := tmp.Close(); werr == nil && cerr == nil {
+		if os.Rename(tmp.Name(), c.file) == nil {
+			return
+		}
+	}
+	os.Remove(tmp.Name())
+}

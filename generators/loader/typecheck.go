@@ -1,0 +1,381 @@
+package loader
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"go/ast"
+	"go/parser"
+	"go/token"
+	"go/types"
+	"io"
+	"os"
+	"os/exec"
+	"path"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+
+	"golang.org/x/mod/modfile"
+	"golang.org/x/tools/go/gcexportdata"
+
+	"github.com/aggen-dev/aggen/generators/model"
+)
+
+// CheckTypes type-checks the Go files of the project's API version
+// packages and returns their type errors as InputErrors with positions,
+// or nil. Syntax errors are left to Load, which reports them.
+//
+// gengo's parser, which the upstream generators run on, ignores type
+// errors: an undefined field type reaches deepcopy-gen as "invalid type"
+// and stops the process. So aggen checks first, with go/types, and
+// imports what the API packages import from the compiler's export data
+// (`go list -export`, served from the build cache once the packages were
+// built). The package's generated files take part so that hand-written
+// code may call them, but errors in them are not reported: they are
+// about to be regenerated. Imports of the project's own API packages
+// (the hub, other versions) resolve to nothing, and go/types then stays
+// silent about their uses, since they too are regenerated in this run.
+//
+// The cost is a few milliseconds of checking plus finding the export
+// data: `go list -export` takes about 0.1 s when the dependencies are in
+// the build cache (as after any build of the project; with a cold cache
+// it compiles them, as the first `go build` would), and its answer is
+// remembered in the user's cache directory (see exportCache), so later
+// runs spend about 15 ms in all. CheckTypes writes nothing to the tree.
+func CheckTypes(dir string) error {
+	pkgs, err := apiPackages(dir)
+	if err != nil || len(pkgs) == 0 {
+		return err
+	}
+	module, err := modulePath(dir)
+	if err != nil {
+		return err
+	}
+	imports := map[string]bool{}
+	for _, p := range pkgs {
+		for _, f := range p.files {
+			for _, spec := range f.Imports {
+				ip, err := strconv.Unquote(spec.Path.Value)
+				if err == nil && ip != "unsafe" && ip != "C" && !isOwnAPI(module, ip) {
+					imports[ip] = true
+				}
+			}
+		}
+	}
+	exports, err := exportData(dir, module, sortedSet(imports))
+	if err != nil {
+		return err
+	}
+	imp := &exportImporter{fset: pkgs[0].fset, exports: exports, module: module, pkgs: map[string]*types.Package{}}
+	var errs Errors
+	for _, p := range pkgs {
+		errs = append(errs, p.check(imp)...)
+	}
+	if len(errs) == 0 {
+		return nil
+	}
+	sortErrors(errs)
+	return errs
+}
+
+// apiPackage is one version package as the type checker sees it.
+type apiPackage struct {
+	rel   string // e.g. pkg/apis/insects/v1beta1
+	fset  *token.FileSet
+	files []*ast.File
+	// own marks the hand-written files, whose errors are reported.
+	own map[*ast.File]bool
+}
+
+// apiPackages parses the version packages under pkg/apis: hand-written
+// files first, then generated ones. Packages with syntax errors are left
+// out; Load reports those.
+func apiPackages(dir string) ([]*apiPackage, error) {
+	fset := token.NewFileSet()
+	groups, err := os.ReadDir(filepath.Join(dir, APIsDir))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", APIsDir, err)
+	}
+	var out []*apiPackage
+	for _, g := range groups {
+		if !g.IsDir() || ignoredDir(g.Name()) {
+			continue
+		}
+		versions, err := os.ReadDir(filepath.Join(dir, APIsDir, g.Name()))
+		if err != nil {
+			return nil, fmt.Errorf("reading %s: %w", path.Join(APIsDir, g.Name()), err)
+		}
+		for _, v := range versions {
+			if !v.IsDir() || !model.ValidVersion(v.Name()) {
+				continue
+			}
+			p, err := parsePackage(dir, fset, path.Join(APIsDir, g.Name(), v.Name()))
+			if err != nil {
+				return nil, err
+			}
+			if p != nil {
+				out = append(out, p)
+			}
+		}
+	}
+	return out, nil
+}
+
+func parsePackage(root string, fset *token.FileSet, rel string) (*apiPackage, error) {
+	entries, err := os.ReadDir(filepath.Join(root, filepath.FromSlash(rel)))
+	if err != nil {
+		return nil, fmt.Errorf("reading %s: %w", rel, err)
+	}
+	p := &apiPackage{rel: rel, fset: fset, own: map[*ast.File]bool{}}
+	var generated []*ast.File
+	for _, e := range entries {
+		n := e.Name()
+		if e.IsDir() || !strings.HasSuffix(n, ".go") || strings.HasSuffix(n, "_test.go") || strings.HasPrefix(n, ".") || strings.HasPrefix(n, "_") {
+			continue
+		}
+		src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel), n))
+		if err != nil {
+			return nil, fmt.Errorf("reading %s: %w", path.Join(rel, n), err)
+		}
+		if !buildable(n, src) {
+			continue
+		}
+		f, err := parser.ParseFile(fset, path.Join(rel, n), src, parser.ParseComments|parser.SkipObjectResolution)
+		gen := strings.HasPrefix(n, "zz_generated") || (f != nil && ast.IsGenerated(f))
+		switch {
+		case err != nil && gen:
+			// A broken generated file is about to be replaced.
+			continue
+		case err != nil:
+			return nil, nil
+		case gen:
+			generated = append(generated, f)
+		default:
+			p.own[f] = true
+			p.files = append(p.files, f)
+		}
+	}
+	if len(p.files) == 0 {
+		return nil, nil
+	}
+	p.files = append(p.files, generated...)
+	return p, nil
+}
+
+// check type-checks the package and returns the errors in its own files.
+func (p *apiPackage) check(imp *exportImporter) Errors {
+	own := map[string]bool{}
+	for f := range p.own {
+		own[p.fset.Position(f.Package).Filename] = true
+	}
+	var errs Errors
+	conf := types.Config{
+		Importer:    imp,
+		FakeImportC: true,
+		Error: func(err error) {
+			te, ok := err.(types.Error)
+			if !ok {
+				return
+			}
+			pos := te.Fset.Position(te.Pos)
+			// Messages that start with a tab continue the previous one
+			// ("other declaration of X"); the position of the first says enough.
+			if strings.HasPrefix(te.Msg, "\t") || !own[pos.Filename] || imp.expected(te.Msg) || generatedName(te.Msg) {
+				return
+			}
+			errs = append(errs, &InputError{
+				Pos: model.Position{File: filepath.ToSlash(pos.Filename), Line: pos.Line, Column: pos.Column},
+				Msg: te.Msg,
+			})
+		},
+	}
+	name := path.Base(p.rel)
+	_, _ = conf.Check(name, p.fset, p.files, nil)
+	return errs
+}
+
+// upstreamNames are identifiers the upstream generators define in an API
+// package. Hand-written code may use them before the first generation.
+var upstreamNames = []string{
+	"autoConvert_", "Convert_", "SetObjectDefaults_", "SetDefaults_", "RegisterDefaults", "RegisterConversions",
+	"SchemeGroupVersion", "SchemeBuilder", "localSchemeBuilder", "AddToScheme", "Resource", "Kind",
+	"DeepCopy", "DeepCopyInto", "DeepCopyObject",
+}
+
+// generatedName reports whether a type error is about a name the upstream
+// generators have not written yet.
+func generatedName(msg string) bool {
+	for _, prefix := range []string{"undefined: ", "missing method "} {
+		if rest, ok := strings.CutPrefix(msg, prefix); ok {
+			for _, n := range upstreamNames {
+				if strings.HasPrefix(rest, n) {
+					return true
+				}
+			}
+		}
+	}
+	return strings.Contains(msg, "(missing method DeepCopyObject)")
+}
+
+// exportImporter imports packages from export data files.
+type exportImporter struct {
+	fset    *token.FileSet
+	module  string
+	exports map[string]exportFile
+	mu      sync.Mutex
+	pkgs    map[string]*types.Package
+}
+
+type exportFile struct {
+	file string
+	err  string
+}
+
+// errOwnAPI marks an import of one of the project's API packages, which
+// this run regenerates, so its current content is no guide.
+var errOwnAPI = errors.New("regenerated in this run")
+
+func (i *exportImporter) Import(p string) (*types.Package, error) {
+	if p == "unsafe" {
+		return types.Unsafe, nil
+	}
+	if isOwnAPI(i.module, p) {
+		return nil, errOwnAPI
+	}
+	i.mu.Lock()
+	defer i.mu.Unlock()
+	if pkg, ok := i.pkgs[p]; ok && pkg.Complete() {
+		return pkg, nil
+	}
+	ef, ok := i.exports[p]
+	switch {
+	case !ok:
+		return nil, fmt.Errorf("package %s not found", p)
+	case ef.err != "":
+		return nil, errors.New(ef.err)
+	case ef.file == "":
+		return nil, fmt.Errorf("no export data for %s", p)
+	}
+	f, err := os.Open(ef.file)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	r, err := gcexportdata.NewReader(bufio.NewReader(f))
+	if err != nil {
+		return nil, fmt.Errorf("reading export data of %s: %w", p, err)
+	}
+	return gcexportdata.Read(r, i.fset, i.pkgs, p)
+}
+
+// expected reports errors that follow from imports of the project's own
+// API packages, which resolve to nothing on purpose.
+func (i *exportImporter) expected(msg string) bool {
+	return strings.HasPrefix(msg, "could not import ") && strings.Contains(msg, errOwnAPI.Error())
+}
+
+// isOwnAPI reports whether an import path is one of the project's API
+// packages (the hub packages and their versions, install, ...).
+func isOwnAPI(module, p string) bool {
+	return p == module+"/"+APIsDir || strings.HasPrefix(p, module+"/"+APIsDir+"/")
+}
+
+// exportData returns the export data files of the packages: remembered
+// from an earlier run when that is safe (see exportCache), else from
+// `go list -export`.
+func exportData(dir, module string, pkgs []string) (map[string]exportFile, error) {
+	if len(pkgs) == 0 {
+		return map[string]exportFile{}, nil
+	}
+	cache := newExportCache(dir, module, pkgs)
+	if out := cache.load(); out != nil {
+		return out, nil
+	}
+	out, err := listExports(dir, pkgs)
+	if err == nil {
+		cache.store(out)
+	}
+	return out, err
+}
+
+// listExports runs `go list -export` for the packages and returns their
+// export data files. It uses copies of go.mod and go.sum, so the tree is
+// never written, even when go.sum lacks entries a fresh project needs.
+func listExports(dir string, pkgs []string) (map[string]exportFile, error) {
+	out := map[string]exportFile{}
+	tmp, err := os.MkdirTemp("", "aggen-typecheck-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	for _, name := range []string{"go.mod", "go.sum"} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if errors.Is(err, os.ErrNotExist) && name == "go.sum" {
+			continue
+		}
+		if err != nil {
+			return nil, fmt.Errorf("reading %s: %w", name, err)
+		}
+		if err := os.WriteFile(filepath.Join(tmp, name), b, 0o644); err != nil {
+			return nil, err
+		}
+	}
+	args := append([]string{"list", "-e", "-export", "-json=ImportPath,Export,Error", "-mod=mod", "-modfile=" + filepath.Join(tmp, "go.mod")}, pkgs...)
+	cmd := exec.Command("go", args...)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=")
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("type-checking the API packages: go list -export: %v\n%s", err, strings.TrimSpace(stderr.String()))
+	}
+	dec := json.NewDecoder(&stdout)
+	for {
+		var p struct {
+			ImportPath string
+			Export     string
+			Error      *struct{ Err string }
+		}
+		if err := dec.Decode(&p); err == io.EOF {
+			break
+		} else if err != nil {
+			return nil, fmt.Errorf("type-checking the API packages: reading go list output: %w", err)
+		}
+		ef := exportFile{file: p.Export}
+		if p.Error != nil {
+			ef.err = strings.TrimSpace(p.Error.Err)
+		}
+		out[p.ImportPath] = ef
+	}
+	return out, nil
+}
+
+// modulePath reads the module path from dir/go.mod.
+func modulePath(dir string) (string, error) {
+	b, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+	if err != nil {
+		return "", fmt.Errorf("reading go.mod: %w", err)
+	}
+	mp := modfile.ModulePath(b)
+	if mp == "" {
+		return "", &InputError{Pos: model.Position{File: "go.mod", Line: 1, Column: 1}, Msg: "go.mod has no module line"}
+	}
+	return mp, nil
+}
+
+func sortedSet(m map[string]bool) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
