@@ -7,7 +7,6 @@ import (
 	"os"
 	"path"
 	"path/filepath"
-	"regexp"
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation"
@@ -37,17 +36,6 @@ type CreateAPIOptions struct {
 	Progress io.Writer
 }
 
-var kindName = regexp.MustCompile(`^[A-Z][a-zA-Z0-9]*$`)
-
-// reservedKinds would clash with the types of k8s.io/apimachinery that
-// every API package uses, or with the names aggen generates.
-var reservedKinds = map[string]bool{
-	"List": true, "Status": true, "Scale": true, "Object": true, "ObjectMeta": true, "TypeMeta": true,
-	"ListMeta": true, "ListOptions": true, "GetOptions": true, "DeleteOptions": true, "CreateOptions": true,
-	"UpdateOptions": true, "PatchOptions": true, "WatchEvent": true, "Table": true, "APIGroup": true,
-	"APIResource": true, "APIVersions": true, "Condition": true, "Time": true, "Duration": true, "Event": true,
-}
-
 // Validate checks every name and fills defaults.
 func (o *CreateAPIOptions) Validate() error {
 	if o.Group == "" || o.Version == "" || o.Kind == "" {
@@ -62,11 +50,9 @@ func (o *CreateAPIOptions) Validate() error {
 	if !model.ValidVersion(o.Version) {
 		return usagef("--version %q is not a Kubernetes API version such as v1, v1alpha1 or v2beta3", o.Version)
 	}
-	if !kindName.MatchString(o.Kind) {
-		return usagef("--kind %q must be UpperCamelCase (a letter, then letters and digits), e.g. Bee or HoneyBee", o.Kind)
-	}
-	if reservedKinds[o.Kind] {
-		return usagef("--kind %s is reserved: it clashes with a Kubernetes API machinery type", o.Kind)
+	// The loader's rule, so create api refuses exactly what generate would.
+	if problem := loader.KindNameProblem(o.Kind); problem != "" {
+		return usagef("--kind %s: %s", o.Kind, problem)
 	}
 	for _, suffix := range []string{"List", "Spec", "Status"} {
 		if strings.HasSuffix(o.Kind, suffix) {

@@ -93,6 +93,9 @@ func Generate(o GenerateOptions) (*Plan, error) {
 	for _, w := range res.Warnings {
 		fmt.Fprintf(o.out(), "warning: %s\n", w)
 	}
+	for _, f := range orphans(o.Dir, res.Files) {
+		fmt.Fprintf(o.out(), "warning: %s belongs to a kind that no longer exists; it is yours, so aggen leaves it, but the project will not build until you delete it\n", f)
+	}
 	if err := plan.Apply(o.BeforeCommit); err != nil {
 		return nil, err
 	}
