@@ -75,6 +75,9 @@ func render(o *GenerateOptions) (*generators.Result, *Plan, error) {
 		}
 		return nil, nil, err
 	}
+	if err := checkHooks(o.Dir, res.Project); err != nil {
+		return nil, nil, err
+	}
 	plan, err := NewPlan(o.Dir, res.Files, o.Force)
 	if err != nil {
 		return nil, nil, err

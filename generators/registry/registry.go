@@ -425,3 +425,8 @@ func newVersionData(p *model.Project, v *model.Version) (*versionData, error) {
 	d.Imports = imports.sorted()
 	return d, nil
 }
+
+// HookFuncs are the functions of a kind's user-owned hooks that the
+// generated strategy calls; a missing one would only show as a compile
+// error of the generated code, so aggen checks for them first.
+var HookFuncs = []string{"prepareForCreate", "prepareForUpdate", "validateCreate", "validateUpdate", "warningsOnCreate", "warningsOnUpdate"}

@@ -12,6 +12,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"sort"
 	"strings"
 	"testing"
@@ -340,13 +341,19 @@ func TestEditSequence(t *testing.T) {
 	hooks := "pkg/registry/insects/hive/hooks.go"
 	original := p.read(hooks)
 	p.edit(hooks, "func validateUpdate(", "func validateUpdateRenamed(")
-	p.regenerate(step)
-	out, ok := p.goBuild()
-	if ok || !strings.Contains(out, "undefined: validateUpdate") {
-		t.Errorf("%s: go build should fail naming validateUpdate:\n%s", step, out)
+	before := state(t, p.dir)
+	cmd := exec.Command(aggenBin, "generate")
+	cmd.Dir = p.dir
+	out, err := cmd.CombinedOutput()
+	var exit *exec.ExitError
+	if !errors.As(err, &exit) || exit.ExitCode() != 3 {
+		t.Errorf("%s: aggen generate: %v, want exit 3\n%s", step, err, out)
 	}
-	if !strings.Contains(out, "pkg/registry/insects/hive/zz_generated.strategy.go:") {
-		t.Errorf("%s: the compile error has no file:line:col of the generated call:\n%s", step, out)
+	if want := "pkg/registry/insects/hive/hooks.go:17:1: missing hook func validateUpdate of kind Hive"; !strings.Contains(string(out), want) {
+		t.Errorf("%s: aggen generate output lacks %q:\n%s", step, want, out)
+	}
+	if after := state(t, p.dir); !reflect.DeepEqual(before, after) {
+		t.Errorf("%s: a failed generate changed the tree", step)
 	}
 	p.write(hooks, original)
 
