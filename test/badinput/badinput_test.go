@@ -33,28 +33,12 @@ import (
 
 	"golang.org/x/tools/txtar"
 
-	// The aggen binary is built from these packages: importing them makes
-	// `go test` rerun this package when they change.
-	_ "github.com/aggen-dev/aggen/scaffold"
+	"github.com/aggen-dev/aggen/test/aggentest"
 )
 
 var aggenBin string
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "aggen-badinput-")
-	if err != nil {
-		panic(err)
-	}
-	aggenBin = filepath.Join(dir, "aggen")
-	build := exec.Command("go", "build", "-o", aggenBin, "../../cmd/aggen")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		panic(err)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(aggentest.Main(m, &aggenBin)) }
 
 // baseFiles are laid under every case.
 var baseFiles = []string{"aggen.yaml", "go.mod", "go.sum", "hack/boilerplate.go.txt"}

@@ -11,30 +11,13 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/aggen-dev/aggen/test/aggentest"
 	"github.com/aggen-dev/aggen/test/upstream"
-
-	// The tests run a binary built in TestMain; importing aggen's packages
-	// makes go test's cache see a change in them and rerun.
-	_ "github.com/aggen-dev/aggen/scaffold"
 )
 
 var aggenBin string
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "aggen-cli-")
-	if err != nil {
-		panic(err)
-	}
-	aggenBin = filepath.Join(dir, "aggen")
-	build := exec.Command("go", "build", "-o", aggenBin, "../../cmd/aggen")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		panic(err)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(aggentest.Main(m, &aggenBin)) }
 
 // aggen runs the binary in dir and returns its combined output and exit code.
 func aggen(t *testing.T, dir string, args ...string) (string, int) {

@@ -19,26 +19,13 @@ import (
 	"time"
 
 	"github.com/aggen-dev/aggen/scaffold"
+	"github.com/aggen-dev/aggen/test/aggentest"
 	"github.com/aggen-dev/aggen/test/upstream"
 )
 
 var aggenBin string
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "aggen-edits-")
-	if err != nil {
-		panic(err)
-	}
-	aggenBin = filepath.Join(dir, "aggen")
-	build := exec.Command("go", "build", "-o", aggenBin, "../../cmd/aggen")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		panic(err)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(aggentest.Main(m, &aggenBin)) }
 
 const (
 	apis     = "pkg/apis/insects"

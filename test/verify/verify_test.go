@@ -15,29 +15,13 @@ import (
 	"strings"
 	"testing"
 
-	// The aggen binary is built from these packages: importing them makes
-	// `go test` rerun this package when they change.
-	_ "github.com/aggen-dev/aggen/scaffold"
+	"github.com/aggen-dev/aggen/test/aggentest"
 	"github.com/aggen-dev/aggen/test/upstream"
 )
 
 var aggenBin string
 
-func TestMain(m *testing.M) {
-	dir, err := os.MkdirTemp("", "aggen-verify-")
-	if err != nil {
-		panic(err)
-	}
-	aggenBin = filepath.Join(dir, "aggen")
-	build := exec.Command("go", "build", "-o", aggenBin, "../../cmd/aggen")
-	build.Stderr = os.Stderr
-	if err := build.Run(); err != nil {
-		panic(err)
-	}
-	code := m.Run()
-	os.RemoveAll(dir)
-	os.Exit(code)
-}
+func TestMain(m *testing.M) { os.Exit(aggentest.Main(m, &aggenBin)) }
 
 func aggen(t *testing.T, dir string, args ...string) (stdout, stderr string, code int) {
 	t.Helper()
