@@ -180,8 +180,6 @@ type progressWriter struct {
 	buf []byte
 }
 
-var fetchLine = regexp.MustCompile(`# get https://[^ ]+/(@v/[^ ]+\.zip|[^ ]+/@v/[^ ]+\.zip)`)
-
 func (p *progressWriter) Write(b []byte) (int, error) {
 	p.buf = append(p.buf, b...)
 	for {

@@ -20,46 +20,52 @@ type Tree struct {
 	Dir    string
 	Module string
 	APIs   string
+	// comments holds, per package directory relative to Dir, the comment
+	// lines of its Go files: read once, asked by every generator.
+	comments map[string][]string
+}
+
+// NewTree reads the comment lines of every Go file under dir/apis once.
+func NewTree(dir, module, apis string) (Tree, error) {
+	t := Tree{Dir: dir, Module: module, APIs: apis, comments: map[string][]string{}}
+	err := filepath.WalkDir(t.Abs(apis), func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() || !strings.HasSuffix(p, ".go") {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(dir, filepath.Dir(p))
+		if err != nil {
+			return err
+		}
+		rel = filepath.ToSlash(rel)
+		sc := bufio.NewScanner(bytes.NewReader(b))
+		sc.Buffer(make([]byte, 1024*1024), 1024*1024)
+		for sc.Scan() {
+			if line := strings.TrimSpace(sc.Text()); strings.HasPrefix(line, "//") {
+				t.comments[rel] = append(t.comments[rel], line)
+			}
+		}
+		return sc.Err()
+	})
+	return t, err
 }
 
 // PackagesWithTag returns the import paths of the packages under the API
 // directory with a Go file that has a line matching `^\s*//\s*<tag>`,
 // sorted as kube_codegen.sh sorts the directories (LC_ALL=C).
 func (t Tree) PackagesWithTag(tag string) ([]string, error) {
-	re := regexp.MustCompile(`^\s*//\s*` + regexp.QuoteMeta(tag))
-	dirs := map[string]bool{}
-	root := filepath.Join(t.Dir, filepath.FromSlash(t.APIs))
-	err := filepath.WalkDir(root, func(p string, d os.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() || !strings.HasSuffix(p, ".go") {
-			return nil
-		}
-		b, err := os.ReadFile(p)
-		if err != nil {
-			return err
-		}
-		sc := bufio.NewScanner(bytes.NewReader(b))
-		sc.Buffer(make([]byte, 1024*1024), 1024*1024)
-		for sc.Scan() {
-			if re.Match(sc.Bytes()) {
-				dirs[filepath.Dir(p)] = true
+	re := regexp.MustCompile(`^//\s*` + regexp.QuoteMeta(tag))
+	var rels []string
+	for rel, lines := range t.comments {
+		for _, line := range lines {
+			if re.MatchString(line) {
+				rels = append(rels, rel)
 				break
 			}
 		}
-		return sc.Err()
-	})
-	if err != nil {
-		return nil, err
-	}
-	var rels []string
-	for d := range dirs {
-		rel, err := filepath.Rel(t.Dir, d)
-		if err != nil {
-			return nil, err
-		}
-		rels = append(rels, filepath.ToSlash(rel))
 	}
 	sort.Strings(rels)
 	out := make([]string, len(rels))

@@ -5,12 +5,12 @@ import (
 	"go/ast"
 	"go/parser"
 	"go/token"
-	"os"
 	"path"
-	"path/filepath"
 	"regexp"
 	"sort"
 	"strings"
+
+	"github.com/aggen-dev/aggen/generators/loader"
 )
 
 // Manual is a conversion function that conversion-gen calls but cannot
@@ -55,8 +55,14 @@ func FindManual(stage string, generated map[string][]byte) ([]Manual, error) {
 			}
 		}
 		dir := path.Dir(rel)
-		if err := userFuncs(filepath.Join(stage, filepath.FromSlash(dir)), defined); err != nil {
+		own, err := loader.ReadOwnFuncs(stage, dir, "conversion.go")
+		if err != nil {
 			return nil, err
+		}
+		if own != nil {
+			for name := range own.Names {
+				defined[name] = true
+			}
 		}
 		fields := autoConvertWarnings(f, src, fset)
 		called := map[string]*ast.CallExpr{}
@@ -133,30 +139,4 @@ func autoConvertWarnings(f *ast.File, src []byte, fset *token.FileSet) map[strin
 		}
 	}
 	return out
-}
-
-// userFuncs adds the names of the functions declared in the package's own
-// (non-generated) files.
-func userFuncs(dir string, into map[string]bool) error {
-	entries, err := os.ReadDir(dir)
-	if err != nil {
-		return err
-	}
-	fset := token.NewFileSet()
-	for _, e := range entries {
-		n := e.Name()
-		if e.IsDir() || !strings.HasSuffix(n, ".go") || strings.HasPrefix(n, "zz_generated") || strings.HasSuffix(n, "_test.go") {
-			continue
-		}
-		f, err := parser.ParseFile(fset, filepath.Join(dir, n), nil, parser.SkipObjectResolution)
-		if err != nil {
-			continue // syntax errors are reported by the loader
-		}
-		for _, d := range f.Decls {
-			if fd, ok := d.(*ast.FuncDecl); ok && fd.Recv == nil {
-				into[fd.Name.Name] = true
-			}
-		}
-	}
-	return nil
 }

@@ -24,13 +24,9 @@ func (l *load) hub(g *model.Group) {
 		}
 	}
 	if storage == nil {
-		if len(g.Versions) > 1 {
-			// With several versions and no marker, the most preferred
-			// version is stored; say so in the kinds so generators agree.
-			storage = g.Versions[0]
-		} else {
-			storage = g.Versions[0]
-		}
+		// Without a marker the most preferred version is stored; the kinds
+		// say so below, so every generator agrees.
+		storage = g.Versions[0]
 	}
 	for _, k := range storage.Kinds {
 		k.StorageVersion = true

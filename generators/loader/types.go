@@ -489,12 +489,10 @@ func (l *load) kind(g *model.Group, v *model.Version, d *typeDecl, local map[str
 	if _, ok := local[k.ListName]; !ok {
 		l.errorf(t.Pos, "kind %s has no list type %s in package %s", t.Name, k.ListName, v.Dir)
 	}
-	scopeSet := false
 	for _, m := range d.markers {
 		switch m.Name {
 		case markers.Resource:
 			if s, ok := m.Arg("scope"); ok {
-				scopeSet = true
 				switch s {
 				case "Cluster":
 					if !nonNamespaced {
@@ -577,11 +575,6 @@ func (l *load) kind(g *model.Group, v *model.Version, d *typeDecl, local map[str
 			k.StorageVersion = true
 			l.storagePos[k] = m.Pos
 		}
-	}
-	_ = scopeSet
-	if nonNamespaced && !scopeSet {
-		// +genclient:nonNamespaced alone is enough.
-		k.Namespaced = false
 	}
 	if k.HasStatusField() && !k.Status && !noStatus {
 		l.errorf(t.Pos, "kind %s has a Status field but no /status subresource: add +kubebuilder:subresource:status to serve /status, or +genclient:noStatus so the client does not call it", t.Name)

@@ -299,7 +299,10 @@ func TestMatchesCompiledModelsSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	tree := codegen.Tree{Dir: dir, Module: fixtureModule, APIs: "apis"}
+	tree, err := codegen.NewTree(dir, fixtureModule, "apis")
+	if err != nil {
+		t.Fatal(err)
+	}
 	if _, err := openapi.Run(s, tree); err != nil {
 		t.Fatal(err)
 	}

@@ -63,7 +63,7 @@ func bench(example, aggen string, runs int) error {
 		if err != nil {
 			return err
 		}
-		return tools.Run(dir, module)
+		return tools.Run(dir, module, upstream.Schema{})
 	}
 	ours := func() error {
 		dir, err := fresh("aggen")

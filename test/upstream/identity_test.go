@@ -54,7 +54,7 @@ func TestByteIdenticalToKubeCodegen(t *testing.T) {
 	if err := os.WriteFile(schema, schemaOf(t, ours, module), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	if err := tools.RunWithSchema(kube, module, upstream.Schema{File: schema}); err != nil {
+	if err := tools.Run(kube, module, upstream.Schema{File: schema}); err != nil {
 		t.Fatal(err)
 	}
 	want, err := upstream.Files(kube)

@@ -110,15 +110,9 @@ type Schema struct {
 }
 
 // Script is what a user of kube_codegen.sh writes in hack/update-codegen.sh
-// for an aggen-shaped project, with the same choices aggen makes, without
-// an OpenAPI schema for apply configurations.
-func Script(root, module string) string {
-	return ScriptWithSchema(root, module, Schema{})
-}
-
-// ScriptWithSchema is Script with apply configurations generated from the
-// OpenAPI schema s.
-func ScriptWithSchema(root, module string, s Schema) string {
+// for an aggen-shaped project, with the same choices aggen makes; apply
+// configurations get the OpenAPI schema s (none for the zero Schema).
+func Script(root, module string, s Schema) string {
 	var schemaStep, schemaFlag string
 	if s.Command != "" {
 		schemaStep = fmt.Sprintf("%s > %q\n", s.Command, s.File)
@@ -138,22 +132,16 @@ kube::codegen::gen_openapi --output-dir pkg/generated/openapi --output-pkg %s/pk
 `, filepath.Join(root, "kube_codegen.sh"), module, schemaStep, schemaFlag, module)
 }
 
-// Run runs kube_codegen.sh in project dir, without an OpenAPI schema for
-// apply configurations.
-func (t *Tools) Run(dir, module string) error {
-	return t.RunWithSchema(dir, module, Schema{})
-}
-
-// RunWithSchema runs kube_codegen.sh in project dir with apply
-// configurations generated from the OpenAPI schema s.
-func (t *Tools) RunWithSchema(dir, module string, s Schema) error {
+// Run runs kube_codegen.sh in project dir, with apply configurations
+// generated from the OpenAPI schema s.
+func (t *Tools) Run(dir, module string, s Schema) error {
 	report, err := os.CreateTemp("", "aggen-openapi-report-")
 	if err != nil {
 		return err
 	}
 	report.Close()
 	defer os.Remove(report.Name())
-	cmd := exec.Command("bash", "-c", ScriptWithSchema(t.Root, module, s))
+	cmd := exec.Command("bash", "-c", Script(t.Root, module, s))
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOBIN="+t.GOBIN, "GOFLAGS=-mod=mod", "GOWORK=off", "REPORT="+report.Name())
 	var out bytes.Buffer

@@ -29,7 +29,11 @@ func schemaOf(t *testing.T, dir, module string) []byte {
 	if err != nil {
 		t.Fatal(err)
 	}
-	doc, err := openapischema.Generate(s, codegen.Tree{Dir: dir, Module: module, APIs: loader.APIsDir})
+	tree, err := codegen.NewTree(dir, module, loader.APIsDir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc, err := openapischema.Generate(s, tree)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +175,7 @@ func TestApplyConfigurationsWithModelsSchema(t *testing.T) {
 				t.Fatal(err)
 			}
 			schema := filepath.Join(t.TempDir(), "models-schema.json")
-			if err := tools.RunWithSchema(kube, module, upstream.Schema{File: schema, Command: "go run ./hack/models-schema"}); err != nil {
+			if err := tools.Run(kube, module, upstream.Schema{File: schema, Command: "go run ./hack/models-schema"}); err != nil {
 				t.Fatal(err)
 			}
 			if _, err := scaffold.Generate(scaffold.GenerateOptions{Dir: ours}); err != nil {

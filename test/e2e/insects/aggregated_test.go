@@ -27,7 +27,6 @@ import (
 	insectsv1beta1 "github.com/aggen-dev/aggen/examples/insects/pkg/apis/insects/v1beta1"
 	acv1beta1 "github.com/aggen-dev/aggen/examples/insects/pkg/generated/applyconfiguration/insects/v1beta1"
 	clientset "github.com/aggen-dev/aggen/examples/insects/pkg/generated/clientset/versioned"
-	"github.com/aggen-dev/aggen/test/e2e/aggregate"
 	"github.com/aggen-dev/aggen/test/e2e/harness"
 )
 
@@ -48,8 +47,8 @@ func TestThroughKubeAPIServer(t *testing.T) {
 	defer cancel()
 
 	start := time.Now()
-	d, err := aggregate.Deploy(ctx, aggregate.Options{
-		ControlPlane: cp, ProjectDir: env.project, APIServerBinary: apiserverBin,
+	d, err := cp.DeployProject(ctx, harness.DeployOptions{
+		ProjectDir: env.project, APIServerBinary: apiserverBin,
 		EtcdURL: etcd.ClientURL, Dir: filepath.Join(env.work, "aggregated"), Logf: t.Logf,
 	})
 	if err != nil {
@@ -70,7 +69,7 @@ func TestThroughKubeAPIServer(t *testing.T) {
 	kubectl(ctx, t, akc, "", "create", "namespace", ns)
 
 	t.Run("the apiserver runs as the project's ServiceAccount", func(t *testing.T) {
-		if d.ServiceAccount != (aggregate.Subject{Kind: "ServiceAccount", Name: apiserverSA, Namespace: projectNamespace}) {
+		if d.ServiceAccount != (harness.Subject{Kind: "ServiceAccount", Name: apiserverSA, Namespace: projectNamespace}) {
 			t.Errorf("the manifests bind system:auth-delegator to %+v", d.ServiceAccount)
 		}
 		kc, err := harness.LoadKubeconfig(d.Kubeconfig)
@@ -439,7 +438,7 @@ subjects:
 		dev := filepath.Join(env.project, "config", "overlays", "dev")
 		out := kubectl(ctx, t, akc, "", "apply", "--dry-run=server", "-k", dev)
 		t.Logf("kubectl apply --dry-run=server -k config/overlays/dev:\n%s", out)
-		objs, err := aggregate.Render(ctx, dev)
+		objs, err := renderOverlay(ctx, dev)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -464,11 +463,11 @@ subjects:
 		if err == nil {
 			t.Fatalf("cert-manager overlay passed without cert-manager CRDs?\n%s", out)
 		}
-		objs, rerr := aggregate.Render(ctx, cm)
+		objs, rerr := renderOverlay(ctx, cm)
 		if rerr != nil {
 			t.Fatal(rerr)
 		}
-		certManager := len(aggregate.Filter(objs, func(o aggregate.Object) bool { return strings.HasPrefix(o.APIVersion(), "cert-manager.io/") }))
+		certManager := len(filterManifests(objs, func(o harness.Manifest) bool { return strings.HasPrefix(o.APIVersion(), "cert-manager.io/") }))
 		msg := err.Error()
 		if n := strings.Count(out, "(server dry run)"); n != len(objs)-certManager {
 			t.Errorf("cert-manager overlay: %d of %d non-cert-manager objects passed", n, len(objs)-certManager)
@@ -481,7 +480,7 @@ subjects:
 
 	t.Run("the RBAC subjects name the project's ServiceAccounts in its namespace", func(t *testing.T) {
 		for _, overlay := range []string{"base", "overlays/dev", "overlays/local", "overlays/cert-manager"} {
-			objs, err := aggregate.Render(ctx, filepath.Join(env.project, "config", overlay))
+			objs, err := renderOverlay(ctx, filepath.Join(env.project, "config", overlay))
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -492,7 +491,7 @@ subjects:
 }
 
 // checkRBACSubjects asserts who each binding of the manifests binds.
-func checkRBACSubjects(t *testing.T, overlay string, objs []aggregate.Object) {
+func checkRBACSubjects(t *testing.T, overlay string, objs []harness.Manifest) {
 	t.Helper()
 	want := map[string]string{ // binding → ServiceAccount
 		"ClusterRoleBinding insects-apiserver:system:auth-delegator":                          apiserverSA,
@@ -526,14 +525,14 @@ func checkRBACSubjects(t *testing.T, overlay string, objs []aggregate.Object) {
 		t.Errorf("%s: bindings → ServiceAccount = %v, want %v", overlay, got, want)
 	}
 	var sas []string
-	for _, o := range aggregate.OfKind(objs, "ServiceAccount") {
+	for _, o := range ofKind(objs, "ServiceAccount") {
 		sas = append(sas, o.Namespace()+"/"+o.Name())
 	}
 	sort.Strings(sas)
 	if !slices.Equal(sas, []string{projectNamespace + "/" + apiserverSA, projectNamespace + "/" + controllerSA}) {
 		t.Errorf("%s: ServiceAccounts %v", overlay, sas)
 	}
-	for _, dep := range aggregate.OfKind(objs, "Deployment") {
+	for _, dep := range ofKind(objs, "Deployment") {
 		sa, _ := dep.Field("spec", "template", "spec", "serviceAccountName").(string)
 		if dep.Namespace() != projectNamespace || sa != dep.Name() {
 			t.Errorf("%s: %s runs as ServiceAccount %q", overlay, dep, sa)
@@ -559,7 +558,7 @@ func adminClientset(t *testing.T, kubeconfig string) *clientset.Clientset {
 // as the aggregator authenticates its proxied requests: the front-proxy
 // client certificate and X-Remote-User/X-Remote-Group headers. With a nil
 // control plane it sends the headers without the certificate.
-func frontProxyClientset(t *testing.T, cp *harness.ControlPlane, d *aggregate.Deployment, user string, groups ...string) *clientset.Clientset {
+func frontProxyClientset(t *testing.T, cp *harness.ControlPlane, d *harness.Deployment, user string, groups ...string) *clientset.Clientset {
 	t.Helper()
 	cfg := &rest.Config{
 		Host: d.Server.URL,

@@ -515,7 +515,11 @@ spec:
 		}
 		out = kubectl(ctx, t, kc(), "", "get", "bees", "-n", ns, "-o", "wide", "--field-selector", "metadata.name=columns")
 		t.Logf("kubectl get bees -o wide:\n%s", out)
-		// The priority-1 column shows only with -o wide.
+		// The priority-1 column shows only with -o wide, after AGE as the
+		// built-in resources print their wide columns.
+		if h := headerLine(out); h != "NAME DESIRED READY AGE DESCRIPTION" {
+			t.Errorf("wide header %q, want NAME DESIRED READY AGE DESCRIPTION", h)
+		}
 		header := strings.Fields(headerLine(out))
 		cells := row(out, "columns")
 		if len(header) != 5 || len(cells) != 5 {
@@ -534,7 +538,7 @@ spec:
 			t.Errorf("hives header %q, want NAME AGE", h)
 		}
 		out = kubectl(ctx, t, kc(), "", "get", "hives", "-o", "wide", "--field-selector", "metadata.name=columns-hive")
-		if h := strings.Fields(headerLine(out)); len(h) != 3 || !slices.Contains(h, "DESCRIPTION") || row(out, "columns-hive") == nil || !slices.Contains(row(out, "columns-hive"), "waxy") {
+		if h, r := headerLine(out), row(out, "columns-hive"); h != "NAME AGE DESCRIPTION" || len(r) != 3 || r[2] != "waxy" {
 			t.Errorf("hives -o wide:\n%s", out)
 		}
 		// The Table itself: column types and priorities from the markers.
@@ -560,7 +564,9 @@ spec:
 		for _, c := range table.ColumnDefinitions {
 			order = append(order, c.Name)
 		}
-		t.Logf("Table columns in order: %v", order)
+		if want := []string{"Name", "Desired", "Ready", "Age", "Description"}; !slices.Equal(order, want) {
+			t.Errorf("Table column order %v, want %v", order, want)
+		}
 	})
 
 	t.Run("field selectors filter server-side", func(t *testing.T) {
