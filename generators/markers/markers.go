@@ -555,11 +555,11 @@ func checkValue(v string, kind ValueKind) (string, error) {
 		if len(v) >= 2 && strings.HasPrefix(v, "`") && strings.HasSuffix(v, "`") {
 			v = v[1 : len(v)-1]
 		} else if strings.HasPrefix(v, "`") {
-			return "", fmt.Errorf("bad quoted string %s", v)
+			return "", fmt.Errorf("bad quoted string %q", v)
 		} else if strings.HasPrefix(v, `"`) {
 			u, err := strconv.Unquote(v)
 			if err != nil {
-				return "", fmt.Errorf("bad quoted string %s", v)
+				return "", fmt.Errorf("bad quoted string %q", v)
 			}
 			v = u
 		}

@@ -167,7 +167,7 @@ func TestParseErrors(t *testing.T) {
 		{" +kubebuilder:printcolumn:name=`Age,type=date,JSONPath=.x", OnType,
 			`pkg/apis/g/v1/t.go:10:30: marker "+kubebuilder:printcolumn": argument "name" has an unterminated quote`},
 		{" +kubebuilder:validation:Pattern=`abc", OnField,
-			"pkg/apis/g/v1/t.go:10:37: marker \"+kubebuilder:validation:Pattern\": bad quoted string `abc"},
+			"pkg/apis/g/v1/t.go:10:37: marker \"+kubebuilder:validation:Pattern\": bad quoted string \"`abc\""},
 		{" +kubebuilder:subresource:status", OnField,
 			`pkg/apis/g/v1/t.go:10:5: marker "+kubebuilder:subresource:status" belongs on a type, not on a field`},
 		{" +groupName=x.example.com", OnType,
