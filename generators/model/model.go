@@ -6,6 +6,8 @@ package model
 
 import (
 	"fmt"
+
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"sort"
 	"strings"
 )
@@ -118,6 +120,11 @@ type Kind struct {
 	// Type is the root struct.
 	Type *Type
 	Pos  Position
+	// Schema is the kind's structural OpenAPI v3 schema in this version,
+	// as a CRD made by controller-gen from the same types carries it
+	// (see package crdschema). Validation, defaulting and the published
+	// OpenAPI of the generated server all derive from it.
+	Schema *apiextensionsv1.JSONSchemaProps
 	// Controller is true when the project has a reconciler for the kind
 	// (`aggen create api --controller`); the controller generator then
 	// scaffolds pkg/controller/<group>/<kind>_controller.go and wires it
