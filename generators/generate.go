@@ -130,7 +130,7 @@ func Generate(dir string, opts Options) (*Result, error) {
 	} else {
 		fmt.Fprintf(progress, "staging directory kept at %s\n", stage)
 	}
-	if err := stageProject(dir, stage, staged); err != nil {
+	if err := stageProject(dir, stage, staged, impliedTags(p)); err != nil {
 		return nil, fmt.Errorf("staging the API packages: %w", err)
 	}
 	upstream, warnings, err := runUpstream(stage, p, progress)
