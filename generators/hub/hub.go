@@ -77,4 +77,3 @@ func Generate(r *templates.Renderer, p *model.Project) ([]*output.File, error) {
 	}
 	return out, nil
 }
-
