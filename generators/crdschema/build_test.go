@@ -119,3 +119,32 @@ func TestBuildMatchesControllerGen(t *testing.T) {
 		})
 	}
 }
+
+// TestMarkersApplyByResolvedType checks markers on fields whose types are
+// named lists, maps, strings of other packages and chains of named types.
+func TestMarkersApplyByResolvedType(t *testing.T) {
+	p := load(t, project(t, filepath.Join("testdata", "resolved.txtar")))
+	spec := p.Groups[0].Versions[0].Kinds[0].Schema.Properties["spec"]
+	got := func(name string) string {
+		s := spec.Properties[name]
+		s.Description = ""
+		b, err := json.Marshal(s)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return string(b)
+	}
+	for name, want := range map[string]string{
+		"status":  `{"type":"string","pattern":"^[TF]","enum":["True","False"]}`,
+		"flowers": `{"type":"array","maxItems":3,"minItems":1,"items":{"type":"string"}}`,
+		"petals":  `{"type":"object","maxProperties":2,"additionalProperties":{"type":"integer","format":"int32"}}`,
+		"owner":   `{"type":"string","maxLength":5,"pattern":"^[a-z]+$"}`,
+	} {
+		if g := got(name); g != want {
+			t.Errorf("spec.%s:\n got %s\nwant %s", name, g, want)
+		}
+	}
+	if strings.Join(spec.Required, ",") != "owner" {
+		t.Errorf("spec required = %v, want [owner]", spec.Required)
+	}
+}

@@ -33,11 +33,32 @@ func Validate(p *model.Project) error {
 				if k.Schema == nil {
 					continue
 				}
-				crd, err := crdFor(g, v, k)
+				crd, err := crdFor(g, v, k, k.Schema)
 				if err != nil {
 					return err
 				}
-				for _, fe := range crdvalidation.ValidateCustomResourceDefinition(context.Background(), crd) {
+				found := crdvalidation.ValidateCustomResourceDefinition(context.Background(), crd)
+				if len(found) > 0 {
+					// kube-apiserver compiles CEL rules only once the
+					// defaults are valid; check them without the defaults
+					// too, so every mistake is reported in one run.
+					noDefaults := k.Schema.DeepCopy()
+					dropDefaults(noDefaults)
+					crd, err := crdFor(g, v, k, noDefaults)
+					if err != nil {
+						return err
+					}
+					seen := map[string]bool{}
+					for _, fe := range found {
+						seen[fe.Error()] = true
+					}
+					for _, fe := range crdvalidation.ValidateCustomResourceDefinition(context.Background(), crd) {
+						if !seen[fe.Error()] {
+							found = append(found, fe)
+						}
+					}
+				}
+				for _, fe := range found {
 					errs = append(errs, locate(p, k, fe))
 				}
 				for _, fe := range enumTypes(k.Schema, field.NewPath("spec", "validation", "openAPIV3Schema")) {
@@ -54,14 +75,14 @@ func Validate(p *model.Project) error {
 
 // crdFor is the CRD of one kind in one version, in kube-apiserver's
 // internal form, defaulted as the API would default it.
-func crdFor(g *model.Group, v *model.Version, k *model.Kind) (*apiextensions.CustomResourceDefinition, error) {
+func crdFor(g *model.Group, v *model.Version, k *model.Kind, schema *apiextensionsv1.JSONSchemaProps) (*apiextensions.CustomResourceDefinition, error) {
 	scope := apiextensionsv1.NamespaceScoped
 	if !k.Namespaced {
 		scope = apiextensionsv1.ClusterScoped
 	}
 	ver := apiextensionsv1.CustomResourceDefinitionVersion{
 		Name: v.Name, Served: true, Storage: true,
-		Schema: &apiextensionsv1.CustomResourceValidation{OpenAPIV3Schema: k.Schema.DeepCopy()},
+		Schema: &apiextensionsv1.CustomResourceValidation{OpenAPIV3Schema: schema.DeepCopy()},
 	}
 	if k.Status || k.Scale != nil {
 		ver.Subresources = &apiextensionsv1.CustomResourceSubresources{}
@@ -96,6 +117,12 @@ func crdFor(g *model.Group, v *model.Version, k *model.Kind) (*apiextensions.Cus
 		return nil, fmt.Errorf("checking the schema of %s: %w", k.Name, err)
 	}
 	return out, nil
+}
+
+// dropDefaults removes every default of a schema.
+func dropDefaults(s *apiextensionsv1.JSONSchemaProps) {
+	s.Default = nil
+	eachChild(s, dropDefaults)
 }
 
 // schemaRoot is where kube-apiserver's errors about a version's schema
@@ -185,7 +212,14 @@ var keywordMarkers = map[string][]string{
 // field or kind of the user's source that causes it.
 func locate(p *model.Project, k *model.Kind, fe *field.Error) error {
 	path := fe.Field
-	body := fe.ErrorBody()
+	// Errors inside a default name the default's own path, here empty.
+	body := strings.ReplaceAll(fe.ErrorBody(), ":  in body ", ": ")
+	if rule, ok := fe.BadValue.(apiextensions.ValidationRule); ok {
+		// CEL errors show the rule with a caret under the mistake on
+		// further lines; one line says enough with the rule quoted.
+		detail, _, _ := strings.Cut(fe.Detail, "\n")
+		body = fmt.Sprintf("rule %q: %s", rule.Rule, detail)
+	}
 	if rest, ok := cutAny(path, scaleRoots); ok {
 		m := model.Find(k.Type.Parsed, "kubebuilder:subresource:scale")
 		where := k.Pos
@@ -238,6 +272,8 @@ func locate(p *model.Project, k *model.Kind, fe *field.Error) error {
 				}
 			}
 		case "allOf", "anyOf", "oneOf":
+		case "rule", "message", "messageExpression", "reason", "fieldPath", "optionalOldSelf":
+			// A part of the CEL rule the keyword already names.
 		default:
 			keyword = name
 			index, _ = strconv.Atoi(arg)

@@ -187,7 +187,7 @@ func Load(dir string) (*model.Project, error) {
 		return nil, err
 	}
 	l.buildGroups(groups)
-	if len(l.errs) == 0 && len(typeErrs) == 0 {
+	if len(typeErrs) == 0 {
 		l.schemas()
 	}
 	if err := Merge(l.errs, typeErrs); err != nil {
