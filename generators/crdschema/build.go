@@ -286,6 +286,10 @@ func (b *builder) structSchema(t *model.Type) *apiextensionsv1.JSONSchemaProps {
 	optionalByDefault := model.Find(b.p.PackageMarkers[t.Package], packageOpt) != nil
 	var immutable []string
 	for _, f := range t.Fields {
+		if f.Ref == nil || f.Ref.Kind == model.InvalidRef {
+			// A type error, reported where it is.
+			continue
+		}
 		if !f.HasJSON {
 			b.errorf(f.Pos, "encountered struct field %q without JSON tag in type %q", f.GoName, t.Name)
 			continue

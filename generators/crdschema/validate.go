@@ -59,7 +59,11 @@ func Validate(p *model.Project) error {
 					}
 				}
 				for _, fe := range found {
-					errs = append(errs, locate(p, k, fe))
+					// Names and scope are the loader's to check, with
+					// positions of their own.
+					if _, ok := cutAny(fe.Field, append(schemaRoots, scaleRoots...)); ok {
+						errs = append(errs, locate(p, k, fe))
+					}
 				}
 				for _, fe := range enumTypes(k.Schema, field.NewPath("spec", "validation", "openAPIV3Schema")) {
 					errs = append(errs, locate(p, k, fe))

@@ -358,6 +358,9 @@ func (l *load) fields(fl *ast.Field, groups []*ast.CommentGroup, d *typeDecl, pk
 	ref := l.ref(pkg.info.TypeOf(fl.Type))
 	if what := unsupportedType(fl.Type); what != "" && exported(fl) {
 		l.errorf(l.pos(fl.Type.Pos()), "field of type %s: %s cannot be serialized in an API type", l.source(fl.Type), what)
+		// Reported: the schema leaves the field out rather than add
+		// follow-up errors about it.
+		ref = &model.TypeRef{Kind: model.InvalidRef}
 	}
 	tag := ""
 	if fl.Tag != nil {
