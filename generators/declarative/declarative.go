@@ -194,6 +194,9 @@ type Error struct {
 	Msg string
 }
 
+// Position is where the problem is.
+func (e *Error) Position() model.Position { return e.Pos }
+
 func (e *Error) Error() string { return fmt.Sprintf("%s: %s: %s", e.Pos, Name, e.Msg) }
 
 // Run runs validation-gen on the staged packages and returns the files it

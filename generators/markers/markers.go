@@ -120,6 +120,9 @@ type Error struct {
 	Suggestion string
 }
 
+// Position is where the problem is.
+func (e *Error) Position() model.Position { return e.Pos }
+
 func (e *Error) Error() string {
 	s := fmt.Sprintf("%s: %s", e.Pos, e.Msg)
 	if e.Suggestion != "" {
