@@ -91,13 +91,20 @@ func Tags(p *model.Project) map[string]map[int][]string {
 					add(f.Pos, tag)
 				}
 				if model.Find(f.Parsed, markers.Optional) != nil && model.Find(f.Parsed, "k8s:optional") == nil &&
-					model.Find(f.Parsed, "k8s:required") == nil && hasDeclarative(f.Parsed) {
+					model.Find(f.Parsed, "k8s:required") == nil && model.Find(f.Parsed, "k8s:forbidden") == nil && !structValue(f.Ref) {
 					add(f.Pos, "+k8s:optional")
 				}
 			}
 		}
 	}
 	return out
+}
+
+// structValue reports a field that holds a struct by value, which
+// validation-gen does not let be +k8s:optional.
+func structValue(r *model.TypeRef) bool {
+	u := r.Underlying()
+	return r.Kind != model.PointerRef && u != nil && u.Kind == model.StructRef
 }
 
 // opaque is the tag that keeps validation-gen out of the types of other

@@ -617,7 +617,7 @@ func (l *load) markersOf(cg *ast.CommentGroup, target markers.Target) []*markers
 // repeatableCRD are the CRD markers that may appear more than once on
 // one declaration; a second value of any other one would silently win.
 var repeatableCRD = map[string]bool{
-	markers.PrintColumn: true, markers.SelectableField: true,
+	markers.PrintColumn: true, markers.SelectableField: true, "listMapKey": true,
 	"kubebuilder:validation:XValidation": true, "kubebuilder:validation:items:XValidation": true,
 	"kubebuilder:validation:ExactlyOneOf": true, "kubebuilder:validation:AtMostOneOf": true,
 	"kubebuilder:validation:AtLeastOneOf": true,
