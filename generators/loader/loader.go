@@ -487,13 +487,11 @@ func (l *load) version(g *model.Group, name string) (v *model.Version, ok bool) 
 		return v, true
 	}
 	if errs := validation.IsDNS1123Subdomain(groupName); len(errs) > 0 {
-		want := ""
-		if groupDir.MatchString(g.Name) {
-			want = fmt.Sprintf(", here %s.%s", g.Name, l.project.Domain)
+		hint := ""
+		if lower := strings.ToLower(groupName); len(validation.IsDNS1123Subdomain(lower)) == 0 {
+			hint = ", here " + lower
 		}
-		l.errorf(groupPos, "+groupName=%s is not a valid API group name: it must be a lower-case DNS subdomain%s", groupName, want)
-	} else if want := g.Name + "." + l.project.Domain; groupName != want && groupName != g.Name {
-		l.errorf(groupPos, "+groupName=%s: group directory %s with domain %s means %s", groupName, g.Name, l.project.Domain, want)
+		l.errorf(groupPos, "+groupName=%s is not a valid API group name: it must be a lower-case DNS subdomain%s", groupName, hint)
 	}
 	return v, true
 }

@@ -101,7 +101,8 @@ type Group struct {
 	// first (v1 > v1beta2 > v1beta1 > v1alpha1).
 	Versions []*Version
 	// Kinds are the union of the kinds of all versions, by name, each
-	// pointing at its storage-version declaration.
+	// pointing at its storage-version declaration. Each kind has a storage
+	// version of its own.
 	Kinds []*Kind
 }
 
@@ -497,18 +498,10 @@ func (v Validation) IsZero() bool {
 		v.MaxItems == nil && !v.UniqueItems && v.Format == "" && v.MinProperties == nil && v.MaxProperties == nil
 }
 
-// StorageVersion returns the version that holds the storage version of the
-// group's kinds.
-func (g *Group) StorageVersion() *Version {
-	for _, v := range g.Versions {
-		for _, k := range v.Kinds {
-			if k.StorageVersion {
-				return v
-			}
-		}
-	}
-	if len(g.Versions) > 0 {
-		return g.Versions[0]
+// StorageVersion returns the version a kind of the group is stored in.
+func (g *Group) StorageVersion(kind string) *Version {
+	if k := g.Kind(kind); k != nil {
+		return g.Version(k.Version)
 	}
 	return nil
 }
