@@ -1,8 +1,10 @@
 package hub
 
 import (
+	"errors"
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strconv"
 
@@ -41,6 +43,9 @@ type data struct {
 	// KindTaken is set when a user type is named Kind: the hub then goes
 	// without its Kind helper, which nothing aggen generates calls.
 	KindTaken bool
+	// Declared are the names the hand-written internal package declares
+	// already; the generated registration leaves them out.
+	Declared map[string]bool
 }
 
 // Error is a layout the derived hub cannot hold, at the type that shows it.
@@ -61,12 +66,26 @@ func Generate(r *templates.Renderer, p *model.Project) ([]*output.File, error) {
 		if len(g.Kinds) == 0 {
 			continue
 		}
-		d, err := derive(p, g)
+		var d *data
+		var err error
+		if g.Hub != nil {
+			d, err = handWritten(p, g)
+		} else {
+			d, err = derive(p, g)
+		}
 		if err != nil {
 			return nil, err
 		}
 		files := Files(g)
 		for i, tmpl := range []string{"hub/doc.go.tmpl", "hub/types.go.tmpl", "hub/scheme.go.tmpl", "hub/install.go.tmpl"} {
+			switch {
+			case g.Hub != nil && (i == 0 && slices.Contains(g.Hub.OwnFiles, "doc.go") || i == 1):
+				continue
+			case g.Hub != nil && i == 2 && d.Declared["GroupName"] && d.Declared["SchemeGroupVersion"] && d.Declared["Resource"] && d.Declared["AddToScheme"]:
+				continue
+			case i == 3 && g.OwnInstall:
+				continue
+			}
 			b, err := r.RenderGo(tmpl, d)
 			if err != nil {
 				return nil, fmt.Errorf("hub of group %s: %w", g.Name, err)
@@ -75,6 +94,24 @@ func Generate(r *templates.Renderer, p *model.Project) ([]*output.File, error) {
 		}
 	}
 	return out, nil
+}
+
+// handWritten checks a group's hand-written internal package: every kind
+// and its list need their type there.
+func handWritten(p *model.Project, g *model.Group) (*data, error) {
+	d := &data{Project: p, Group: g, Declared: g.Hub.Declared, KindTaken: g.Hub.Declared["Kind"]}
+	var errs []error
+	for _, k := range g.Kinds {
+		for _, name := range []string{k.Name, k.ListName} {
+			if g.Hub.Type(name) == nil {
+				errs = append(errs, &Error{Pos: k.Pos, Msg: fmt.Sprintf("kind %s needs a type %s in the internal package %s, which you write by hand: add it there, or remove the package's types to let aggen derive them", k.Name, name, g.Dir)})
+			}
+		}
+	}
+	if len(errs) > 0 {
+		return nil, errors.Join(errs...)
+	}
+	return d, nil
 }
 
 // derive collects the hub types of a group: for every kind, its type, its
