@@ -430,9 +430,11 @@ func TestEditSequence(t *testing.T) {
 	step = "move the storage version"
 	p.edit(apis+"/v1beta1/bee_types.go", "// +genclient\n", "// +genclient\n// +kubebuilder:storageversion\n")
 	p.regenerate(step)
-	for _, kind := range []string{"Bee", "Hive"} {
-		if v := p.storageOf(kind); v != "v1beta1" {
-			t.Errorf("%s: %s is stored as %s, want v1beta1", step, kind, v)
+	// The storage version is per kind: Bee moves, Hive stays in the most
+	// preferred version.
+	for kind, want := range map[string]string{"Bee": "v1beta1", "Hive": "v1"} {
+		if v := p.storageOf(kind); v != want {
+			t.Errorf("%s: %s is stored as %s, want %s", step, kind, v, want)
 		}
 	}
 	p.build(step)
