@@ -54,6 +54,7 @@ const (
 	VFormat          = ValidationPrefix + "Format"
 	VMinProperties   = ValidationPrefix + "MinProperties"
 	VMaxProperties   = ValidationPrefix + "MaxProperties"
+	VXValidation     = ValidationPrefix + "XValidation"
 
 	// GroupPriorityMinimum and VersionPriority tune the APIService of a
 	// group-version; they are aggen's own.
@@ -123,11 +124,16 @@ func Known() *Registry {
 		&Def{Name: VFormat, Targets: tf, Value: String},
 		&Def{Name: VMinProperties, Targets: tf, Value: Int},
 		&Def{Name: VMaxProperties, Targets: tf, Value: Int},
+		// CEL rules: the generated server evaluates them from the kind's
+		// schema with apiextensions-apiserver's own code.
+		&Def{Name: VXValidation, Targets: tf, Repeatable: true, Args: map[string]ValueKind{
+			"rule": String, "message": String, "messageExpression": String, "reason": String,
+			"fieldPath": String, "optionalOldSelf": Bool,
+		}, Required: []string{"rule"}},
 
 		&Def{Name: GroupPriorityMinimum, Targets: OnPackage, Value: Int},
 		&Def{Name: VersionPriority, Targets: OnPackage, Value: Int},
 	).Unsupported(map[string]string{
-		"kubebuilder:validation:XValidation":            "CEL rules are not evaluated by a generated apiserver; write the check in the kind's validate hooks",
 		"kubebuilder:validation:items":                  "item constraints are not implemented; put the markers on a named element type instead",
 		"kubebuilder:validation:Type":                   "the schema type is derived from the Go type",
 		"kubebuilder:validation:Schemaless":             "every field of an aggregated API has a schema",

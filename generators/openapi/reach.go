@@ -1,0 +1,82 @@
+package openapi
+
+import (
+	"sort"
+	"strings"
+
+	"k8s.io/gengo/v2/types"
+)
+
+// Reach is what the types of a project's API packages reach outside the
+// project: through fields, embedded structs, pointers, elements, map keys
+// and named types, transitively. Every package of it must be part of
+// openapi-gen's input, or the served OpenAPI lacks a definition the API
+// refers to (the server then fails at start), and every constant of it must
+// be readable (+default=ref(...) and +enum name constants).
+type Reach struct {
+	// Packages are the import paths of the reached named types, sorted.
+	Packages []string
+	types    map[types.Name]bool
+}
+
+// Has reports whether the named type is reached.
+func (r *Reach) Has(n types.Name) bool { return r != nil && r.types[n] }
+
+// FindReach walks the types of every package of u whose import path starts
+// with apisPrefix and returns what they reach outside the module.
+func FindReach(u types.Universe, module, apisPrefix string) *Reach {
+	r := &Reach{types: map[types.Name]bool{}}
+	seen := map[*types.Type]bool{}
+	pkgs := map[string]bool{}
+	var visit func(t *types.Type)
+	visit = func(t *types.Type) {
+		if t == nil || seen[t] {
+			return
+		}
+		seen[t] = true
+		if pkg := t.Name.Package; pkg != "" && t.Kind != types.Builtin && !inModule(pkg, module) {
+			r.types[t.Name] = true
+			pkgs[pkg] = true
+		}
+		switch t.Kind {
+		case types.Struct:
+			for _, m := range t.Members {
+				visit(m.Type)
+			}
+		case types.Pointer, types.Slice, types.Array:
+			visit(t.Elem)
+		case types.Map:
+			visit(t.Key)
+			visit(t.Elem)
+		case types.Alias:
+			visit(t.Underlying)
+		}
+	}
+	var roots []string
+	for path := range u {
+		if path == apisPrefix || strings.HasPrefix(path, apisPrefix+"/") {
+			roots = append(roots, path)
+		}
+	}
+	sort.Strings(roots)
+	for _, path := range roots {
+		p := u[path]
+		names := make([]string, 0, len(p.Types))
+		for n := range p.Types {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		for _, n := range names {
+			visit(p.Types[n])
+		}
+	}
+	for p := range pkgs {
+		r.Packages = append(r.Packages, p)
+	}
+	sort.Strings(r.Packages)
+	return r
+}
+
+func inModule(pkg, module string) bool {
+	return pkg == module || strings.HasPrefix(pkg, module+"/")
+}
