@@ -17,6 +17,7 @@ import (
 	"github.com/aggen-dev/aggen/generators/codegen"
 	"github.com/aggen-dev/aggen/generators/controller"
 	"github.com/aggen-dev/aggen/generators/conversion"
+	"github.com/aggen-dev/aggen/generators/crdschema"
 	"github.com/aggen-dev/aggen/generators/deepcopy"
 	"github.com/aggen-dev/aggen/generators/defaulter"
 	"github.com/aggen-dev/aggen/generators/informer"
@@ -95,6 +96,9 @@ func Generate(dir string, opts Options) (*Result, error) {
 	}
 	p, err := loader.Load(dir)
 	if err != nil {
+		return nil, err
+	}
+	if err := crdschema.FillFromOracle(dir, p); err != nil {
 		return nil, err
 	}
 	markControllers(dir, p, opts.Controllers)

@@ -1,7 +1,10 @@
 package crdschema
 
 import (
+	"errors"
 	"fmt"
+	"os"
+	"path/filepath"
 	"path"
 	"sort"
 	"strings"
@@ -31,7 +34,31 @@ func Oracle(dir string, p *model.Project) (map[string]*apiextensionsv1.CustomRes
 	if len(patterns) == 0 {
 		return nil, nil
 	}
-	roots, err := ctloader.LoadRootsWithConfig(&packages.Config{Dir: dir}, patterns...)
+	// Copies of go.mod and go.sum, as the loader's type check uses: a fresh
+	// project's go.sum lacks entries, and the tree is never written.
+	tmp, err := os.MkdirTemp("", "aggen-crdschema-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(tmp)
+	for _, name := range []string{"go.mod", "go.sum"} {
+		b, err := os.ReadFile(filepath.Join(dir, name))
+		if errors.Is(err, os.ErrNotExist) && name == "go.sum" {
+			continue
+		}
+		if err != nil {
+			return nil, err
+		}
+		if err := os.WriteFile(filepath.Join(tmp, name), b, 0o644); err != nil {
+			return nil, err
+		}
+	}
+	cfg := &packages.Config{
+		Dir:        dir,
+		Env:        append(os.Environ(), "GOWORK=off", "GOFLAGS="),
+		BuildFlags: []string{"-mod=mod", "-modfile=" + filepath.Join(tmp, "go.mod")},
+	}
+	roots, err := ctloader.LoadRootsWithConfig(cfg, patterns...)
 	if err != nil {
 		return nil, fmt.Errorf("loading the API packages for controller-tools: %w", err)
 	}
