@@ -54,7 +54,7 @@ func beeTypes(version string, storage bool) (*model.Kind, []*model.Type) {
 		Pos:              model.Position{File: file, Line: 40, Column: 1},
 		Schema: object(map[string]apiextensionsv1.JSONSchemaProps{
 			"spec": *object(map[string]apiextensionsv1.JSONSchemaProps{
-				"color": {Type: "string", Default: raw(`"yellow"`), Enum: []apiextensionsv1.JSON{*raw(`"yellow"`), *raw(`"black"`), *raw(`"orange"`)}},
+				"color":    {Type: "string", Default: raw(`"yellow"`), Enum: []apiextensionsv1.JSON{*raw(`"yellow"`), *raw(`"black"`), *raw(`"orange"`)}},
 				"replicas": {Type: "integer", Format: "int32", Default: raw("1"), Minimum: ptr(0.0), Maximum: ptr(100.0)},
 				"hive": {Type: "string", MinLength: ptr(int64(2)), MaxLength: ptr(int64(20)), Pattern: `^[a-z][a-z0-9-]*$`,
 					XValidations: apiextensionsv1.ValidationRules{{Rule: "self == oldSelf", Message: "a `hive` is for life"}}},
