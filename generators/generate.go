@@ -28,6 +28,7 @@ import (
 	"github.com/aggen-dev/aggen/generators/openapischema"
 	"github.com/aggen-dev/aggen/generators/output"
 	"github.com/aggen-dev/aggen/generators/register"
+	"github.com/aggen-dev/aggen/generators/registry"
 	"github.com/aggen-dev/aggen/templates"
 )
 
@@ -100,6 +101,15 @@ func Generate(dir string, opts Options) (*Result, error) {
 	}
 	if err := crdschema.FillFromOracle(dir, p); err != nil {
 		return nil, err
+	}
+	// A schema kube-apiserver would refuse in a CRD is refused here, not
+	// when the generated server meets it.
+	if problems := registry.CheckSchemas(p); len(problems) > 0 {
+		errs := make(loader.Errors, len(problems))
+		for i, pr := range problems {
+			errs[i] = &loader.InputError{Pos: pr.Pos, Msg: pr.Msg}
+		}
+		return nil, errs
 	}
 	markControllers(dir, p, opts.Controllers)
 	r, err := templates.New()
