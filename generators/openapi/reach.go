@@ -1,8 +1,10 @@
 package openapi
 
 import (
+	"reflect"
 	"sort"
 	"strings"
+	"unicode"
 
 	"k8s.io/gengo/v2/types"
 )
@@ -38,10 +40,16 @@ func FindReach(u types.Universe, module, apisPrefix string) *Reach {
 			r.types[t.Name] = true
 			pkgs[pkg] = true
 		}
+		if ownDefinition(t) {
+			// A leaf to openapi-gen: its definition comes from its methods.
+			return
+		}
 		switch t.Kind {
 		case types.Struct:
 			for _, m := range t.Members {
-				visit(m.Type)
+				if serialized(m) {
+					visit(m.Type)
+				}
 			}
 		case types.Pointer, types.Slice, types.Array:
 			visit(t.Elem)
@@ -75,6 +83,27 @@ func FindReach(u types.Universe, module, apisPrefix string) *Reach {
 	}
 	sort.Strings(r.Packages)
 	return r
+}
+
+// ownDefinition reports whether a type defines its OpenAPI schema with
+// methods (metav1.Time, intstr.IntOrString, resource.Quantity), as
+// openapi-gen sees it.
+func ownDefinition(t *types.Type) bool {
+	for _, name := range []string{"OpenAPIDefinition", "OpenAPIV3Definition", "OpenAPISchemaType"} {
+		if _, ok := t.Methods[name]; ok {
+			return true
+		}
+	}
+	return false
+}
+
+// serialized reports whether a struct member is part of the JSON form.
+func serialized(m types.Member) bool {
+	if m.Name == "" || !unicode.IsUpper([]rune(m.Name)[0]) {
+		return false
+	}
+	name, _, _ := strings.Cut(reflect.StructTag(m.Tags).Get("json"), ",")
+	return name != "-"
 }
 
 func inModule(pkg, module string) bool {
