@@ -290,6 +290,8 @@ type updateValidator interface {
 type objectValidator interface {
 	Validate(ctx context.Context, obj runtime.Object) field.ErrorList
 	updateValidator
+	WarningsOnCreate(ctx context.Context, obj runtime.Object) []string
+	WarningsOnUpdate(ctx context.Context, obj, old runtime.Object) []string
 }
 
 // NewValidator builds, for every version of schemas, the validation that
@@ -394,6 +396,18 @@ func (v *Validator) ValidateUpdate(ctx context.Context, obj, old runtime.Object)
 		return field.ErrorList{err}
 	}
 	return vv.strategy.ValidateUpdate(ctx, u, uOld)
+}
+
+// WarningsOnCreate returns the warnings kube-apiserver gives for a new
+// custom resource (finalizer names that are not domain-qualified).
+func (v *Validator) WarningsOnCreate(ctx context.Context, obj runtime.Object) []string {
+	return v.forRequest(ctx).strategy.WarningsOnCreate(ctx, obj)
+}
+
+// WarningsOnUpdate returns the warnings kube-apiserver gives for an
+// updated custom resource.
+func (v *Validator) WarningsOnUpdate(ctx context.Context, obj, old runtime.Object) []string {
+	return v.forRequest(ctx).strategy.WarningsOnUpdate(ctx, obj, old)
 }
 
 // ValidateStatusUpdate checks an object after an update of its /status.

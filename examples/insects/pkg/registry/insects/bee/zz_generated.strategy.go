@@ -109,21 +109,24 @@ func (s Strategy) ValidateUpdate(ctx context.Context, obj, old runtime.Object) f
 	return append(errs, validateUpdate(ctx, o, oldObj)...)
 }
 
-// WarningsOnCreate returns the warnings of the warningsOnCreate hook.
-func (Strategy) WarningsOnCreate(ctx context.Context, obj runtime.Object) []string {
-	return warningsOnCreate(ctx, obj.(*insects.Bee))
+// WarningsOnCreate returns the warnings a custom resource gets (finalizer
+// names) and those of the warningsOnCreate hook.
+func (s Strategy) WarningsOnCreate(ctx context.Context, obj runtime.Object) []string {
+	return append(s.validator.WarningsOnCreate(ctx, obj), warningsOnCreate(ctx, obj.(*insects.Bee))...)
 }
 
-// WarningsOnUpdate returns the warnings of the warningsOnUpdate hook.
-func (Strategy) WarningsOnUpdate(ctx context.Context, obj, old runtime.Object) []string {
-	return warningsOnUpdate(ctx, obj.(*insects.Bee), old.(*insects.Bee))
+// WarningsOnUpdate returns the warnings a custom resource gets (finalizer
+// names) and those of the warningsOnUpdate hook.
+func (s Strategy) WarningsOnUpdate(ctx context.Context, obj, old runtime.Object) []string {
+	return append(s.validator.WarningsOnUpdate(ctx, obj, old), warningsOnUpdate(ctx, obj.(*insects.Bee), old.(*insects.Bee))...)
 }
 
 // AllowCreateOnUpdate is false: updating a missing Bee is an error.
 func (Strategy) AllowCreateOnUpdate(context.Context) bool { return false }
 
-// AllowUnconditionalUpdate is true: an update without resourceVersion is allowed.
-func (Strategy) AllowUnconditionalUpdate(context.Context) bool { return true }
+// AllowUnconditionalUpdate is false, as for a custom resource: an update
+// must name the resourceVersion it replaces.
+func (Strategy) AllowUnconditionalUpdate(context.Context) bool { return false }
 
 // Canonicalize does nothing.
 func (Strategy) Canonicalize(obj runtime.Object) {}
