@@ -7,6 +7,7 @@ import (
 	"unicode"
 
 	"k8s.io/gengo/v2/types"
+	"k8s.io/kube-openapi/pkg/common"
 )
 
 // Reach is what the types of a project's API packages reach outside the
@@ -36,6 +37,10 @@ func FindReach(u types.Universe, module, apisPrefix string) *Reach {
 			return
 		}
 		seen[t] = true
+		if typ, _ := common.OpenAPITypeFormat(t.Name.String()); typ != "" {
+			// A primitive to openapi-gen (time.Time is a date-time string).
+			return
+		}
 		if pkg := t.Name.Package; pkg != "" && t.Kind != types.Builtin && !inModule(pkg, module) {
 			r.types[t.Name] = true
 			pkgs[pkg] = true
