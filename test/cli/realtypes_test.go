@@ -209,7 +209,7 @@ func TestRealAPITypes(t *testing.T) {
 			} `json:"metadata"`
 			Spec map[string]any `json:"spec"`
 		}
-		if err := json.Unmarshal([]byte(mustKubectl("", "get", "fleet", "web", "-n", "default", "-o", "json")), &got); err != nil {
+		if err := json.Unmarshal([]byte(mustKubectl("", "get", "fleet", "web", "-n", "default", "-o", "json", "--show-managed-fields")), &got); err != nil {
 			t.Fatal(err)
 		}
 		managers := fmt.Sprint(got.Metadata.ManagedFields)
