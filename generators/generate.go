@@ -17,7 +17,6 @@ import (
 	"github.com/aggen-dev/aggen/generators/codegen"
 	"github.com/aggen-dev/aggen/generators/controller"
 	"github.com/aggen-dev/aggen/generators/conversion"
-	"github.com/aggen-dev/aggen/generators/crdschema"
 	"github.com/aggen-dev/aggen/generators/deepcopy"
 	"github.com/aggen-dev/aggen/generators/defaulter"
 	"github.com/aggen-dev/aggen/generators/informer"
@@ -28,7 +27,6 @@ import (
 	"github.com/aggen-dev/aggen/generators/openapischema"
 	"github.com/aggen-dev/aggen/generators/output"
 	"github.com/aggen-dev/aggen/generators/register"
-	"github.com/aggen-dev/aggen/generators/registry"
 	"github.com/aggen-dev/aggen/templates"
 )
 
@@ -99,18 +97,6 @@ func Generate(dir string, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := crdschema.FillFromOracle(dir, p); err != nil {
-		return nil, err
-	}
-	// A schema kube-apiserver would refuse in a CRD is refused here, not
-	// when the generated server meets it.
-	if problems := registry.CheckSchemas(p); len(problems) > 0 {
-		errs := make(loader.Errors, len(problems))
-		for i, pr := range problems {
-			errs[i] = &loader.InputError{Pos: pr.Pos, Msg: pr.Msg}
-		}
-		return nil, errs
-	}
 	markControllers(dir, p, opts.Controllers)
 	r, err := templates.New()
 	if err != nil {
@@ -144,7 +130,7 @@ func Generate(dir string, opts Options) (*Result, error) {
 	} else {
 		fmt.Fprintf(progress, "staging directory kept at %s\n", stage)
 	}
-	if err := stageProject(dir, stage, staged); err != nil {
+	if err := stageProject(dir, stage, staged, impliedTags(p)); err != nil {
 		return nil, fmt.Errorf("staging the API packages: %w", err)
 	}
 	upstream, warnings, err := runUpstream(stage, p, progress)

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/aggen-dev/aggen/generators/loader"
+	"github.com/aggen-dev/aggen/generators/model"
 	"github.com/aggen-dev/aggen/generators/output"
 )
 
@@ -19,7 +20,7 @@ import (
 // gengo's parser reads from disk and honours no overlay, so this copy is
 // how derived hub types become visible to conversion-gen without touching
 // the user's tree before the run has succeeded.
-func stageProject(src, stage string, fresh []*output.File) error {
+func stageProject(src, stage string, fresh []*output.File, implied map[string]map[int][]string) error {
 	for _, name := range []string{"go.mod", "go.sum", filepath.Join("hack", "boilerplate.go.txt")} {
 		if err := copyFile(filepath.Join(src, name), filepath.Join(stage, name)); err != nil && !os.IsNotExist(err) {
 			return err
@@ -40,6 +41,9 @@ func stageProject(src, stage string, fresh []*output.File) error {
 		if err != nil {
 			return err
 		}
+		if tags := implied[filepath.ToSlash(rel)]; tags != nil {
+			return copyWithTags(p, filepath.Join(stage, rel), tags)
+		}
 		return copyFile(p, filepath.Join(stage, rel))
 	})
 	if err != nil {
@@ -55,6 +59,46 @@ func stageProject(src, stage string, fresh []*output.File) error {
 		}
 	}
 	return nil
+}
+
+// impliedTags lists, per API file and line, the tags to add above that
+// line in the staged copy (see model.Type.ImpliedTags).
+func impliedTags(p *model.Project) map[string]map[int][]string {
+	out := map[string]map[int][]string{}
+	for _, g := range p.Groups {
+		for _, v := range g.Versions {
+			for _, t := range v.Types {
+				if len(t.ImpliedTags) == 0 {
+					continue
+				}
+				if out[t.Pos.File] == nil {
+					out[t.Pos.File] = map[int][]string{}
+				}
+				out[t.Pos.File][t.Pos.Line] = append(out[t.Pos.File][t.Pos.Line], t.ImpliedTags...)
+			}
+		}
+	}
+	return out
+}
+
+// copyWithTags copies a Go file, adding comment lines with the tags
+// above the given lines, where they join the declaration's doc comment.
+func copyWithTags(src, dst string, tags map[int][]string) error {
+	b, err := os.ReadFile(src)
+	if err != nil {
+		return err
+	}
+	var out []string
+	for i, line := range strings.Split(string(b), "\n") {
+		for _, tag := range tags[i+1] {
+			out = append(out, "// "+tag)
+		}
+		out = append(out, line)
+	}
+	if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(dst, []byte(strings.Join(out, "\n")), 0o644)
 }
 
 func copyFile(src, dst string) error {

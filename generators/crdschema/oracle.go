@@ -1,11 +1,8 @@
 package crdschema
 
 import (
-	"errors"
 	"fmt"
-	"os"
 	"path"
-	"path/filepath"
 	"sort"
 	"strings"
 
@@ -34,31 +31,7 @@ func Oracle(dir string, p *model.Project) (map[string]*apiextensionsv1.CustomRes
 	if len(patterns) == 0 {
 		return nil, nil
 	}
-	// Copies of go.mod and go.sum, as the loader's type check uses: a fresh
-	// project's go.sum lacks entries, and the tree is never written.
-	tmp, err := os.MkdirTemp("", "aggen-crdschema-")
-	if err != nil {
-		return nil, err
-	}
-	defer os.RemoveAll(tmp)
-	for _, name := range []string{"go.mod", "go.sum"} {
-		b, err := os.ReadFile(filepath.Join(dir, name))
-		if errors.Is(err, os.ErrNotExist) && name == "go.sum" {
-			continue
-		}
-		if err != nil {
-			return nil, err
-		}
-		if err := os.WriteFile(filepath.Join(tmp, name), b, 0o644); err != nil {
-			return nil, err
-		}
-	}
-	cfg := &packages.Config{
-		Dir:        dir,
-		Env:        append(os.Environ(), "GOWORK=off", "GOFLAGS="),
-		BuildFlags: []string{"-mod=mod", "-modfile=" + filepath.Join(tmp, "go.mod")},
-	}
-	roots, err := ctloader.LoadRootsWithConfig(cfg, patterns...)
+	roots, err := ctloader.LoadRootsWithConfig(&packages.Config{Dir: dir}, patterns...)
 	if err != nil {
 		return nil, fmt.Errorf("loading the API packages for controller-tools: %w", err)
 	}
@@ -90,12 +63,6 @@ func Oracle(dir string, p *model.Project) (map[string]*apiextensionsv1.CustomRes
 		for _, e := range r.Errors {
 			// Storage versions are aggen's business, not the schema's.
 			if strings.Contains(e.Msg, "has no storage version") {
-				continue
-			}
-			// Generated files of an earlier run may no longer compile
-			// (a kind was removed); this run rewrites or deletes them, and
-			// the schema comes from the user's files.
-			if file, _, _ := strings.Cut(e.Pos, ":"); strings.HasPrefix(filepath.Base(file), "zz_generated.") {
 				continue
 			}
 			errs = append(errs, e.Error())

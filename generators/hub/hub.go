@@ -3,7 +3,6 @@ package hub
 import (
 	"fmt"
 	"path"
-	"regexp"
 	"sort"
 
 	"github.com/aggen-dev/aggen/generators/model"
@@ -36,6 +35,9 @@ type data struct {
 	Storage *model.Version
 	Imports []importSpec
 	Types   []hubType
+	// KindTaken is set when a user type is named Kind: the hub then goes
+	// without its Kind helper, which nothing aggen generates calls.
+	KindTaken bool
 }
 
 // Generate renders the hub and install packages of every group.
@@ -52,12 +54,18 @@ func Generate(r *templates.Renderer, p *model.Project) ([]*output.File, error) {
 			roots[k.Name] = true
 			roots[k.ListName] = true
 		}
-		var sources []string
+		imports := map[string]string{}
 		for _, t := range storage.Types {
 			d.Types = append(d.Types, hubType{Doc: t.Doc, Root: roots[t.Name], Source: t.Source})
-			sources = append(sources, t.Source)
+			for name, p := range t.Imports {
+				imports[name] = p
+			}
+			d.KindTaken = d.KindTaken || t.Name == "Kind"
 		}
-		d.Imports = usedImports(storage.Imports, sources)
+		for name, p := range imports {
+			d.Imports = append(d.Imports, importSpec{Name: name, Path: p})
+		}
+		sort.Slice(d.Imports, func(i, j int) bool { return d.Imports[i].Path < d.Imports[j].Path })
 		files := Files(g)
 		for i, tmpl := range []string{"hub/doc.go.tmpl", "hub/types.go.tmpl", "hub/scheme.go.tmpl", "hub/install.go.tmpl"} {
 			b, err := r.RenderGo(tmpl, d)
@@ -68,20 +76,4 @@ func Generate(r *templates.Renderer, p *model.Project) ([]*output.File, error) {
 		}
 	}
 	return out, nil
-}
-
-// usedImports keeps the imports that the copied declarations refer to.
-func usedImports(all map[string]string, sources []string) []importSpec {
-	var out []importSpec
-	for name, p := range all {
-		re := regexp.MustCompile(`\b` + regexp.QuoteMeta(name) + `\.`)
-		for _, s := range sources {
-			if re.MatchString(s) {
-				out = append(out, importSpec{Name: name, Path: p})
-				break
-			}
-		}
-	}
-	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
-	return out
 }

@@ -34,7 +34,7 @@ type exportCache struct {
 }
 
 // exportCacheVersion changes when the cache's format or key does.
-const exportCacheVersion = "aggen-exports-1"
+const exportCacheVersion = "aggen-exports-2"
 
 func newExportCache(dir, module string, pkgs []string) *exportCache {
 	c := &exportCache{pkgs: pkgs}
@@ -78,6 +78,12 @@ func newExportCache(dir, module string, pkgs []string) *exportCache {
 	return c
 }
 
+// cachedPackage is what the cache remembers of one package.
+type cachedPackage struct {
+	Export string `json:"export,omitempty"`
+	Dir    string `json:"dir,omitempty"`
+}
+
 // load returns the remembered export files, or nil.
 func (c *exportCache) load() map[string]exportFile {
 	if c.file == "" {
@@ -87,20 +93,23 @@ func (c *exportCache) load() map[string]exportFile {
 	if err != nil {
 		return nil
 	}
-	var files map[string]string
+	var files map[string]cachedPackage
 	if json.Unmarshal(b, &files) != nil || len(files) == 0 {
 		return nil
 	}
-	out := map[string]exportFile{}
 	for _, p := range c.pkgs {
-		f, ok := files[p]
-		if !ok {
+		if _, ok := files[p]; !ok {
 			return nil
 		}
-		if _, err := os.Stat(f); err != nil {
-			return nil
+	}
+	out := map[string]exportFile{}
+	for p, f := range files {
+		if f.Export != "" {
+			if _, err := os.Stat(f.Export); err != nil {
+				return nil
+			}
 		}
-		out[p] = exportFile{file: f}
+		out[p] = exportFile{file: f.Export, dir: f.Dir}
 	}
 	return out
 }
@@ -110,13 +119,18 @@ func (c *exportCache) store(exports map[string]exportFile) {
 	if c.file == "" {
 		return
 	}
-	files := map[string]string{}
 	for _, p := range c.pkgs {
 		e, ok := exports[p]
 		if !ok || e.err != "" || e.file == "" {
 			return
 		}
-		files[p] = e.file
+	}
+	files := map[string]cachedPackage{}
+	for p, e := range exports {
+		if e.err != "" {
+			return
+		}
+		files[p] = cachedPackage{Export: e.file, Dir: e.dir}
 	}
 	b, err := json.Marshal(files)
 	if err != nil {

@@ -26,6 +26,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/util/validation"
 
+	"github.com/aggen-dev/aggen/generators/crdschema"
 	"github.com/aggen-dev/aggen/generators/markers"
 	"github.com/aggen-dev/aggen/generators/model"
 )
@@ -143,6 +144,14 @@ func IsInputError(err error) bool {
 }
 
 // Load reads the project rooted at dir.
+//
+// It parses the API version packages, type-checks them (their imports come
+// from the compiler's export data, see CheckTypes) and builds the model
+// from the resolved types: every field knows its Go type and what it is
+// underneath, so a marker applies by the kind of value it constrains, as
+// controller-gen decides it. Types of other packages that the kinds reach
+// (k8s.io/api/core/v1.PodTemplateSpec and everything under it) enter the
+// model too, with the doc comments and markers of their source.
 func Load(dir string) (*model.Project, error) {
 	cfg, err := ReadConfig(dir)
 	if err != nil {
@@ -151,6 +160,10 @@ func Load(dir string) (*model.Project, error) {
 	boilerplate, err := os.ReadFile(filepath.Join(dir, "hack", "boilerplate.go.txt"))
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
 		return nil, fmt.Errorf("reading boilerplate: %w", err)
+	}
+	reg, err := markers.Known()
+	if err != nil {
+		return nil, err
 	}
 	p := &model.Project{
 		Module:            cfg.Repo,
@@ -161,15 +174,24 @@ func Load(dir string) (*model.Project, error) {
 		Owner:             cfg.Owner,
 		KubernetesVersion: cfg.KubernetesVersion,
 		Boilerplate:       string(boilerplate),
+		Types:             map[string]*model.Type{},
+		PackageMarkers:    map[string][]*model.Marker{},
 	}
-	l := &load{root: dir, project: p, reg: markers.Known(), fset: token.NewFileSet(),
+	l := &load{root: dir, project: p, reg: reg, fset: token.NewFileSet(),
 		used: map[*ast.Comment]bool{}, groupPos: map[*model.Group]model.Position{},
 		storagePos: map[*model.Kind]model.Position{}, typeSpan: map[*model.Field]*span{},
-		modelPackages: map[string]model.Position{}}
-	l.groups()
-	if len(l.errs) > 0 {
-		sortErrors(l.errs)
-		return nil, l.errs
+		modelPackages: map[string]model.Position{}, parsed: map[*model.Version]*apiPackage{}}
+	groups := l.parseGroups()
+	typeErrs, err := l.typeCheck()
+	if err != nil {
+		return nil, err
+	}
+	l.buildGroups(groups)
+	if len(typeErrs) == 0 {
+		l.schemas()
+	}
+	if err := Merge(l.errs, typeErrs); err != nil {
+		return nil, err
 	}
 	return p, nil
 }
@@ -192,6 +214,36 @@ type load struct {
 	typeSpan map[*model.Field]*span
 	// modelPackages are the +k8s:openapi-model-package values seen.
 	modelPackages map[string]model.Position
+	// parsed holds each version's files and, after the type check, its
+	// type information.
+	parsed map[*model.Version]*apiPackage
+	// imp imports the API packages' dependencies from export data; ext
+	// reads the source of the dependencies whose types the kinds reach.
+	imp *exportImporter
+	ext *externals
+}
+
+// schemas builds every kind's schema (see crdschema), reporting what
+// stops it at the marker or field responsible.
+func (l *load) schemas() {
+	var list crdschema.Errors
+	for _, err := range []error{crdschema.Build(l.project), crdschema.Validate(l.project)} {
+		var errs crdschema.Errors
+		switch {
+		case errors.As(err, &errs):
+			list = append(list, errs...)
+		case err != nil:
+			l.errs = append(l.errs, err)
+		}
+	}
+	for _, e := range list {
+		var ce *crdschema.Error
+		if errors.As(e, &ce) {
+			l.errorf(ce.Pos, "%s", ce.Msg)
+			continue
+		}
+		l.errs = append(l.errs, e)
+	}
 }
 
 func (l *load) errorf(pos model.Position, format string, args ...any) {
@@ -204,15 +256,19 @@ func (l *load) followUpf(f *model.Field, pos model.Position, format string, args
 	l.errs = append(l.errs, &InputError{Pos: pos, Msg: fmt.Sprintf(format, args...), about: l.typeSpan[f]})
 }
 
-func (l *load) groups() {
+// parseGroups parses every group's version packages. Groups with a
+// version that does not parse are left out: they would only add
+// follow-up errors (kinds missing from the storage version, ...).
+func (l *load) parseGroups() []*model.Group {
 	entries, err := os.ReadDir(filepath.Join(l.root, APIsDir))
 	if errors.Is(err, os.ErrNotExist) {
-		return
+		return nil
 	}
 	if err != nil {
 		l.errs = append(l.errs, fmt.Errorf("reading %s: %w", APIsDir, err))
-		return
+		return nil
 	}
+	var out []*model.Group
 	for _, e := range entries {
 		if !e.IsDir() || ignoredDir(e.Name()) {
 			continue
@@ -224,10 +280,29 @@ func (l *load) groups() {
 		}
 		broken := l.versions(g)
 		if len(g.Versions) == 0 || broken {
-			// A version that does not parse would only add follow-up
-			// errors (kinds missing from the storage version, ...).
 			continue
 		}
+		out = append(out, g)
+	}
+	return out
+}
+
+// buildGroups builds the types and kinds of every version from the type
+// checker's view, then settles each group's storage version and hub.
+func (l *load) buildGroups(groups []*model.Group) {
+	for _, g := range groups {
+		for _, v := range g.Versions {
+			l.declareTypes(v)
+		}
+	}
+	for _, g := range groups {
+		for _, v := range g.Versions {
+			l.types(g, v)
+			l.unattached(l.parsed[v].ownFiles())
+		}
+	}
+	l.ext.fillAll()
+	for _, g := range groups {
 		l.checkGroupName(g)
 		l.hub(g)
 		l.project.Groups = append(l.project.Groups, g)
@@ -315,19 +390,25 @@ func sourceFiles(dir string) ([]string, error) {
 	return out, nil
 }
 
-// version loads one version package. ok is false when a file does not
-// parse; v is nil when the package has no usable files.
+// version parses one version package and reads its package markers. ok
+// is false when a file does not parse; v is nil when the package has no
+// usable files.
 func (l *load) version(g *model.Group, name string) (v *model.Version, ok bool) {
 	rel := path.Join(g.Dir, name)
 	v = &model.Version{Name: name, Dir: rel, Package: path.Join(l.project.Module, rel)}
-	names, err := sourceFiles(filepath.Join(l.root, filepath.FromSlash(rel)))
+	entries, err := os.ReadDir(filepath.Join(l.root, filepath.FromSlash(rel)))
 	if err != nil {
 		l.errs = append(l.errs, fmt.Errorf("reading %s: %w", rel, err))
 		return nil, false
 	}
 	ok = true
-	var files []*ast.File
-	for _, n := range names {
+	pkg := &apiPackage{rel: rel, fset: l.fset, own: map[*ast.File]bool{}}
+	var generated []*ast.File
+	for _, e := range entries {
+		n := e.Name()
+		if e.IsDir() || !strings.HasSuffix(n, ".go") || strings.HasSuffix(n, "_test.go") || strings.HasPrefix(n, ".") || strings.HasPrefix(n, "_") {
+			continue
+		}
 		fileRel := path.Join(rel, n)
 		src, err := os.ReadFile(filepath.Join(l.root, filepath.FromSlash(fileRel)))
 		if err != nil {
@@ -335,44 +416,57 @@ func (l *load) version(g *model.Group, name string) (v *model.Version, ok bool) 
 			ok = false
 			continue
 		}
+		gen := strings.HasPrefix(n, "zz_generated")
 		f, err := parser.ParseFile(l.fset, fileRel, src, parser.ParseComments|parser.SkipObjectResolution)
-		if err != nil {
+		if f != nil && ast.IsGenerated(f) {
+			gen = true
+		}
+		switch {
+		case err != nil && gen:
+			// A broken generated file is about to be replaced.
+			continue
+		case err != nil:
 			l.syntaxErrors(err)
 			ok = false
 			continue
-		}
-		if !buildable(n, src) {
+		case !buildable(n, src):
+			continue
+		case gen:
+			generated = append(generated, f)
 			continue
 		}
 		if f.Name.Name != name {
 			l.errorf(l.pos(f.Name.Pos()), "package %s in directory %s: the package name must be the version name %q", f.Name.Name, rel, name)
 		}
-		files = append(files, f)
+		pkg.own[f] = true
+		pkg.files = append(pkg.files, f)
 	}
-	if !ok || len(files) == 0 {
+	if !ok || len(pkg.files) == 0 {
 		return nil, ok
 	}
-	// Package markers: every comment above the package clause.
+	files := pkg.files
+	pkg.files = append(pkg.files, generated...)
+	l.parsed[v] = pkg
+	// Package markers: in the package comment, and free-standing at file
+	// level before the first declaration, as controller-gen reads them.
 	groupName := ""
 	var groupPos model.Position
 	for _, f := range files {
-		for _, cg := range f.Comments {
-			if cg.Pos() >= f.Package {
-				break
-			}
+		for _, cg := range packageMarkerGroups(f) {
 			for _, m := range l.markersOf(cg, markers.OnPackage) {
+				l.project.PackageMarkers[v.Package] = append(l.project.PackageMarkers[v.Package], m)
 				switch m.Name {
 				case markers.GroupName:
-					groupName = m.Value
+					groupName = m.Text()
 					v.DocPos = m.Pos
 					groupPos = m.ValuePos
 				case markers.OpenAPIModelPackage:
 					// Two packages with one model package would give
 					// their kinds the same OpenAPI definitions.
-					if first, dup := l.modelPackages[m.Value]; dup {
-						l.errorf(m.ValuePos, "+%s=%s is also the model package of %s (at %s): each version needs its own", markers.OpenAPIModelPackage, m.Value, path.Dir(first.File), first)
+					if first, dup := l.modelPackages[m.Text()]; dup {
+						l.errorf(m.ValuePos, "+%s=%s is also the model package of %s (at %s): each version needs its own", markers.OpenAPIModelPackage, m.Text(), path.Dir(first.File), first)
 					} else {
-						l.modelPackages[m.Value] = m.ValuePos
+						l.modelPackages[m.Text()] = m.ValuePos
 					}
 				}
 			}
@@ -380,6 +474,7 @@ func (l *load) version(g *model.Group, name string) (v *model.Version, ok bool) 
 	}
 	if groupName == "" {
 		l.errorf(l.pos(packageFile(files).Package), "package %s has no +groupName marker in its package comment (doc.go): add // +groupName=%s.%s above the package clause", rel, g.Name, l.project.Domain)
+		delete(l.parsed, v)
 		return nil, true
 	}
 	if g.GroupName == "" {
@@ -387,8 +482,6 @@ func (l *load) version(g *model.Group, name string) (v *model.Version, ok bool) 
 		l.groupPos[g] = groupPos
 	} else if g.GroupName != groupName {
 		l.errorf(groupPos, "+groupName=%s differs from %s used by the other versions of group %s", groupName, g.GroupName, g.Name)
-		l.types(g, v, files)
-		l.unattached(files)
 		return v, true
 	}
 	if errs := validation.IsDNS1123Subdomain(groupName); len(errs) > 0 {
@@ -400,9 +493,46 @@ func (l *load) version(g *model.Group, name string) (v *model.Version, ok bool) 
 	} else if want := g.Name + "." + l.project.Domain; groupName != want && groupName != g.Name {
 		l.errorf(groupPos, "+groupName=%s: group directory %s with domain %s means %s", groupName, g.Name, l.project.Domain, want)
 	}
-	l.types(g, v, files)
-	l.unattached(files)
 	return v, true
+}
+
+// packageMarkerGroups returns the comment groups of a file whose markers
+// are the package's: those above the package clause, and those at file
+// level before the first declaration that are not its doc comment or the
+// comment group right above it (controller-gen reads both as package
+// markers).
+func packageMarkerGroups(f *ast.File) []*ast.CommentGroup {
+	var out []*ast.CommentGroup
+	firstDecl := token.NoPos
+	var firstDoc *ast.CommentGroup
+	if len(f.Decls) > 0 {
+		firstDecl = f.Decls[0].Pos()
+		if gd, ok := f.Decls[0].(*ast.GenDecl); ok {
+			firstDoc = gd.Doc
+		}
+		if fd, ok := f.Decls[0].(*ast.FuncDecl); ok {
+			firstDoc = fd.Doc
+		}
+	}
+	var before []*ast.CommentGroup
+	for _, cg := range f.Comments {
+		if cg.Pos() < f.Package {
+			out = append(out, cg)
+			continue
+		}
+		if firstDecl != token.NoPos && cg.Pos() >= firstDecl {
+			break
+		}
+		if cg == firstDoc {
+			continue
+		}
+		before = append(before, cg)
+	}
+	if firstDecl != token.NoPos && len(before) > 0 {
+		// The last group before the first declaration belongs to it.
+		before = before[:len(before)-1]
+	}
+	return append(out, before...)
 }
 
 // packageFile returns doc.go when the package has one, else its first file.
@@ -482,15 +612,27 @@ func (l *load) markersOf(cg *ast.CommentGroup, target markers.Target) []*markers
 	return l.once(out)
 }
 
+// repeatableCRD are the CRD markers that may appear more than once on
+// one declaration; a second value of any other one would silently win.
+var repeatableCRD = map[string]bool{
+	markers.PrintColumn: true, markers.SelectableField: true,
+	"kubebuilder:validation:XValidation": true, "kubebuilder:validation:items:XValidation": true,
+	"kubebuilder:validation:ExactlyOneOf": true, "kubebuilder:validation:AtMostOneOf": true,
+	"kubebuilder:validation:AtLeastOneOf": true,
+}
+
 // once rejects a marker that may appear only once on its target but is
 // given twice with different values.
 func (l *load) once(ms []*markers.Marker) []*markers.Marker {
 	first := map[string]*markers.Marker{}
 	out := ms[:0]
 	for _, m := range ms {
-		d := l.reg.Lookup(m.Name)
+		repeatable := m.Vocabulary == model.DeclarativeVocabulary || repeatableCRD[m.Name]
+		if d := l.reg.Lookup(m.Name); d != nil && m.Vocabulary == model.AggenVocabulary {
+			repeatable = d.Repeatable
+		}
 		prev, dup := first[m.Name]
-		if d == nil || d.Repeatable || !dup {
+		if repeatable || !dup {
 			first[m.Name] = m
 			out = append(out, m)
 			continue

@@ -90,6 +90,12 @@ type apiPackage struct {
 	files []*ast.File
 	// own marks the hand-written files, whose errors are reported.
 	own map[*ast.File]bool
+	// info and types are what the type check found.
+	info  *types.Info
+	types *types.Package
+	// decls and local are the loader's view of the declared types.
+	decls []*typeDecl
+	local map[string]*typeDecl
 }
 
 // apiPackages parses the version packages under pkg/apis: hand-written
@@ -197,8 +203,8 @@ func (p *apiPackage) check(imp *exportImporter) Errors {
 			})
 		},
 	}
-	name := path.Base(p.rel)
-	_, _ = conf.Check(name, p.fset, p.files, nil)
+	p.info = &types.Info{Types: map[ast.Expr]types.TypeAndValue{}, Defs: map[*ast.Ident]types.Object{}, Uses: map[*ast.Ident]types.Object{}}
+	p.types, _ = conf.Check(imp.module+"/"+p.rel, p.fset, p.files, p.info)
 	return errs
 }
 
@@ -236,7 +242,11 @@ type exportImporter struct {
 
 type exportFile struct {
 	file string
-	err  string
+	// dir is the package's source directory: the types of packages that
+	// the API types reach are read from source for their doc comments
+	// and markers, which export data does not keep.
+	dir string
+	err string
 }
 
 // errOwnAPI marks an import of one of the project's API packages, which
@@ -328,7 +338,7 @@ func listExports(dir string, pkgs []string) (map[string]exportFile, error) {
 			return nil, err
 		}
 	}
-	args := append([]string{"list", "-e", "-export", "-json=ImportPath,Export,Error", "-mod=mod", "-modfile=" + filepath.Join(tmp, "go.mod")}, pkgs...)
+	args := append([]string{"list", "-e", "-deps", "-export", "-json=ImportPath,Export,Error,Dir", "-mod=mod", "-modfile=" + filepath.Join(tmp, "go.mod")}, pkgs...)
 	cmd := exec.Command("go", args...)
 	cmd.Dir = dir
 	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=")
@@ -342,6 +352,7 @@ func listExports(dir string, pkgs []string) (map[string]exportFile, error) {
 		var p struct {
 			ImportPath string
 			Export     string
+			Dir        string
 			Error      *struct{ Err string }
 		}
 		if err := dec.Decode(&p); err == io.EOF {
@@ -349,7 +360,7 @@ func listExports(dir string, pkgs []string) (map[string]exportFile, error) {
 		} else if err != nil {
 			return nil, fmt.Errorf("type-checking the API packages: reading go list output: %w", err)
 		}
-		ef := exportFile{file: p.Export}
+		ef := exportFile{file: p.Export, dir: p.Dir}
 		if p.Error != nil {
 			ef.err = strings.TrimSpace(p.Error.Err)
 		}

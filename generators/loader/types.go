@@ -5,8 +5,10 @@ import (
 	"go/ast"
 	"go/printer"
 	"go/token"
+	"go/types"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -14,6 +16,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/gengo/v2/namer"
 	gengotypes "k8s.io/gengo/v2/types"
+	crdmarkers "sigs.k8s.io/controller-tools/pkg/crd/markers"
 
 	"github.com/aggen-dev/aggen/generators/markers"
 	"github.com/aggen-dev/aggen/generators/model"
@@ -30,67 +33,138 @@ var basicKinds = map[string]bool{
 
 // typeDecl is a parsed type declaration before it becomes a model.Type.
 type typeDecl struct {
-	spec    *ast.TypeSpec
-	file    *ast.File
-	src     []byte
+	spec *ast.TypeSpec
+	file *ast.File
+	src  []byte
+	// doc is the declaration's doc comment; groups are the comment groups
+	// whose markers belong to it (the doc comment and the closest comment
+	// group above it), as controller-gen attaches them.
 	doc     *ast.CommentGroup
-	second  *ast.CommentGroup
+	groups  []*ast.CommentGroup
 	imports map[string]string // local name -> import path
 	t       *model.Type
 	markers []*markers.Marker
 }
 
-func (l *load) types(g *model.Group, v *model.Version, files []*ast.File) {
-	var decls []*typeDecl
+// declareTypes registers the types of a version's own files in the
+// project's type index, so that fields can refer to any of them.
+func (l *load) declareTypes(v *model.Version) {
+	pkg := l.parsed[v]
+	if pkg == nil {
+		return
+	}
+	local := map[string]*typeDecl{}
 	v.Imports = map[string]string{}
-	for _, f := range files {
+	for _, f := range pkg.ownFiles() {
 		imports := fileImports(f)
 		for n, ip := range imports {
 			v.Imports[n] = ip
 		}
+		prevEnd := f.Name.End()
+		if len(f.Imports) > 0 {
+			prevEnd = f.Imports[len(f.Imports)-1].End()
+		}
 		for _, d := range f.Decls {
 			gd, ok := d.(*ast.GenDecl)
 			if !ok || gd.Tok != token.TYPE {
+				prevEnd = d.End()
 				continue
 			}
-			for _, s := range gd.Specs {
-				ts := s.(*ast.TypeSpec)
+			specPrev := prevEnd
+			for i, sp := range gd.Specs {
+				ts := sp.(*ast.TypeSpec)
 				doc := ts.Doc
-				if doc == nil && len(gd.Specs) == 1 {
+				var groups []*ast.CommentGroup
+				if !gd.Lparen.IsValid() {
 					doc = gd.Doc
-				}
-				decls = append(decls, &typeDecl{spec: ts, file: f, doc: doc, second: secondClosest(l.fset, f, doc, gd), imports: imports})
-			}
-		}
-	}
-	local := map[string]*typeDecl{}
-	unique := decls[:0]
-	for _, d := range decls {
-		name := d.spec.Name.Name
-		if prev, dup := local[name]; dup {
-			l.errorf(l.pos(d.spec.Name.Pos()), "type %s is declared twice in package %s (first at %s)", name, v.Dir, l.pos(prev.spec.Name.Pos()))
-			for _, cg := range []*ast.CommentGroup{d.doc, d.second} {
-				if cg != nil {
-					for _, c := range cg.List {
-						l.used[c] = true
+					groups = l.attached(f, prevEnd, gd.Pos(), doc)
+				} else {
+					if i == 0 {
+						specPrev = gd.Lparen
 					}
+					groups = l.attached(f, specPrev, ts.Pos(), doc)
+					specPrev = ts.End()
 				}
+				name := ts.Name.Name
+				if prev, dup := local[name]; dup {
+					l.errorf(l.pos(ts.Name.Pos()), "type %s is declared twice in package %s (first at %s)", name, v.Dir, l.pos(prev.spec.Name.Pos()))
+					l.markUsed(groups...)
+					continue
+				}
+				if name == "_" {
+					continue
+				}
+				td := &typeDecl{spec: ts, file: f, doc: doc, groups: groups, imports: imports}
+				td.t = &model.Type{Name: name, Package: v.Package, Pos: l.pos(ts.Name.Pos()), Doc: docLines(doc),
+					Description: description(doc)}
+				local[name] = td
+				l.project.Types[model.TypeID(v.Package, name)] = td.t
 			}
-			continue
+			prevEnd = d.End()
 		}
-		if name == "_" {
-			continue
-		}
-		local[name] = d
-		unique = append(unique, d)
 	}
-	decls = unique
-	for _, d := range decls {
-		t := &model.Type{Name: d.spec.Name.Name, Pos: l.pos(d.spec.Name.Pos()), Doc: docLines(d.doc)}
-		for _, cg := range []*ast.CommentGroup{d.second, d.doc} {
-			if cg == nil {
-				continue
+	names := make([]string, 0, len(local))
+	for n := range local {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	pkg.decls = pkg.decls[:0]
+	for _, n := range names {
+		pkg.decls = append(pkg.decls, local[n])
+	}
+	pkg.local = local
+}
+
+// attached returns the comment groups whose markers belong to the node
+// that starts at end: its doc comment, and the closest comment group
+// above it that starts after from (the end of the previous node) and not
+// on the previous node's last line (that is the previous node's own
+// end-of-line comment).
+func (l *load) attached(f *ast.File, from, end token.Pos, doc *ast.CommentGroup) []*ast.CommentGroup {
+	fromLine := l.fset.Position(from).Line
+	var closest *ast.CommentGroup
+	for _, cg := range f.Comments {
+		if cg.Pos() < from || cg == doc {
+			continue
+		}
+		if cg.End() > end || (doc != nil && cg.Pos() >= doc.Pos()) {
+			break
+		}
+		if l.fset.Position(cg.Pos()).Line == fromLine {
+			continue
+		}
+		closest = cg
+	}
+	var out []*ast.CommentGroup
+	if closest != nil {
+		out = append(out, closest)
+	}
+	if doc != nil {
+		out = append(out, doc)
+	}
+	return out
+}
+
+func (l *load) markUsed(groups ...*ast.CommentGroup) {
+	for _, cg := range groups {
+		if cg != nil {
+			for _, c := range cg.List {
+				l.used[c] = true
 			}
+		}
+	}
+}
+
+// types fills the types and kinds of a version from its declarations and
+// the type checker's information.
+func (l *load) types(g *model.Group, v *model.Version) {
+	pkg := l.parsed[v]
+	if pkg == nil {
+		return
+	}
+	for _, d := range pkg.decls {
+		t := d.t
+		for _, cg := range d.groups {
 			for _, c := range cg.List {
 				text := strings.TrimPrefix(c.Text, "//")
 				if markers.IsMarker(text) {
@@ -99,35 +173,121 @@ func (l *load) types(g *model.Group, v *model.Version, files []*ast.File) {
 			}
 			d.markers = append(d.markers, l.markersOf(cg, markers.OnType)...)
 		}
+		d.markers = l.once(d.markers)
+		t.Parsed = d.markers
 		t.Source = l.source(d.spec)
-		t.Validation = l.validation(d.markers, nil)
+		t.Imports = usedImports(d.spec, pkg.info)
+		if root := model.Find(d.markers, markers.ObjectRoot); root != nil && root.Text() != "false" && model.Find(d.markers, markers.DeepcopyInterfaces) == nil {
+			t.ImpliedTags = append(t.ImpliedTags, "+"+markers.DeepcopyInterfaces+"=k8s.io/apimachinery/pkg/runtime.Object")
+		}
+		t.Validation = legacyValidation(d.markers)
+		if obj, ok := pkg.info.Defs[d.spec.Name].(*types.TypeName); ok {
+			named, _ := obj.Type().(*types.Named)
+			t.Ref = l.ref(pkg.info.TypeOf(d.spec.Type))
+			if named != nil {
+				t.MarshalsJSON, t.MarshalsText = marshalers(named)
+				t.Constants = constantsOf(pkg.types, named)
+			}
+		} else {
+			t.Ref = &model.TypeRef{Kind: model.InvalidRef}
+		}
 		switch st := d.spec.Type.(type) {
 		case *ast.StructType:
 			t.Kind = model.StructType
+			prev := st.Fields.Opening
 			for _, fl := range st.Fields.List {
-				t.Fields = append(t.Fields, l.fields(fl, d, local)...)
+				groups := l.attached(d.file, prev, fl.Pos(), fl.Doc)
+				prev = fl.End()
+				t.Fields = append(t.Fields, l.fields(fl, groups, d, pkg)...)
 			}
 		default:
 			t.Kind = model.OtherType
 			t.Underlying = l.source(d.spec.Type)
 		}
-		d.t = t
 		v.Types = append(v.Types, t)
 	}
 	sort.Slice(v.Types, func(i, j int) bool { return v.Types[i].Name < v.Types[j].Name })
-	// Resolve basic kinds under local named types now that all are known.
-	for _, d := range decls {
+	for _, d := range pkg.decls {
 		for _, f := range d.t.Fields {
-			resolveLocalBasic(&f.Type, local)
+			resolveLocalBasic(&f.Type, pkg.local)
 		}
 	}
-	for _, d := range decls {
-		if k := l.kind(g, v, d, local); k != nil {
+	for _, d := range pkg.decls {
+		if k := l.kind(g, v, d); k != nil {
 			v.Kinds = append(v.Kinds, k)
 		}
 	}
 	sort.Slice(v.Kinds, func(i, j int) bool { return v.Kinds[i].Name < v.Kinds[j].Name })
 	l.checkKindNames(v)
+	l.checkGeneratedNames(v)
+	l.constMarkers(pkg)
+}
+
+// constMarkers reads the markers on constants (+k8s:enumExclude), so that
+// they are checked and count as attached.
+func (l *load) constMarkers(pkg *apiPackage) {
+	for _, f := range pkg.ownFiles() {
+		for _, d := range f.Decls {
+			gd, ok := d.(*ast.GenDecl)
+			if !ok || gd.Tok != token.CONST {
+				continue
+			}
+			if !gd.Lparen.IsValid() {
+				l.markersOf(gd.Doc, markers.OnConstant)
+				continue
+			}
+			for _, sp := range gd.Specs {
+				l.markersOf(sp.(*ast.ValueSpec).Doc, markers.OnConstant)
+			}
+		}
+	}
+}
+
+// usedImports returns the packages a declaration refers to, by the name
+// its file imports them under: what the type checker resolved, never a
+// word in a comment that happens to look like one.
+func usedImports(n ast.Node, info *types.Info) map[string]string {
+	out := map[string]string{}
+	ast.Inspect(n, func(n ast.Node) bool {
+		sel, ok := n.(*ast.SelectorExpr)
+		if !ok {
+			return true
+		}
+		if id, ok := sel.X.(*ast.Ident); ok {
+			if pn, ok := info.Uses[id].(*types.PkgName); ok {
+				out[id.Name] = pn.Imported().Path()
+			}
+		}
+		return true
+	})
+	return out
+}
+
+// optionalMarkers and requiredMarkers say a field may or must be set.
+var (
+	optionalMarkers = []string{markers.Optional, markers.VOptional, "k8s:optional"}
+	requiredMarkers = []string{markers.Required, markers.VRequired, "k8s:required"}
+)
+
+// contradictions rejects a field marked both optional and required:
+// controller-gen would silently take whichever it checks first.
+func (l *load) contradictions(ms []*markers.Marker) {
+	var opt, req *markers.Marker
+	for _, m := range ms {
+		if opt == nil && slices.Contains(optionalMarkers, m.Name) {
+			opt = m
+		}
+		if req == nil && slices.Contains(requiredMarkers, m.Name) {
+			req = m
+		}
+	}
+	if opt != nil && req != nil {
+		later, earlier := req, opt
+		if later.Pos.Line < earlier.Pos.Line {
+			later, earlier = earlier, later
+		}
+		l.errorf(later.Pos, "marker %q contradicts %q (at %s): a field is either optional or required", "+"+later.Name, "+"+earlier.Name, earlier.Pos)
+	}
 }
 
 // localBasic returns the basic kind under a local named type, following
@@ -155,32 +315,9 @@ func resolveLocalBasic(ft *model.FieldType, local map[string]*typeDecl) {
 		return
 	}
 	if ft.Local != "" && ft.Basic == "" {
-		if d, ok := local[ft.Local]; ok {
-			if id, ok := d.spec.Type.(*ast.Ident); ok && basicKinds[id.Name] {
-				ft.Basic = id.Name
-			}
-		}
+		ft.Basic = localBasic(ft.Local, local)
 	}
 	resolveLocalBasic(ft.Elem, local)
-}
-
-// secondClosest finds a comment group that ends one blank line above the
-// doc comment (or the declaration), as gengo's SecondClosestCommentLines.
-func secondClosest(fset *token.FileSet, f *ast.File, doc *ast.CommentGroup, gd *ast.GenDecl) *ast.CommentGroup {
-	anchor := gd.Pos()
-	if doc != nil {
-		anchor = doc.Pos()
-	}
-	line := fset.Position(anchor).Line
-	for _, cg := range f.Comments {
-		if fset.Position(cg.End()).Line == line-2 {
-			if cg == f.Doc {
-				return nil
-			}
-			return cg
-		}
-	}
-	return nil
 }
 
 func fileImports(f *ast.File) map[string]string {
@@ -210,39 +347,49 @@ func (l *load) source(n ast.Node) string {
 	return buf.String()
 }
 
-func (l *load) fields(fl *ast.Field, d *typeDecl, local map[string]*typeDecl) []*model.Field {
-	ms := l.markersOf(fl.Doc, markers.OnField)
-	ft := l.fieldType(fl.Type, d.imports, local)
+func (l *load) fields(fl *ast.Field, groups []*ast.CommentGroup, d *typeDecl, pkg *apiPackage) []*model.Field {
+	var ms []*markers.Marker
+	for _, cg := range groups {
+		ms = append(ms, l.markersOf(cg, markers.OnField)...)
+	}
+	ms = l.once(ms)
+	l.contradictions(ms)
+	ft := l.fieldType(fl.Type, d.imports, pkg.local)
+	ref := l.ref(pkg.info.TypeOf(fl.Type))
 	if what := unsupportedType(fl.Type); what != "" && exported(fl) {
 		l.errorf(l.pos(fl.Type.Pos()), "field of type %s: %s cannot be serialized in an API type", l.source(fl.Type), what)
+		// Reported: the schema leaves the field out rather than add
+		// follow-up errors about it.
+		ref = &model.TypeRef{Kind: model.InvalidRef}
 	}
 	tag := ""
 	if fl.Tag != nil {
 		tag, _ = strconv.Unquote(fl.Tag.Value)
 	}
-	jsonTag := reflect.StructTag(tag).Get("json")
+	jsonTag, hasJSON := reflect.StructTag(tag).Lookup("json")
 	jsonName, opts, _ := strings.Cut(jsonTag, ",")
 	omitempty := strings.Contains(","+opts+",", ",omitempty,") || strings.Contains(","+opts+",", ",omitzero,")
 	inline := strings.Contains(","+opts+",", ",inline,")
 	mk := func(name string, pos token.Pos, embedded bool) *model.Field {
-		f := &model.Field{GoName: name, JSONName: jsonName, Inline: inline, Embedded: embedded, Type: ft, Doc: docLines(fl.Doc), Pos: l.pos(pos)}
+		f := &model.Field{GoName: name, JSONName: jsonName, Inline: inline, Embedded: embedded, Type: ft, Doc: docLines(fl.Doc), Pos: l.pos(pos),
+			Ref: ref, JSONTag: jsonTag, HasJSON: hasJSON, Parsed: ms, Description: description(fl.Doc)}
 		l.typeSpan[f] = &span{From: l.pos(fl.Type.Pos()), To: l.pos(fl.Type.End())}
-		if jsonName == "-" {
+		if jsonName == "-" && opts == "" {
 			f.JSONName = ""
 		}
 		f.Optional = omitempty || ft.Pointer
 		for _, m := range ms {
-			switch m.Name {
-			case markers.Optional, markers.VOptional:
+			switch {
+			case slices.Contains(optionalMarkers, m.Name):
 				f.Optional, f.Required = true, false
-			case markers.Required, markers.VRequired:
+			case slices.Contains(requiredMarkers, m.Name):
 				f.Required, f.Optional = true, false
-			case markers.Default, markers.KBDefault:
-				val := m.Value
-				f.Default = &val
+			}
+			if def := legacyDefault(m); def != nil {
+				f.Default = def
 			}
 		}
-		f.Validation = l.validation(ms, f)
+		f.Validation = legacyValidation(ms)
 		return f
 	}
 	if len(fl.Names) == 0 {
@@ -343,106 +490,17 @@ func (l *load) fieldType(e ast.Expr, imports map[string]string, local map[string
 	return ft
 }
 
-// validation reads +kubebuilder:validation markers. f is nil for types.
-func (l *load) validation(ms []*markers.Marker, f *model.Field) model.Validation {
-	var v model.Validation
-	num := func(s string) *float64 { x, _ := strconv.ParseFloat(s, 64); return &x }
-	integer := func(s string) *int64 { x, _ := strconv.ParseInt(s, 10, 64); return &x }
-	for _, m := range ms {
-		switch m.Name {
-		case markers.VMinimum:
-			v.Minimum = num(m.Value)
-		case markers.VMaximum:
-			v.Maximum = num(m.Value)
-		case markers.VExclusiveMin:
-			v.ExclusiveMinimum = m.Value != "false"
-		case markers.VExclusiveMax:
-			v.ExclusiveMaximum = m.Value != "false"
-		case markers.VMultipleOf:
-			v.MultipleOf = num(m.Value)
-		case markers.VMinLength:
-			v.MinLength = integer(m.Value)
-		case markers.VMaxLength:
-			v.MaxLength = integer(m.Value)
-		case markers.VPattern:
-			v.Pattern = m.Value
-			if _, err := regexp.Compile(m.Value); err != nil {
-				l.errorf(m.ValuePos, "marker %q: %v", "+"+m.Name, err)
-			}
-		case markers.VEnum:
-			v.Enum = strings.Split(m.Value, ";")
-		case markers.VMinItems:
-			v.MinItems = integer(m.Value)
-		case markers.VMaxItems:
-			v.MaxItems = integer(m.Value)
-		case markers.VUniqueItems:
-			v.UniqueItems = m.Value != "false"
-		case markers.VFormat:
-			v.Format = m.Value
-		case markers.VMinProperties:
-			v.MinProperties = integer(m.Value)
-		case markers.VMaxProperties:
-			v.MaxProperties = integer(m.Value)
-		default:
-			continue
-		}
-		if f != nil {
-			l.checkApplies(m, f)
-		}
-	}
-	return v
-}
-
-// checkApplies rejects validation markers that cannot apply to the
-// field's type, e.g. Minimum on a string.
-func (l *load) checkApplies(m *markers.Marker, f *model.Field) {
-	t := f.Type
-	if t.Pointer && t.Elem != nil {
-		t = *t.Elem
-	}
-	numeric := strings.HasPrefix(t.Basic, "int") || strings.HasPrefix(t.Basic, "uint") || strings.HasPrefix(t.Basic, "float")
-	isString := t.Basic == "string" || (t.Package != "" && (t.Name == "Quantity" || t.Name == "Time" || t.Name == "Duration" || t.Name == "IntOrString"))
-	var ok bool
-	var want string
-	switch m.Name {
-	case markers.VMinimum, markers.VMaximum, markers.VExclusiveMin, markers.VExclusiveMax, markers.VMultipleOf:
-		ok, want = numeric, "a number"
-	case markers.VMinLength, markers.VMaxLength, markers.VPattern, markers.VFormat:
-		ok, want = isString && !t.Slice && !t.Map, "a string"
-	case markers.VMinItems, markers.VMaxItems, markers.VUniqueItems:
-		ok, want = t.Slice, "a list"
-	case markers.VMinProperties, markers.VMaxProperties:
-		ok, want = t.Map || (t.Local != "" && t.Basic == ""), "a map or an object"
-	case markers.VEnum:
-		ok, want = t.Basic != "" && !t.Slice && !t.Map, "a string, number or boolean"
-	default:
-		ok = true
-	}
-	if !ok {
-		l.followUpf(f, m.Pos, "marker %q applies to %s, but field %s is %s", "+"+m.Name, want, f.GoName, f.Type.Expr)
-		return
-	}
-	if m.Name == markers.VEnum && (numeric || t.Basic == "bool") {
-		for _, item := range strings.Split(m.Value, ";") {
-			_, numErr := strconv.ParseFloat(item, 64)
-			if (numeric && numErr != nil) || (t.Basic == "bool" && item != "true" && item != "false") {
-				l.errorf(m.ValuePos, "marker %q: value %q is not valid for field %s of type %s", "+"+m.Name, item, f.GoName, f.Type.Expr)
-				return
-			}
-		}
-	}
-}
-
 // kind turns a root type declaration into a Kind, or returns nil.
-func (l *load) kind(g *model.Group, v *model.Version, d *typeDecl, local map[string]*typeDecl) *model.Kind {
+func (l *load) kind(g *model.Group, v *model.Version, d *typeDecl) *model.Kind {
 	t := d.t
+	local := l.parsed[v].local
 	var genclient, root, nonNamespaced, noStatus bool
 	for _, m := range d.markers {
 		switch m.Name {
 		case markers.GenClient:
-			genclient = m.Value != "false"
+			genclient = m.Text() != "false"
 		case markers.ObjectRoot:
-			root = m.Value != "false"
+			root = m.Text() != "false"
 		case markers.GenClientNonNamespace:
 			nonNamespaced = true
 		case markers.GenClientNoStatus:
@@ -490,65 +548,55 @@ func (l *load) kind(g *model.Group, v *model.Version, d *typeDecl, local map[str
 		l.errorf(t.Pos, "kind %s has no list type %s in package %s", t.Name, k.ListName, v.Dir)
 	}
 	for _, m := range d.markers {
-		switch m.Name {
-		case markers.Resource:
-			if s, ok := m.Arg("scope"); ok {
-				switch s {
-				case "Cluster":
-					if !nonNamespaced {
-						l.errorf(m.Pos, "kind %s: scope=Cluster needs +genclient:nonNamespaced too, or the generated client would be namespaced", t.Name)
-					}
-				case "Namespaced":
-					if nonNamespaced {
-						l.errorf(m.Pos, "kind %s: scope=Namespaced contradicts +genclient:nonNamespaced", t.Name)
-					}
-				default:
-					l.errorf(m.PosOf("scope"), "kind %s: scope must be Namespaced or Cluster, not %q", t.Name, s)
+		switch val := m.Value.(type) {
+		case crdmarkers.Resource:
+			switch val.Scope {
+			case "":
+			case "Cluster":
+				if !nonNamespaced {
+					l.errorf(m.Pos, "kind %s: scope=Cluster needs +genclient:nonNamespaced too, or the generated client would be namespaced", t.Name)
 				}
+			case "Namespaced":
+				if nonNamespaced {
+					l.errorf(m.Pos, "kind %s: scope=Namespaced contradicts +genclient:nonNamespaced", t.Name)
+				}
+			default:
+				l.errorf(m.PosOf("scope"), "kind %s: scope must be Namespaced or Cluster, not %q", t.Name, val.Scope)
 			}
-			if p, ok := m.Arg("path"); ok {
-				k.Plural = p
-				l.resourceName(m.PosOf("path"), "path", p)
+			if val.Path != "" {
+				k.Plural = val.Path
+				l.resourceName(m.PosOf("path"), "path", val.Path)
 			}
-			if s, ok := m.Arg("singular"); ok {
-				k.Singular = s
-				l.resourceName(m.PosOf("singular"), "singular", s)
+			if val.Singular != "" {
+				k.Singular = val.Singular
+				l.resourceName(m.PosOf("singular"), "singular", val.Singular)
 			}
-			if s, ok := m.Arg("shortName"); ok {
-				k.ShortNames = strings.Split(s, ";")
+			if len(val.ShortName) > 0 {
+				k.ShortNames = val.ShortName
 				for _, n := range k.ShortNames {
 					l.resourceName(m.PosOf("shortName"), "shortName", n)
 				}
 			}
-			if s, ok := m.Arg("categories"); ok {
-				k.Categories = strings.Split(s, ";")
+			if len(val.Categories) > 0 {
+				k.Categories = val.Categories
 				for _, n := range k.Categories {
 					l.resourceName(m.PosOf("categories"), "categories", n)
 				}
 			}
-		case markers.SubresourceStat:
+		case crdmarkers.SubresourceStatus:
 			k.Status = true
-		case markers.SubresourceScale:
-			k.Scale = &model.Scale{}
-			k.Scale.SpecReplicasPath, _ = m.Arg("specpath")
-			k.Scale.StatusReplicasPath, _ = m.Arg("statuspath")
-			k.Scale.LabelSelectorPath, _ = m.Arg("selectorpath")
-			for _, arg := range []string{"specpath", "statuspath", "selectorpath"} {
-				if p, ok := m.Arg(arg); ok {
+		case crdmarkers.SubresourceScale:
+			k.Scale = &model.Scale{SpecReplicasPath: val.SpecPath, StatusReplicasPath: val.StatusPath}
+			if val.SelectorPath != nil {
+				k.Scale.LabelSelectorPath = *val.SelectorPath
+			}
+			for arg, p := range map[string]string{"specpath": k.Scale.SpecReplicasPath, "statuspath": k.Scale.StatusReplicasPath, "selectorpath": k.Scale.LabelSelectorPath} {
+				if p != "" {
 					l.resolvePath(m.PosOf(arg), v, t, p)
 				}
 			}
-		case markers.PrintColumn:
-			pc := model.PrintColumn{}
-			pc.Name, _ = m.Arg("name")
-			pc.Type, _ = m.Arg("type")
-			pc.JSONPath, _ = m.Arg("JSONPath")
-			pc.Description, _ = m.Arg("description")
-			pc.Format, _ = m.Arg("format")
-			if pr, ok := m.Arg("priority"); ok {
-				n, _ := strconv.Atoi(pr)
-				pc.Priority = int32(n)
-			}
+		case crdmarkers.PrintColumn:
+			pc := model.PrintColumn{Name: val.Name, Type: val.Type, JSONPath: val.JSONPath, Description: val.Description, Format: val.Format, Priority: val.Priority}
 			switch pc.Type {
 			case "integer", "number", "string", "boolean", "date":
 			default:
@@ -556,22 +604,18 @@ func (l *load) kind(g *model.Group, v *model.Version, d *typeDecl, local map[str
 			}
 			l.resolvePath(m.PosOf("JSONPath"), v, t, pc.JSONPath)
 			k.PrintColumns = append(k.PrintColumns, pc)
-		case markers.SelectableField:
-			jp, _ := m.Arg("JSONPath")
+		case crdmarkers.SelectableField:
+			jp := val.JSONPath
 			goPath, leaf := l.resolvePath(m.PosOf("JSONPath"), v, t, jp)
 			if leaf != nil {
-				lt := leaf.Type
-				if lt.Pointer && lt.Elem != nil {
-					lt = *lt.Elem
-				}
-				if lt.Basic == "" || lt.Slice || lt.Map {
+				if u := leaf.Ref.Deref().Underlying(); u == nil || u.Kind != model.BasicRef {
 					l.followUpf(leaf, m.PosOf("JSONPath"), "selectable field %s must be a string, number or boolean field, not %s", jp, leaf.Type.Expr)
 				}
 			}
 			k.SelectableFields = append(k.SelectableFields, model.SelectableField{
 				JSONPath: jp, FieldLabel: strings.TrimPrefix(jp, "."), GoPath: goPath, Leaf: leaf, Pos: m.Pos,
 			})
-		case markers.StorageVersion:
+		case crdmarkers.StorageVersion:
 			k.StorageVersion = true
 			l.storagePos[k] = m.Pos
 		}
@@ -622,10 +666,9 @@ func splitPath(p string) []string {
 }
 
 // resolvePath resolves a JSONPath such as .spec.replicas to Go field
-// names and the field it ends at. It checks what it can see: fields of
-// the package's own types and of ObjectMeta. Past an index or filter, a
-// map, or a type from another package, the rest is taken as written, and
-// the leaf is nil.
+// names and the field it ends at, through the project's types and those
+// of other packages alike. Past an index or filter, or a map, the rest is
+// taken as written, and the leaf is nil.
 func (l *load) resolvePath(pos model.Position, v *model.Version, root *model.Type, jsonPath string) ([]string, *model.Field) {
 	if !strings.HasPrefix(jsonPath, ".") {
 		l.errorf(pos, "JSONPath %q must start with '.'", jsonPath)
@@ -645,25 +688,26 @@ func (l *load) resolvePath(pos model.Position, v *model.Version, root *model.Typ
 			l.followUpf(leaf, pos, "JSONPath %q: %s is not an object", jsonPath, strings.Join(parts[:i], "."))
 			return nil, nil
 		}
-		f := findJSONField(v, cur, name)
+		f := findJSONField(cur, name)
 		if f == nil {
 			l.errorf(pos, "JSONPath %q: type %s has no field %q", jsonPath, cur.Name, name)
 			return nil, nil
 		}
 		goPath = append(goPath, f.GoName)
 		leaf = f
-		inner := f.Type
-		if inner.Pointer && inner.Elem != nil {
-			inner = *inner.Elem
-		}
+		inner := f.Ref.Deref()
+		under := inner.Underlying()
 		rest := parts[i+1:]
+		if under == nil || under.Kind == model.InvalidRef {
+			return goPath, nil
+		}
 		switch {
-		case indexed || inner.Slice || inner.Map:
+		case indexed || under.Kind == model.SliceRef || under.Kind == model.ArrayRef || under.Kind == model.MapRef:
 			if indexed || len(rest) > 0 {
 				return goPath, nil
 			}
 			return goPath, leaf
-		case inner.Package == metav1 && inner.Name == "ObjectMeta" && len(rest) > 0:
+		case inner.Kind == model.NamedRef && inner.Package == metav1 && inner.Name == "ObjectMeta" && len(rest) > 0:
 			metaName, _, _ := strings.Cut(rest[0], "[")
 			goName, ok := objectMetaFields[metaName]
 			if !ok {
@@ -671,25 +715,27 @@ func (l *load) resolvePath(pos model.Position, v *model.Version, root *model.Typ
 				return nil, nil
 			}
 			return append(goPath, goName), nil
-		case inner.Package != "" && len(rest) > 0:
+		case inner.Kind == model.NamedRef && inner.Named == nil && len(rest) > 0:
 			return goPath, nil
 		}
 		cur = nil
-		if inner.Local != "" {
-			cur = v.Type(inner.Local)
+		if inner.Kind == model.NamedRef && inner.Named != nil && inner.Named.Kind == model.StructType {
+			cur = inner.Named
 		}
 	}
 	return goPath, leaf
 }
 
-func findJSONField(v *model.Version, t *model.Type, name string) *model.Field {
+// findJSONField finds the field serialized under name, looking through
+// inlined and embedded structs.
+func findJSONField(t *model.Type, name string) *model.Field {
 	for _, f := range t.Fields {
 		if f.JSONName == name {
 			return f
 		}
-		if (f.Inline || f.Embedded) && f.Type.Local != "" {
-			if inner := v.Type(f.Type.Local); inner != nil {
-				if got := findJSONField(v, inner, name); got != nil {
+		if f.Inline || f.Embedded {
+			if r := f.Ref.Deref(); r != nil && r.Kind == model.NamedRef && r.Named != nil && r.Named.Kind == model.StructType {
+				if got := findJSONField(r.Named, name); got != nil {
 					return got
 				}
 			}
@@ -737,6 +783,27 @@ func (l *load) resourceName(pos model.Position, what, name string) {
 
 // checkKindNames rejects kinds whose derived type names (the list type,
 // and Spec and Status by convention) are the names of other kinds.
+// generatedNames are the package-level names register-gen writes into
+// every API version package, with what they are.
+var generatedNames = map[string]string{
+	"GroupName": "the group name constant", "GroupVersion": "the group-version variable",
+	"SchemeGroupVersion": "the group-version variable", "Resource": "the Resource function",
+	"SchemeBuilder": "the scheme builder", "localSchemeBuilder": "the scheme builder",
+	"AddToScheme": "the AddToScheme function", "Install": "the Install function",
+	"addKnownTypes": "the addKnownTypes function", "RegisterDefaults": "the RegisterDefaults function",
+	"RegisterConversions": "the RegisterConversions function",
+}
+
+// checkGeneratedNames rejects types whose names the generated code of
+// their package takes.
+func (l *load) checkGeneratedNames(v *model.Version) {
+	for _, t := range v.Types {
+		if what, ok := generatedNames[t.Name]; ok {
+			l.errorf(t.Pos, "type %s: the name is taken by %s that register-gen writes into every API package: rename the type", t.Name, what)
+		}
+	}
+}
+
 func (l *load) checkKindNames(v *model.Version) {
 	kinds := map[string]*model.Kind{}
 	for _, k := range v.Kinds {

@@ -22,6 +22,18 @@ const (
 	GenClientSkipVerbs    = "genclient:skipVerbs"
 	GenClientMethod       = "genclient:method"
 	GenClientReadonly     = "genclient:readonly"
+	ConversionFn          = "k8s:conversion-fn"
+
+	ValidationGen               = "k8s:validation-gen"
+	ValidationGenInput          = "k8s:validation-gen-input"
+	ValidationGenSchemeRegistry = "k8s:validation-gen-scheme-registry"
+	ValidationGenNoLint         = "k8s:validation-gen-nolint"
+
+	LifecycleGen         = "k8s:prerelease-lifecycle-gen"
+	LifecycleIntroduced  = "k8s:prerelease-lifecycle-gen:introduced"
+	LifecycleDeprecated  = "k8s:prerelease-lifecycle-gen:deprecated"
+	LifecycleRemoved     = "k8s:prerelease-lifecycle-gen:removed"
+	LifecycleReplacement = "k8s:prerelease-lifecycle-gen:replacement"
 
 	ObjectRoot       = "kubebuilder:object:root"
 	ObjectGenerate   = "kubebuilder:object:generate"
@@ -54,7 +66,6 @@ const (
 	VFormat          = ValidationPrefix + "Format"
 	VMinProperties   = ValidationPrefix + "MinProperties"
 	VMaxProperties   = ValidationPrefix + "MaxProperties"
-	VXValidation     = ValidationPrefix + "XValidation"
 
 	// GroupPriorityMinimum and VersionPriority tune the APIService of a
 	// group-version; they are aggen's own.
@@ -62,10 +73,12 @@ const (
 	VersionPriority      = "aggen:versionPriority"
 )
 
-// Known returns the registry of every marker aggen understands.
-func Known() *Registry {
+// Known returns the registry of every marker aggen understands: its own,
+// the upstream code generators', controller-tools' CRD markers and
+// validation-gen's declarative tags.
+func Known() (*Registry, error) {
 	tf := OnType | OnField
-	return NewRegistry(
+	r := NewRegistry(
 		&Def{Name: GroupName, Targets: OnPackage, Value: String},
 		&Def{Name: DeepcopyGen, Targets: OnPackage | OnType, Value: Raw},
 		&Def{Name: DeepcopyInterfaces, Targets: OnType, Value: String, Repeatable: true},
@@ -73,10 +86,20 @@ func Known() *Registry {
 		&Def{Name: ConversionGen, Targets: OnPackage | OnType | OnField, Value: Raw, Repeatable: true},
 		&Def{Name: ConversionExternal, Targets: OnPackage, Value: String},
 		&Def{Name: ConversionExplicit, Targets: OnType, Value: Raw, Repeatable: true},
+		&Def{Name: ConversionFn, Targets: tf, Value: Raw},
 		&Def{Name: DefaulterGen, Targets: OnPackage | OnType, Value: Raw},
 		&Def{Name: DefaulterGenInput, Targets: OnPackage, Value: String},
 		&Def{Name: OpenAPIGen, Targets: OnPackage | OnType | OnField, Value: Raw},
 		&Def{Name: OpenAPIModelPackage, Targets: OnPackage, Value: String},
+		&Def{Name: ValidationGen, Targets: OnPackage, Value: Raw},
+		&Def{Name: ValidationGenInput, Targets: OnPackage, Value: String},
+		&Def{Name: ValidationGenSchemeRegistry, Targets: OnPackage, Value: String},
+		&Def{Name: ValidationGenNoLint, Targets: tf},
+		&Def{Name: LifecycleGen, Targets: OnPackage, Value: Bool, OptionalValue: true},
+		&Def{Name: LifecycleIntroduced, Targets: OnType, Value: String},
+		&Def{Name: LifecycleDeprecated, Targets: OnType, Value: String},
+		&Def{Name: LifecycleRemoved, Targets: OnType, Value: String},
+		&Def{Name: LifecycleReplacement, Targets: OnType, Value: Raw},
 		&Def{Name: GenClient, Targets: OnType, Value: Bool, OptionalValue: true},
 		&Def{Name: GenClientNonNamespace, Targets: OnType},
 		&Def{Name: GenClientNoStatus, Targets: OnType},
@@ -90,59 +113,38 @@ func Known() *Registry {
 		// Accepted so CRD types move over unchanged: aggen generates deep
 		// copies for every API package anyway.
 		&Def{Name: ObjectGenerate, Targets: OnPackage | OnType, Value: Bool, OptionalValue: true},
-		&Def{Name: Resource, Targets: OnType, Args: map[string]ValueKind{
-			"scope": String, "path": String, "shortName": StringList, "categories": StringList, "singular": String,
-		}},
-		&Def{Name: SubresourceStat, Targets: OnType},
-		&Def{Name: SubresourceScale, Targets: OnType, Args: map[string]ValueKind{
-			"specpath": String, "statuspath": String, "selectorpath": String,
-		}, Required: []string{"specpath", "statuspath"}},
-		&Def{Name: PrintColumn, Targets: OnType, Repeatable: true, Args: map[string]ValueKind{
-			"name": String, "type": String, "JSONPath": String, "description": String, "format": String, "priority": Int,
-		}, Required: []string{"name", "type", "JSONPath"}},
-		&Def{Name: SelectableField, Targets: OnType, Repeatable: true, Args: map[string]ValueKind{"JSONPath": String}, Required: []string{"JSONPath"}},
-		&Def{Name: StorageVersion, Targets: OnType},
-		&Def{Name: KBDefault, Targets: tf, Value: Raw},
-		&Def{Name: Default, Targets: OnField, Value: Raw},
-		&Def{Name: Optional, Targets: OnField},
-		&Def{Name: Required, Targets: OnField},
-
-		&Def{Name: VRequired, Targets: OnField},
-		&Def{Name: VOptional, Targets: OnField},
-		&Def{Name: VMinimum, Targets: tf, Value: Number},
-		&Def{Name: VMaximum, Targets: tf, Value: Number},
-		&Def{Name: VExclusiveMin, Targets: tf, Value: Bool, OptionalValue: true},
-		&Def{Name: VExclusiveMax, Targets: tf, Value: Bool, OptionalValue: true},
-		&Def{Name: VMultipleOf, Targets: tf, Value: Number},
-		&Def{Name: VMinLength, Targets: tf, Value: Int},
-		&Def{Name: VMaxLength, Targets: tf, Value: Int},
-		&Def{Name: VPattern, Targets: tf, Value: String},
-		&Def{Name: VEnum, Targets: tf, Value: StringList},
-		&Def{Name: VMinItems, Targets: tf, Value: Int},
-		&Def{Name: VMaxItems, Targets: tf, Value: Int},
-		&Def{Name: VUniqueItems, Targets: tf, Value: Bool, OptionalValue: true},
-		&Def{Name: VFormat, Targets: tf, Value: String},
-		&Def{Name: VMinProperties, Targets: tf, Value: Int},
-		&Def{Name: VMaxProperties, Targets: tf, Value: Int},
-		// CEL rules: the generated server evaluates them from the kind's
-		// schema with apiextensions-apiserver's own code.
-		&Def{Name: VXValidation, Targets: tf, Repeatable: true, Args: map[string]ValueKind{
-			"rule": String, "message": String, "messageExpression": String, "reason": String,
-			"fieldPath": String, "optionalOldSelf": Bool,
-		}, Required: []string{"rule"}},
 
 		&Def{Name: GroupPriorityMinimum, Targets: OnPackage, Value: Int},
 		&Def{Name: VersionPriority, Targets: OnPackage, Value: Int},
 	).Unsupported(map[string]string{
-		"kubebuilder:validation:items":                  "item constraints are not implemented; put the markers on a named element type instead",
-		"kubebuilder:validation:Type":                   "the schema type is derived from the Go type",
-		"kubebuilder:validation:Schemaless":             "every field of an aggregated API has a schema",
-		"kubebuilder:validation:EmbeddedResource":       "embedded resources are not implemented",
-		"kubebuilder:validation:XEmbeddedResource":      "embedded resources are not implemented",
-		"kubebuilder:validation:XPreserveUnknownFields": "an aggregated API server decodes into Go types, so unknown fields cannot be kept",
-		"kubebuilder:pruning:PreserveUnknownFields":     "an aggregated API server decodes into Go types, so unknown fields cannot be kept",
+		"kubebuilder:pruning:PreserveUnknownFields":     "an aggregated API server decodes into Go types, so unknown fields cannot be kept; use a field of type runtime.RawExtension or apiextensionsv1.JSON for free-form data",
+		"kubebuilder:validation:XPreserveUnknownFields": "an aggregated API server decodes into Go types, so unknown fields cannot be kept; use a field of type runtime.RawExtension or apiextensionsv1.JSON for free-form data",
 		"kubebuilder:skipversion":                       "every version directory under pkg/apis is served; remove the directory instead",
 		"kubebuilder:unservedversion":                   "every version directory under pkg/apis is served; remove the directory instead",
-		"kubebuilder:deprecatedversion":                 "version deprecation is not implemented",
-	})
+		"kubebuilder:deprecatedversion":                 "use +k8s:prerelease-lifecycle-gen:deprecated on the kind, which makes the server send deprecation warnings as kube-apiserver does for built-in types",
+		"kubebuilder:skip":                              "every API package under pkg/apis is served; move the package elsewhere instead",
+		"kubebuilder:metadata":                          "it labels the CRD object, and an aggregated API has no CRD",
+		"versionName":                                   "the version of an API package is its directory name",
+		"kubebuilder:ac":                                "apply configurations are generated for every kind by applyconfiguration-gen",
+		"kubebuilder:rbac":                              "RBAC rules belong in the controller files, not in API packages",
+		"kubebuilder:webhook":                           "aggregated API servers validate in their strategies and admission plugins, not webhooks",
+		"k8s:validation":                                "openapi-gen's +k8s:validation markers only change the published OpenAPI; use the +kubebuilder:validation markers or the +k8s: declarative tags, which are enforced",
+	}).PassThrough(
+		// Read by other upstream tools and harmless to aggen: strategic
+		// merge patch keys, protobuf, kube-openapi's enum and union tags,
+		// and feature gate documentation.
+		"patchStrategy", "patchMergeKey", "protobuf", "protobuf.options", "protobuf.as", "protobuf.nullable",
+		"enum", "featureGate", "union", "unionDiscriminator", "unionDeprecated", "unionIgnore",
+	)
+	return r.WithCRDMarkers()
+}
+
+// MustKnown is Known for tests and callers that cannot fail: the
+// definitions are static, so an error is a programming mistake.
+func MustKnown() *Registry {
+	r, err := Known()
+	if err != nil {
+		panic(err)
+	}
+	return r
 }

@@ -3,9 +3,12 @@ package markers
 import (
 	"errors"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"unicode/utf8"
+
+	"github.com/aggen-dev/aggen/generators/model"
 )
 
 // FuzzParse feeds arbitrary comment text to the parser. Whatever the
@@ -46,6 +49,11 @@ func FuzzParse(f *testing.F) {
 		" +k8s:openapi-gen=false",
 		" +aggen:groupPriorityMinimum=100",
 		" +listType=map",
+		" +k8s:eachVal=+k8s:minimum=1",
+		` +k8s:item(type: "Ready")=+k8s:required`,
+		" +k8s:minimum:=1",
+		` +kubebuilder:default:={{a: b}}`,
+		" +optinal",
 		" +",
 		"+",
 		"",
@@ -63,9 +71,9 @@ func FuzzParse(f *testing.F) {
 			f.Add(seed, int(target))
 		}
 	}
-	r := Known()
+	r := MustKnown()
 	f.Fuzz(func(t *testing.T, text string, target int) {
-		tg := Target(1 << (uint(target) % 3))
+		tg := Target(1 << (uint(target) % 4))
 		// The loader only passes marker lines; anything else must merely
 		// not panic.
 		if !IsMarker(text) {
@@ -97,6 +105,13 @@ func FuzzParse(f *testing.F) {
 			if me.Suggestion != "" && r.Lookup(strings.TrimPrefix(me.Suggestion, "+")) == nil && !utf8.ValidString(me.Suggestion) {
 				t.Fatalf("Parse(%q) suggests %q", text, me.Suggestion)
 			}
+		case m != nil && m.Vocabulary != model.AggenVocabulary:
+			if !slices.Contains(r.Names(), m.Name) {
+				t.Fatalf("Parse(%q) returned unknown marker %q", text, m.Name)
+			}
+			if m.Pos != at10 {
+				t.Fatalf("Parse(%q) marker at %s", text, m.Pos)
+			}
 		case m != nil:
 			d := r.Lookup(m.Name)
 			if d == nil {
@@ -124,6 +139,7 @@ func FuzzParse(f *testing.F) {
 		default:
 			body := strings.TrimPrefix(strings.TrimSpace(text), "+")
 			head, _, _ := strings.Cut(body, "=")
+			head, _, _ = strings.Cut(head, "(")
 			if Policed(head) {
 				t.Fatalf("Parse(%q) ignored a marker of a policed namespace", text)
 			}

@@ -17,6 +17,8 @@ import (
 	"strconv"
 	"strings"
 
+	ctmarkers "sigs.k8s.io/controller-tools/pkg/markers"
+
 	"github.com/aggen-dev/aggen/generators/model"
 )
 
@@ -30,6 +32,8 @@ const (
 	OnType
 	// OnField markers are in a struct field's doc comment.
 	OnField
+	// OnConstant markers are in a constant's doc comment (+k8s:enumExclude).
+	OnConstant
 )
 
 func (t Target) String() string {
@@ -42,6 +46,9 @@ func (t Target) String() string {
 	}
 	if t&OnField != 0 {
 		parts = append(parts, "field")
+	}
+	if t&OnConstant != 0 {
+		parts = append(parts, "constant")
 	}
 	return strings.Join(parts, " or ")
 }
@@ -103,37 +110,8 @@ type Def struct {
 	Repeatable bool
 }
 
-// Marker is one parsed marker.
-type Marker struct {
-	Name string
-	// Value holds the `=value` form, unquoted for strings.
-	Value string
-	// Args holds the named arguments, unquoted for strings.
-	Args map[string]string
-	Raw  string
-	// Pos is the position of the marker's '+'.
-	Pos model.Position
-	// ValuePos is the position of the first character of the `=value`
-	// form's value; ArgPos the position of each named argument's key.
-	// Errors about one value point there.
-	ValuePos model.Position
-	ArgPos   map[string]model.Position
-}
-
-// Arg returns a named argument.
-func (m *Marker) Arg(key string) (string, bool) {
-	v, ok := m.Args[key]
-	return v, ok
-}
-
-// PosOf returns the position of a named argument, or of the marker when
-// the argument is absent.
-func (m *Marker) PosOf(key string) model.Position {
-	if p, ok := m.ArgPos[key]; ok {
-		return p
-	}
-	return m.Pos
-}
+// Marker is one parsed marker; the model keeps them on types and fields.
+type Marker = model.Marker
 
 // Error is a marker error with its position.
 type Error struct {
@@ -153,10 +131,7 @@ func (e *Error) Error() string {
 // policedNamespaces are the marker namespaces whose every marker must be
 // known. A trailing ':' means "this prefix"; otherwise the name itself and
 // anything that continues it (genclient, genclient:noStatus, ...).
-var policedNamespaces = []string{
-	"kubebuilder:", "aggen:", "genclient", "groupName",
-	"k8s:deepcopy-gen", "k8s:conversion-gen", "k8s:defaulter-gen", "k8s:openapi-gen", "k8s:openapi-model-package",
-}
+var policedNamespaces = []string{"kubebuilder:", "aggen:", "genclient", "groupName", "k8s:"}
 
 // Policed reports whether a marker name falls in a namespace whose markers
 // must all be known.
@@ -169,18 +144,28 @@ func Policed(name string) bool {
 	return false
 }
 
-// Registry is the set of known markers.
+// Registry is the set of known markers: aggen's own and the upstream code
+// generators' (Def), controller-tools' CRD markers, and validation-gen's
+// declarative tags.
 type Registry struct {
 	defs  map[string]*Def
 	names []string
-	// unsupported are markers of the policed namespaces that other tools
-	// understand and aggen deliberately does not, with the reason.
+	// unsupported are markers that other tools understand and aggen
+	// deliberately does not, with the reason.
 	unsupported map[string]string
+	// crd holds controller-tools' definitions of the CRD markers; their
+	// parsing and their effect on the schema are controller-gen's own.
+	crd *ctmarkers.Registry
+	// crdNames lists the CRD markers' names with the targets each takes.
+	crdNames map[string]Target
+	// passThrough are un-namespaced markers of other tools that aggen
+	// leaves alone (strategic merge patch, protobuf, ...).
+	passThrough map[string]bool
 }
 
 // NewRegistry returns a registry of the given definitions.
 func NewRegistry(defs ...*Def) *Registry {
-	r := &Registry{defs: map[string]*Def{}, unsupported: map[string]string{}}
+	r := &Registry{defs: map[string]*Def{}, unsupported: map[string]string{}, crdNames: map[string]Target{}, passThrough: map[string]bool{}}
 	for _, d := range defs {
 		r.defs[d.Name] = d
 		r.names = append(r.names, d.Name)
@@ -198,11 +183,40 @@ func (r *Registry) Unsupported(reasons map[string]string) *Registry {
 	return r
 }
 
+// PassThrough records un-namespaced markers of other tools that aggen
+// neither reads nor reports.
+func (r *Registry) PassThrough(names ...string) *Registry {
+	for _, n := range names {
+		r.passThrough[n] = true
+	}
+	return r
+}
+
 // Lookup returns the definition of name.
 func (r *Registry) Lookup(name string) *Def { return r.defs[name] }
 
 // Names returns every known marker name, sorted.
-func (r *Registry) Names() []string { return append([]string(nil), r.names...) }
+func (r *Registry) Names() []string {
+	seen := map[string]bool{}
+	var out []string
+	add := func(n string) {
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	for _, n := range r.names {
+		add(n)
+	}
+	for n := range r.crdNames {
+		add(n)
+	}
+	for _, d := range declarativeTags {
+		add(d.Name)
+	}
+	sort.Strings(out)
+	return out
+}
 
 // IsMarker reports whether a comment line (without the leading //) is a
 // marker line.
@@ -228,11 +242,20 @@ func (r *Registry) Parse(text string, pos model.Position, target Target) (*Marke
 	raw := "+" + body
 	// off maps an index into body to a column offset from the '+'.
 	off := func(i int) int { return i + 1 }
+	if err := r.refused(body, pos); err != nil {
+		return nil, err
+	}
 	def, rest := r.match(body)
 	if def == nil {
+		if m, err, ok := r.parseDeclarative(body, pos, target); ok {
+			return m, err
+		}
+		if m, err, ok := r.parseCRD(body, pos, target); ok {
+			return m, err
+		}
 		return nil, r.unknown(body, pos)
 	}
-	m := &Marker{Name: def.Name, Raw: raw, Pos: pos, Args: map[string]string{}, ArgPos: map[string]model.Position{}}
+	m := &Marker{Name: def.Name, Raw: raw, Value: "", Pos: pos, Args: map[string]string{}, ArgPos: map[string]model.Position{}, Vocabulary: model.AggenVocabulary}
 	name := "+" + def.Name
 	if def.Targets&target == 0 {
 		return nil, &Error{Pos: pos, Msg: fmt.Sprintf("marker %q belongs on a %s, not on a %s", name, def.Targets, target)}
@@ -311,17 +334,21 @@ func (r *Registry) unknown(body string, pos model.Position) error {
 	if i := strings.IndexByte(body, '='); i >= 0 {
 		head = body[:i]
 	}
+	if i := strings.IndexByte(head, '('); i >= 0 {
+		head = head[:i]
+	}
 	if !Policed(head) {
-		return nil
+		return r.plainTypo(head, pos)
+	}
+	// `+name:key` with no value, where name takes arguments.
+	if i := strings.LastIndexByte(head, ':'); i > 0 && len(head) == len(body) {
+		if short := head[:i]; r.takesArgs(short) {
+			return &Error{Pos: pos, Msg: fmt.Sprintf("marker %q: argument %q needs a value, as in +%s=...", "+"+short, head[i+1:], head)}
+		}
 	}
 	// In `+name:key=value`, the name is head without its last segment;
 	// in `+name=value` it is head. Say the one closer to a known marker.
 	name, suggestion := head, r.suggest(head)
-	for _, u := range sortedKeys(r.unsupported) {
-		if head == u || strings.HasPrefix(head, u+":") {
-			return &Error{Pos: pos, Msg: fmt.Sprintf("marker %q is not supported by aggen: %s", "+"+u, r.unsupported[u])}
-		}
-	}
 	if i := strings.LastIndexByte(head, ':'); i > 0 && len(head) < len(body) {
 		short := head[:i]
 		if s := r.suggest(short); s != "" && (suggestion == "" || distance(short, s) < distance(head, suggestion)) {
@@ -399,7 +426,59 @@ func keys(m map[string]ValueKind) []string {
 
 // suggest returns the known marker name closest to name, or "".
 func (r *Registry) suggest(name string) string {
-	return suggestFrom(name, r.names)
+	return suggestFrom(name, r.Names())
+}
+
+// takesArgs reports whether name is a marker with named arguments.
+func (r *Registry) takesArgs(name string) bool {
+	if d := r.defs[name]; d != nil {
+		return len(d.Args) > 0
+	}
+	for _, t := range []Target{OnPackage, OnType, OnField} {
+		if d := r.lookupCRD("+"+name, t); d != nil && d.Name == name && !d.AnonymousField() && !d.Empty() {
+			return true
+		}
+	}
+	return false
+}
+
+// refused reports a marker that aggen recognises and deliberately does not
+// support, with the reason.
+func (r *Registry) refused(body string, pos model.Position) error {
+	head := body
+	if i := strings.IndexAny(body, "=("); i >= 0 {
+		head = body[:i]
+	}
+	head = strings.TrimSuffix(head, ":")
+	for _, u := range sortedKeys(r.unsupported) {
+		if head == u || strings.HasPrefix(head, u+":") {
+			return &Error{Pos: pos, Msg: fmt.Sprintf("marker %q is not supported by aggen: %s", "+"+u, r.unsupported[u])}
+		}
+	}
+	return nil
+}
+
+// plainTypo reports an un-namespaced marker one edit away from a known
+// un-namespaced one (+optinal, +requried, +listtype): such a marker is
+// almost certainly a mistake, and silently ignoring it would change what
+// is required or how a list merges. Markers of other tools are left alone.
+func (r *Registry) plainTypo(head string, pos model.Position) error {
+	if r.passThrough[head] || strings.ContainsAny(head, ":.") {
+		return nil
+	}
+	var plain []string
+	for n := range r.crdNames {
+		if !strings.Contains(n, ":") {
+			plain = append(plain, n)
+		}
+	}
+	sort.Strings(plain)
+	for _, n := range plain {
+		if n != head && distance(strings.ToLower(head), strings.ToLower(n)) <= 1 {
+			return &Error{Pos: pos, Msg: fmt.Sprintf("unknown marker %q", "+"+head), Suggestion: "+" + n}
+		}
+	}
+	return nil
 }
 
 // Suggest returns the known marker closest to name (without '+'), or ""

@@ -5,6 +5,8 @@ import (
 	"strings"
 	"testing"
 
+	crdmarkers "sigs.k8s.io/controller-tools/pkg/crd/markers"
+
 	"github.com/aggen-dev/aggen/generators/model"
 )
 
@@ -17,94 +19,118 @@ func col(c int) model.Position {
 	return p
 }
 
-func TestParseValid(t *testing.T) {
-	r := Known()
+func TestParseOwn(t *testing.T) {
+	r := MustKnown()
 	cases := []struct {
 		text   string
 		target Target
 		name   string
 		value  string
-		args   map[string]string
 	}{
-		{" +genclient", OnType, GenClient, "", nil},
-		{"+genclient", OnType, GenClient, "", nil},
-		{" +genclient=false", OnType, GenClient, "false", nil},
-		{" +genclient:nonNamespaced", OnType, GenClientNonNamespace, "", nil},
-		{" +groupName=insects.example.com", OnPackage, GroupName, "insects.example.com", nil},
-		{` +groupName="insects.example.com"`, OnPackage, GroupName, "insects.example.com", nil},
-		{" +kubebuilder:validation:Minimum=-1.5", OnField, VMinimum, "-1.5", nil},
-		{" +kubebuilder:validation:MaxLength=256  ", OnField, VMaxLength, "256", nil},
-		{" +kubebuilder:validation:Enum=Red;Green;Blue", OnField, VEnum, "Red;Green;Blue", nil},
-		{` +kubebuilder:validation:Pattern="^a,b=c$"`, OnField, VPattern, "^a,b=c$", nil},
-		{" +kubebuilder:validation:ExclusiveMinimum", OnField, VExclusiveMin, "", nil},
-		{` +kubebuilder:default={"a":1}`, OnField, KBDefault, `{"a":1}`, nil},
-		{" +k8s:deepcopy-gen:interfaces=k8s.io/apimachinery/pkg/runtime.Object", OnType, DeepcopyInterfaces, "k8s.io/apimachinery/pkg/runtime.Object", nil},
-		{" +k8s:deepcopy-gen=package", OnPackage, DeepcopyGen, "package", nil},
-		{" +k8s:conversion-gen-external-types=example.com/x", OnPackage, ConversionExternal, "example.com/x", nil},
-		{" +k8s:conversion-gen:explicit-from=net/url.Values", OnType, ConversionExplicit, "net/url.Values", nil},
-		{" +genclient:method=GetScale,verb=get,subresource=scale", OnType, GenClientMethod, "GetScale,verb=get,subresource=scale", nil},
-		{" +kubebuilder:subresource:status", OnType, SubresourceStat, "", nil},
-		{" +kubebuilder:subresource:scale:specpath=.spec.replicas,statuspath=.status.replicas", OnType, SubresourceScale, "",
-			map[string]string{"specpath": ".spec.replicas", "statuspath": ".status.replicas"}},
-		{` +kubebuilder:printcolumn:name="Age, days",type=date,JSONPath=.metadata.creationTimestamp,priority=1`, OnType, PrintColumn, "",
-			map[string]string{"name": "Age, days", "type": "date", "JSONPath": ".metadata.creationTimestamp", "priority": "1"}},
-		{" +kubebuilder:printcolumn:name=Ready,type=string,JSONPath=`.status.conditions[?(@.type==\"Ready\")].status`", OnType, PrintColumn, "",
-			map[string]string{"name": "Ready", "type": "string", "JSONPath": ".status.conditions[?(@.type==\"Ready\")].status"}},
-		{" +kubebuilder:validation:Pattern=`^\\d+,\\d+$`", OnField, VPattern, `^\d+,\d+$`, nil},
-		{" +kubebuilder:resource:scope=Cluster,shortName=bz;bzz,path=bees", OnType, Resource, "",
-			map[string]string{"scope": "Cluster", "shortName": "bz;bzz", "path": "bees"}},
-		{" +kubebuilder:storageversion", OnType, StorageVersion, "", nil},
-		{" +aggen:groupPriorityMinimum=1000", OnPackage, GroupPriorityMinimum, "1000", nil},
-		{" +kubebuilder:object:generate=true", OnPackage, ObjectGenerate, "true", nil},
+		{" +genclient", OnType, GenClient, ""},
+		{"+genclient", OnType, GenClient, ""},
+		{" +genclient=false", OnType, GenClient, "false"},
+		{" +genclient:nonNamespaced", OnType, GenClientNonNamespace, ""},
+		{" +groupName=insects.example.com", OnPackage, GroupName, "insects.example.com"},
+		{` +groupName="insects.example.com"`, OnPackage, GroupName, "insects.example.com"},
+		{" +k8s:deepcopy-gen:interfaces=k8s.io/apimachinery/pkg/runtime.Object", OnType, DeepcopyInterfaces, "k8s.io/apimachinery/pkg/runtime.Object"},
+		{" +k8s:deepcopy-gen=package", OnPackage, DeepcopyGen, "package"},
+		{" +k8s:conversion-gen-external-types=example.com/x", OnPackage, ConversionExternal, "example.com/x"},
+		{" +k8s:conversion-gen:explicit-from=net/url.Values", OnType, ConversionExplicit, "net/url.Values"},
+		{" +k8s:conversion-fn=drop", OnField, ConversionFn, "drop"},
+		{" +genclient:method=GetScale,verb=get,subresource=scale", OnType, GenClientMethod, "GetScale,verb=get,subresource=scale"},
+		{" +aggen:groupPriorityMinimum=1000", OnPackage, GroupPriorityMinimum, "1000"},
+		{" +kubebuilder:object:generate=true", OnPackage, ObjectGenerate, "true"},
+		{" +kubebuilder:object:root=true", OnType, ObjectRoot, "true"},
+		{" +k8s:prerelease-lifecycle-gen:introduced=1.30", OnType, LifecycleIntroduced, "1.30"},
 	}
 	for _, c := range cases {
 		m, err := r.Parse(c.text, at10, c.target)
-		if err != nil {
-			t.Errorf("Parse(%q): %v", c.text, err)
+		if err != nil || m == nil {
+			t.Errorf("Parse(%q) = %v, %v", c.text, m, err)
 			continue
 		}
-		if m == nil {
-			t.Errorf("Parse(%q) = nil", c.text)
-			continue
-		}
-		if m.Name != c.name || m.Value != c.value || m.Pos != at10 {
-			t.Errorf("Parse(%q) = %s %q at %s; want %s %q at %s", c.text, m.Name, m.Value, m.Pos, c.name, c.value, at10)
-		}
-		args := c.args
-		if args == nil {
-			args = map[string]string{}
-		}
-		if !reflect.DeepEqual(m.Args, args) {
-			t.Errorf("Parse(%q) args = %v, want %v", c.text, m.Args, args)
+		if m.Name != c.name || m.Value != c.value || m.Pos != at10 || m.Vocabulary != model.AggenVocabulary {
+			t.Errorf("Parse(%q) = %s %q at %s (%v); want %s %q at %s", c.text, m.Name, m.Value, m.Pos, m.Vocabulary, c.name, c.value, at10)
 		}
 	}
 }
 
-func TestParseArgumentPositions(t *testing.T) {
-	// "+kubebuilder:printcolumn:" is 25 bytes, so name= starts 25 columns
-	// right of the '+'.
-	m, err := Known().Parse(" +kubebuilder:printcolumn:name=Age,type=date,JSONPath=.spec.age", at10, OnType)
-	if err != nil {
-		t.Fatal(err)
+// TestParseCRD checks that the CRD markers get controller-tools' own typed
+// values, in every syntax controller-gen accepts.
+func TestParseCRD(t *testing.T) {
+	r := MustKnown()
+	f64 := func(f float64) crdmarkers.Minimum { return crdmarkers.Minimum(f) }
+	cases := []struct {
+		text   string
+		target Target
+		name   string
+		value  any
+	}{
+		{" +kubebuilder:validation:Minimum=-1.5", OnField, VMinimum, f64(-1.5)},
+		{" +kubebuilder:validation:Minimum:=1", OnField, VMinimum, f64(1)},
+		{" +kubebuilder:validation:MaxLength=256  ", OnField, VMaxLength, crdmarkers.MaxLength(256)},
+		{" +kubebuilder:validation:Enum=Red;Green;Blue", OnField, VEnum, crdmarkers.Enum{"Red", "Green", "Blue"}},
+		{` +kubebuilder:validation:Pattern="^a,b=c$"`, OnField, VPattern, crdmarkers.Pattern("^a,b=c$")},
+		{" +kubebuilder:validation:Pattern=`^\\d+,\\d+$`", OnField, VPattern, crdmarkers.Pattern(`^\d+,\d+$`)},
+		{` +kubebuilder:default={"a":1}`, OnField, KBDefault, crdmarkers.Default{Value: map[string]any{"a": 1}}},
+		{" +kubebuilder:default:=false", OnField, KBDefault, crdmarkers.Default{Value: false}},
+		{` +kubebuilder:default={{path: {type: "Prefix"}}}`, OnField, KBDefault,
+			crdmarkers.Default{Value: []map[string]any{{"path": map[string]any{"type": "Prefix"}}}}},
+		{" +kubebuilder:subresource:status", OnType, SubresourceStat, crdmarkers.SubresourceStatus{}},
+		{" +kubebuilder:storageversion", OnType, StorageVersion, crdmarkers.StorageVersion{}},
+		{` +kubebuilder:printcolumn:name="Age, days",type=date,JSONPath=.metadata.creationTimestamp,priority=1`, OnType, PrintColumn,
+			crdmarkers.PrintColumn{Name: "Age, days", Type: "date", JSONPath: ".metadata.creationTimestamp", Priority: 1}},
+		{" +kubebuilder:resource:scope=Cluster,shortName=bz;bzz,path=bees", OnType, Resource,
+			crdmarkers.Resource{Scope: "Cluster", ShortName: []string{"bz", "bzz"}, Path: "bees"}},
+		{" +optional", OnField, Optional, struct{}{}},
+		{" +listType=map", OnField, "listType", crdmarkers.ListType("map")},
+		{" +nullable", OnField, "nullable", crdmarkers.Nullable{}},
+		{" +kubebuilder:validation:items:MaxLength=3", OnField, "kubebuilder:validation:items:MaxLength", crdmarkers.MaxLength(3)},
+		{` +kubebuilder:validation:XValidation:rule="self.a > 0",message="a must be positive"`, OnField, "kubebuilder:validation:XValidation",
+			crdmarkers.XValidation{Rule: "self.a > 0", Message: "a must be positive"}},
+		{" +kubebuilder:title=Bee", OnField, "kubebuilder:title", crdmarkers.Title{Value: "Bee"}},
 	}
-	want := map[string]model.Position{"name": col(30), "type": col(39), "JSONPath": col(49)}
-	if !reflect.DeepEqual(m.ArgPos, want) {
-		t.Errorf("ArgPos = %v, want %v", m.ArgPos, want)
+	for _, c := range cases {
+		m, err := r.Parse(c.text, at10, c.target)
+		if err != nil || m == nil {
+			t.Errorf("Parse(%q) = %v, %v", c.text, m, err)
+			continue
+		}
+		if m.Name != c.name || m.Vocabulary != model.CRDVocabulary || !reflect.DeepEqual(m.Value, c.value) {
+			t.Errorf("Parse(%q) = %s %#v (%v); want %s %#v", c.text, m.Name, m.Value, m.Vocabulary, c.name, c.value)
+		}
 	}
-	if m.PosOf("format") != at10 {
-		t.Errorf("PosOf an absent argument = %v, want the marker's position", m.PosOf("format"))
-	}
-	m, err = Known().Parse(" +kubebuilder:validation:Minimum=3", at10, OnField)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if m.ValuePos != col(5+len("+kubebuilder:validation:Minimum=")) {
-		t.Errorf("ValuePos = %v", m.ValuePos)
+}
+
+func TestParseDeclarative(t *testing.T) {
+	r := MustKnown()
+	for _, c := range []struct {
+		text  string
+		name  string
+		value any // the CRD value for tags controller-tools knows
+	}{
+		{" +k8s:minimum=1", "k8s:minimum", crdmarkers.Minimum(1)},
+		{" +k8s:required", "k8s:required", crdmarkers.K8sRequired{}},
+		{" +k8s:format=k8s-short-name", "k8s:format", nil},
+		{" +k8s:eachVal=+k8s:minimum=1", "k8s:eachVal", nil},
+		{` +k8s:item(type: "Ready")=+k8s:required`, "k8s:item", nil},
+		{" +k8s:listType=map", "k8s:listType", crdmarkers.ListType("map")},
+		{" +k8s:unionMember", "k8s:unionMember", nil},
+	} {
+		m, err := r.Parse(c.text, at10, OnField)
+		if err != nil || m == nil {
+			t.Errorf("Parse(%q) = %v, %v", c.text, m, err)
+			continue
+		}
+		if m.Name != c.name || m.Vocabulary != model.DeclarativeVocabulary || !reflect.DeepEqual(m.Value, c.value) {
+			t.Errorf("Parse(%q) = %s %#v (%v); want %s %#v", c.text, m.Name, m.Value, m.Vocabulary, c.name, c.value)
+		}
 	}
 }
 
 func TestParseErrors(t *testing.T) {
-	r := Known()
+	r := MustKnown()
 	cases := []struct {
 		text   string
 		target Target
@@ -126,56 +152,26 @@ func TestParseErrors(t *testing.T) {
 			`pkg/apis/g/v1/t.go:10:5: unknown marker "+kubebuilder:validation:Foo"`},
 		{" +aggen:frobnicate", OnType,
 			`pkg/apis/g/v1/t.go:10:5: unknown marker "+aggen:frobnicate"`},
-		{` +kubebuilder:validation:XPreserveUnknownFields`, OnField,
-			`pkg/apis/g/v1/t.go:10:5: marker "+kubebuilder:validation:XPreserveUnknownFields" is not supported by aggen: an aggregated API server decodes into Go types, so unknown fields cannot be kept`},
-		{` +kubebuilder:validation:XValidation:message="no rule"`, OnField,
-			`pkg/apis/g/v1/t.go:10:5: marker "+kubebuilder:validation:XValidation" needs argument "rule"`},
-		{" +kubebuilder:validation:items:MaxLength=3", OnField,
-			`pkg/apis/g/v1/t.go:10:5: marker "+kubebuilder:validation:items" is not supported by aggen: item constraints are not implemented; put the markers on a named element type instead`},
-		{" +kubebuilder:validation:Minimum=ten", OnField,
-			`pkg/apis/g/v1/t.go:10:37: marker "+kubebuilder:validation:Minimum": "ten" is not a number`},
-		{" +kubebuilder:validation:Minimum=", OnField,
-			`pkg/apis/g/v1/t.go:10:37: marker "+kubebuilder:validation:Minimum": "" is not a number`},
-		{" +kubebuilder:validation:Minimum=NaN", OnField,
-			`pkg/apis/g/v1/t.go:10:37: marker "+kubebuilder:validation:Minimum": "NaN" is not a number`},
-		{" +kubebuilder:validation:MaxLength=1.5", OnField,
-			`pkg/apis/g/v1/t.go:10:39: marker "+kubebuilder:validation:MaxLength": "1.5" is not an integer`},
-		{" +kubebuilder:validation:Minimum", OnField,
-			`pkg/apis/g/v1/t.go:10:5: marker "+kubebuilder:validation:Minimum" needs a value (a number), as in +kubebuilder:validation:Minimum=...`},
-		{" +kubebuilder:validation:Enum=a;;b", OnField,
-			`pkg/apis/g/v1/t.go:10:34: marker "+kubebuilder:validation:Enum": empty item in list "a;;b"`},
-		{" +kubebuilder:subresource:status=true", OnType,
-			`pkg/apis/g/v1/t.go:10:5: marker "+kubebuilder:subresource:status" takes no value`},
-		{" +kubebuilder:printcolumn=Age", OnType,
-			`pkg/apis/g/v1/t.go:10:5: marker "+kubebuilder:printcolumn" takes arguments, as in +kubebuilder:printcolumn:name=...`},
-		{" +kubebuilder:printcolumn", OnType,
-			`pkg/apis/g/v1/t.go:10:5: marker "+kubebuilder:printcolumn" needs arguments "name", "type", "JSONPath"`},
-		{" +kubebuilder:printcolumn:name=Age,type=date", OnType,
-			`pkg/apis/g/v1/t.go:10:5: marker "+kubebuilder:printcolumn" needs argument "JSONPath"`},
-		{" +kubebuilder:printcolumn:name=Age,type=date,JSONpath=.x", OnType,
-			`pkg/apis/g/v1/t.go:10:49: marker "+kubebuilder:printcolumn" has no argument "JSONpath"; it takes "JSONPath", "description", "format", "name", "priority", "type" (did you mean JSONPath?)`},
-		{" +kubebuilder:printcolumn:name=Age,name=Old,type=date,JSONPath=.x", OnType,
-			`pkg/apis/g/v1/t.go:10:39: marker "+kubebuilder:printcolumn" repeats argument "name"`},
-		{` +kubebuilder:printcolumn:name="Age,type=date,JSONPath=.x`, OnType,
-			`pkg/apis/g/v1/t.go:10:30: marker "+kubebuilder:printcolumn": argument "name" has an unterminated quote`},
-		{` +kubebuilder:printcolumn:name="Age"x,type=date,JSONPath=.x`, OnType,
-			`pkg/apis/g/v1/t.go:10:30: marker "+kubebuilder:printcolumn": argument "name": text after the closing quote`},
-		{" +kubebuilder:printcolumn:name=Age,type=date,JSONPath", OnType,
-			`pkg/apis/g/v1/t.go:10:49: marker "+kubebuilder:printcolumn": argument "JSONPath" is not key=value`},
-		{" +kubebuilder:printcolumn:name=Age,type=date,JSONPath=.x,", OnType,
-			`pkg/apis/g/v1/t.go:10:60: marker "+kubebuilder:printcolumn": trailing ','`},
-		{" +kubebuilder:printcolumn:name=Age,type=date,JSONPath=.x,priority=high", OnType,
-			`pkg/apis/g/v1/t.go:10:61: marker "+kubebuilder:printcolumn" argument "priority": "high" is not an integer`},
-		{" +kubebuilder:printcolumn:name=`Age,type=date,JSONPath=.x", OnType,
-			`pkg/apis/g/v1/t.go:10:30: marker "+kubebuilder:printcolumn": argument "name" has an unterminated quote`},
-		{" +kubebuilder:validation:Pattern=`abc", OnField,
-			"pkg/apis/g/v1/t.go:10:37: marker \"+kubebuilder:validation:Pattern\": bad quoted string \"`abc\""},
+		{" +k8s:minimun=1", OnField,
+			`pkg/apis/g/v1/t.go:10:5: unknown marker "+k8s:minimun" (did you mean +k8s:minimum?)`},
+		{" +k8s:eachVal=+k8s:maxItem=1", OnField,
+			`pkg/apis/g/v1/t.go:10:5: unknown marker "+k8s:maxItem" (did you mean +k8s:maxItems?)`},
+		{" +k8s:minimum=ten", OnField,
+			`pkg/apis/g/v1/t.go:10:5: marker "+k8s:minimum": "ten" is not an integer`},
+		{" +k8s:required=true", OnField,
+			`pkg/apis/g/v1/t.go:10:5: marker "+k8s:required" takes no value`},
+		{" +k8s:enum", OnField,
+			`pkg/apis/g/v1/t.go:10:5: marker "+k8s:enum" belongs on a type, not on a field`},
+		{" +optinal", OnField,
+			`pkg/apis/g/v1/t.go:10:5: unknown marker "+optinal" (did you mean +optional?)`},
+		{" +kubebuilder:validation:XPreserveUnknownFields", OnField,
+			`pkg/apis/g/v1/t.go:10:5: marker "+kubebuilder:validation:XPreserveUnknownFields" is not supported by aggen: an aggregated API server decodes into Go types, so unknown fields cannot be kept; use a field of type runtime.RawExtension or apiextensionsv1.JSON for free-form data`},
+		{" +kubebuilder:skipversion", OnType,
+			`pkg/apis/g/v1/t.go:10:5: marker "+kubebuilder:skipversion" is not supported by aggen: every version directory under pkg/apis is served; remove the directory instead`},
 		{" +kubebuilder:subresource:status", OnField,
 			`pkg/apis/g/v1/t.go:10:5: marker "+kubebuilder:subresource:status" belongs on a type, not on a field`},
 		{" +groupName=x.example.com", OnType,
 			`pkg/apis/g/v1/t.go:10:5: marker "+groupName" belongs on a package, not on a type`},
-		{" +kubebuilder:validation:Minimum=1", OnPackage,
-			`pkg/apis/g/v1/t.go:10:5: marker "+kubebuilder:validation:Minimum" belongs on a type or field, not on a package`},
 		{" +genclient=maybe", OnType,
 			`pkg/apis/g/v1/t.go:10:16: marker "+genclient": "maybe" is not true or false`},
 	}
@@ -191,12 +187,36 @@ func TestParseErrors(t *testing.T) {
 	}
 }
 
-func TestParseIgnoresOtherNamespaces(t *testing.T) {
-	r := Known()
+// TestParseCRDValueErrors checks that a bad value of a CRD marker is an
+// error at the value, whatever controller-tools' wording.
+func TestParseCRDValueErrors(t *testing.T) {
+	r := MustKnown()
 	for _, text := range []string{
-		" +listType=map", " +listMapKey=type", " +k8s:validation:minimum=1", " +patchStrategy=merge",
-		" +enum", " +featureGate=Foo", " +groupGoName=Bees", " +k8s:conversion-fn=drop", " +",
-		" +kubebuilderx:foo", " +operator-sdk:csv:customresourcedefinitions:type=spec",
+		" +kubebuilder:validation:Minimum=ten",
+		" +kubebuilder:validation:MaxLength=1.5",
+		" +kubebuilder:validation:MaxLength=",
+		" +kubebuilder:printcolumn:name=Age,type=date,JSONpath=.x",
+		" +kubebuilder:printcolumn:name=Age,type=date,JSONPath=.x,priority=high",
+	} {
+		_, err := r.Parse(text, at10, OnField|OnType&^OnField)
+		if err == nil {
+			_, err = r.Parse(text, at10, OnType)
+		}
+		if err == nil {
+			t.Errorf("Parse(%q): no error", text)
+			continue
+		}
+		if !strings.Contains(err.Error(), "marker \"+kubebuilder:") || strings.Contains(err.Error(), "\n") {
+			t.Errorf("Parse(%q) = %v: want one line naming the marker", text, err)
+		}
+	}
+}
+
+func TestParseIgnoresOtherNamespaces(t *testing.T) {
+	r := MustKnown()
+	for _, text := range []string{
+		" +patchStrategy=merge", " +patchMergeKey=name", " +enum", " +featureGate=Foo", " +groupGoName=Bees", " +",
+		" +kubebuilderx:foo", " +operator-sdk:csv:customresourcedefinitions:type=spec", " +protobuf=true",
 	} {
 		m, err := r.Parse(text, at10, OnField)
 		if m != nil || err != nil {
@@ -232,10 +252,9 @@ func TestPoliced(t *testing.T) {
 		"genclient:noStatus":             true,
 		"groupName":                      true,
 		"k8s:deepcopy-gen:interfaces":    true,
-		"k8s:openapi-gen":                true,
+		"k8s:minimum":                    true,
 		"kubebuilder":                    true,
 		"listType":                       false,
-		"k8s:validation:minimum":         false,
 		"optional":                       false,
 	} {
 		if got := Policed(name); got != want {
@@ -245,7 +264,7 @@ func TestPoliced(t *testing.T) {
 }
 
 func TestSuggest(t *testing.T) {
-	r := Known()
+	r := MustKnown()
 	for name, want := range map[string]string{
 		"kubebuilder:validation:Minimun":   "kubebuilder:validation:Minimum",
 		"kubebuilder:validation:Maxmimum":  "kubebuilder:validation:Maximum",
@@ -258,7 +277,6 @@ func TestSuggest(t *testing.T) {
 		"genclient:nonNamespced":           "genclient:nonNamespaced",
 		"groupname":                        "groupName",
 		"kubebuilder:validation:Foo":       "",
-		"kubebuilder:validation:Max":       "",
 		"kubebuilder:validation:Enumm":     "kubebuilder:validation:Enum",
 		"aggen:versionPriorty":             "aggen:versionPriority",
 		"aggen:something":                  "",
@@ -287,12 +305,13 @@ func TestDistance(t *testing.T) {
 	}
 }
 
-// TestKnownMarkersParse checks every known marker in its simplest valid
-// form, so a definition that its own parser rejects cannot slip in.
-func TestKnownMarkersParse(t *testing.T) {
-	r := Known()
+// TestOwnMarkersParse checks every one of aggen's own markers in its
+// simplest valid form, so a definition that its own parser rejects cannot
+// slip in.
+func TestOwnMarkersParse(t *testing.T) {
+	r := MustKnown()
 	sample := map[ValueKind]string{String: "x", Int: "1", Number: "1", Bool: "true", StringList: "a;b", Raw: "x"}
-	for _, name := range r.Names() {
+	for _, name := range r.names {
 		d := r.Lookup(name)
 		text := " +" + name
 		switch {
@@ -314,8 +333,8 @@ func TestKnownMarkersParse(t *testing.T) {
 				t.Errorf("Parse(%q) on a %s = %v, %v", text, target, m, err)
 			}
 		}
-		if !Policed(name) && !strings.Contains("optional required default", name) {
-			t.Errorf("known marker %s is outside the policed namespaces", name)
+		if !Policed(name) {
+			t.Errorf("own marker %s is outside the policed namespaces", name)
 		}
 	}
 }

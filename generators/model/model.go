@@ -57,6 +57,26 @@ type Project struct {
 	Boilerplate string
 	// Groups are sorted by Name.
 	Groups []*Group
+	// Types indexes every named type the kinds reach, the project's own and
+	// those of other packages (k8s.io/api/core/v1.PodTemplateSpec and all
+	// under it), by TypeID. External types carry their doc comments and
+	// markers too, read from their source, as controller-gen reads them.
+	Types map[string]*Type
+	// PackageMarkers holds the package-level markers of the project's API
+	// packages and of the external packages whose types the kinds reach,
+	// by import path.
+	PackageMarkers map[string][]*Marker
+}
+
+// TypeID names a type across packages: "<import path>.<Name>".
+func TypeID(pkg, name string) string { return pkg + "." + name }
+
+// LookupType returns the named type of a package, or nil.
+func (p *Project) LookupType(pkg, name string) *Type {
+	if p == nil || p.Types == nil {
+		return nil
+	}
+	return p.Types[TypeID(pkg, name)]
 }
 
 // Group is one API group: its internal (hub) package and its versions.
@@ -178,11 +198,42 @@ const (
 	OtherType TypeKind = "other"
 )
 
-// Type is a named type declared in an API package.
+// Type is a named type: declared in one of the project's API packages, or,
+// when External, in a package the API types import.
 type Type struct {
-	Name   string
-	Kind   TypeKind
-	Fields []*Field
+	Name string
+	// Package is the import path of the declaring package.
+	Package string
+	// External is true for types of packages outside the project's API
+	// packages (k8s.io/api, k8s.io/apimachinery, other modules).
+	External bool
+	Kind     TypeKind
+	Fields   []*Field
+	// Ref is the resolved underlying type: a struct, or for OtherType the
+	// basic, slice, map, ... type it is defined as.
+	Ref *TypeRef
+	// Constants are the constants of this type declared in its package,
+	// in declaration order (the values of an enum type).
+	Constants []Constant
+	// MarshalsJSON is true when the type (or its pointer) implements
+	// json.Marshaler, MarshalsText when it implements encoding.TextMarshaler:
+	// its JSON form is then not what its Go structure says.
+	MarshalsJSON bool
+	MarshalsText bool
+	// Parsed holds the type's markers as the marker registry parsed them.
+	Parsed []*Marker
+	// Description is the doc comment as a schema description, formatted
+	// as controller-gen formats it.
+	Description string
+	// Imports are the packages the declaration's source refers to, by the
+	// name it uses for them (the project's own types only).
+	Imports map[string]string
+	// ImpliedTags are upstream generator tags that the type's markers
+	// imply but its source lacks (+kubebuilder:object:root implies
+	// +k8s:deepcopy-gen:interfaces=...runtime.Object, as kubebuilder's
+	// deepcopy generator has it). They are added to the copy of the source
+	// the upstream generators parse, never to the user's file.
+	ImpliedTags []string
 	// Underlying is the Go source of the underlying type for OtherType.
 	Underlying string
 	// Source is the Go declaration, exactly as written, without its doc
@@ -228,9 +279,173 @@ type FieldType struct {
 	Name    string
 }
 
+// Constant is a typed constant of a named type.
+type Constant struct {
+	Name string
+	// Value is the constant's Go value: a string, int64, float64 or bool.
+	Value any
+}
+
+// RefKind is the shape of a resolved type.
+type RefKind int
+
+const (
+	InvalidRef RefKind = iota
+	BasicRef
+	NamedRef
+	PointerRef
+	SliceRef
+	ArrayRef
+	MapRef
+	StructRef
+	InterfaceRef
+)
+
+// TypeRef is a Go type as the type checker resolved it.
+type TypeRef struct {
+	Kind RefKind
+	// Basic is the basic type's name for BasicRef ("string", "int32",
+	// "uint8", ...; byte is "uint8").
+	Basic string
+	// Named is the declaration of a NamedRef, from Project.Types; nil when
+	// the type could not be loaded (it is then opaque).
+	Named *Type
+	// Package and Name identify a NamedRef even when Named is nil.
+	Package string
+	Name    string
+	// Elem is the pointee, element or map value; Key the map key.
+	Elem *TypeRef
+	Key  *TypeRef
+	// Len is the length of an array.
+	Len int64
+}
+
+// Underlying follows named types to the type they are defined as.
+func (t *TypeRef) Underlying() *TypeRef {
+	for range 64 {
+		if t == nil || t.Kind != NamedRef || t.Named == nil || t.Named.Ref == nil {
+			return t
+		}
+		t = t.Named.Ref
+	}
+	return t
+}
+
+// Deref drops pointers.
+func (t *TypeRef) Deref() *TypeRef {
+	for t != nil && t.Kind == PointerRef {
+		t = t.Elem
+	}
+	return t
+}
+
+// String is the Go spelling of the type, with full import paths.
+func (t *TypeRef) String() string {
+	if t == nil {
+		return "<nil>"
+	}
+	switch t.Kind {
+	case BasicRef:
+		return t.Basic
+	case NamedRef:
+		if t.Package == "" {
+			return t.Name
+		}
+		return t.Package + "." + t.Name
+	case PointerRef:
+		return "*" + t.Elem.String()
+	case SliceRef:
+		return "[]" + t.Elem.String()
+	case ArrayRef:
+		return fmt.Sprintf("[%d]%s", t.Len, t.Elem.String())
+	case MapRef:
+		return "map[" + t.Key.String() + "]" + t.Elem.String()
+	case StructRef:
+		return "struct{...}"
+	case InterfaceRef:
+		return "interface{...}"
+	}
+	return "invalid type"
+}
+
+// Marker is one marker comment, parsed.
+type Marker struct {
+	// Name is the marker's registered name, e.g. "kubebuilder:validation:Minimum".
+	Name string
+	// Raw is the marker as written, from '+'.
+	Raw string
+	// Value is the parsed value: for the CRD markers, the value
+	// controller-tools' definition parses it into (its typed marker);
+	// for aggen's own markers, the `=value` text, unquoted.
+	Value any
+	// Args holds the named arguments of aggen's own `:key=value` markers.
+	Args map[string]string
+	// Vocabulary says whose marker this is.
+	Vocabulary Vocabulary
+	// Pos is the position of the marker's '+'. ValuePos and ArgPos point
+	// at a value or argument, where known.
+	Pos      Position
+	ValuePos Position
+	ArgPos   map[string]Position
+}
+
+// Vocabulary is the family a marker belongs to.
+type Vocabulary int
+
+const (
+	// AggenVocabulary markers are aggen's own or the upstream code
+	// generators' (+genclient, +k8s:deepcopy-gen, +groupName, ...).
+	AggenVocabulary Vocabulary = iota
+	// CRDVocabulary markers are controller-tools' CRD markers
+	// (+kubebuilder:validation:*, +optional, +listType, ...).
+	CRDVocabulary
+	// DeclarativeVocabulary markers are validation-gen's +k8s: tags.
+	DeclarativeVocabulary
+)
+
+// Text is the value of one of aggen's own markers: the `=value` text.
+func (m *Marker) Text() string {
+	s, _ := m.Value.(string)
+	return s
+}
+
+// Arg returns a named argument.
+func (m *Marker) Arg(key string) (string, bool) {
+	v, ok := m.Args[key]
+	return v, ok
+}
+
+// PosOf returns the position of a named argument, or of the marker when
+// the argument is absent.
+func (m *Marker) PosOf(key string) Position {
+	if p, ok := m.ArgPos[key]; ok {
+		return p
+	}
+	return m.Pos
+}
+
+// Find returns the first marker of the given name, or nil.
+func Find(ms []*Marker, name string) *Marker {
+	for _, m := range ms {
+		if m.Name == name {
+			return m
+		}
+	}
+	return nil
+}
+
 // Field is a struct field.
 type Field struct {
 	GoName string
+	// Ref is the field's type as the type checker resolved it.
+	Ref *TypeRef
+	// JSONTag is the field's json struct tag, "" when it has none.
+	JSONTag string
+	HasJSON bool
+	// Parsed holds the field's markers as the marker registry parsed them.
+	Parsed []*Marker
+	// Description is the doc comment as a schema description.
+	Description string
 	// JSONName is the name from the json tag ("" for inline/embedded).
 	JSONName string
 	Inline   bool

@@ -8,9 +8,8 @@
 // overlay from a schema); and, for every API version, zz_generated.scheme.go
 // with the field label conversions of field selectors.
 //
-// Entry points: Generate (files rewritten on every run), Scaffold
-// (user-owned files, created once) and CheckSchemas (what kube-apiserver
-// would refuse in a CRD with the same schemas).
+// Entry points: Generate (files rewritten on every run) and Scaffold
+// (user-owned files, created once).
 //
 // The schema of a kind is model.Kind.Schema: the structural OpenAPI v3
 // schema a CRD made by controller-gen from the same types carries. It is
