@@ -20,6 +20,9 @@ type Error struct {
 	Msg string
 }
 
+// Position is where the problem is.
+func (e *Error) Position() model.Position { return e.Pos }
+
 func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Pos, e.Msg) }
 
 // Errors are all the problems of one build, in the order found.

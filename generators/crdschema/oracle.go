@@ -2,6 +2,7 @@ package crdschema
 
 import (
 	"fmt"
+	"os"
 	"path"
 	"sort"
 	"strings"
@@ -31,7 +32,10 @@ func Oracle(dir string, p *model.Project) (map[string]*apiextensionsv1.CustomRes
 	if len(patterns) == 0 {
 		return nil, nil
 	}
-	roots, err := ctloader.LoadRootsWithConfig(&packages.Config{Dir: dir}, patterns...)
+	// -mod=mod lets go.mod gain the modules the API packages import, as
+	// aggen's own loading does.
+	env := append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
+	roots, err := ctloader.LoadRootsWithConfig(&packages.Config{Dir: dir, Env: env}, patterns...)
 	if err != nil {
 		return nil, fmt.Errorf("loading the API packages for controller-tools: %w", err)
 	}
@@ -61,8 +65,10 @@ func Oracle(dir string, p *model.Project) (map[string]*apiextensionsv1.CustomRes
 	var errs []string
 	for _, r := range roots {
 		for _, e := range r.Errors {
-			// Storage versions are aggen's business, not the schema's.
-			if strings.Contains(e.Msg, "has no storage version") {
+			// Storage versions are aggen's business, not the schema's;
+			// names that register-gen has not written yet (GroupName)
+			// do not change a schema.
+			if strings.Contains(e.Msg, "has no storage version") || strings.Contains(e.Msg, "undefined: ") {
 				continue
 			}
 			errs = append(errs, e.Error())

@@ -53,7 +53,9 @@ func Validate(p *model.Project) error {
 						seen[fe.Error()] = true
 					}
 					for _, fe := range crdvalidation.ValidateCustomResourceDefinition(context.Background(), crd) {
-						if !seen[fe.Error()] {
+						// Only what the defaults hid: the rules. Without
+						// defaults, list map keys may look unset.
+						if !seen[fe.Error()] && strings.Contains(fe.Field, "x-kubernetes-validations") {
 							found = append(found, fe)
 						}
 					}
@@ -239,7 +241,7 @@ func locate(p *model.Project, k *model.Kind, fe *field.Error) error {
 	// Walk the schema path through the Go types, remembering the last
 	// field and named type passed, whose markers may have set the keyword.
 	typ := k.Type
-	var fld *model.Field
+	var fld, own *model.Field
 	var ref *model.TypeRef
 	jsonPath := ""
 	keyword, index := "", -1
@@ -266,6 +268,9 @@ func locate(p *model.Project, k *model.Kind, fe *field.Error) error {
 				continue
 			}
 			fld, ref = f, f.Ref
+			if typ != nil && !typ.External {
+				own = f
+			}
 			typ = namedStruct(ref)
 		case "items", "additionalProperties":
 			jsonPath += "[*]"
@@ -301,8 +306,13 @@ func locate(p *model.Project, k *model.Kind, fe *field.Error) error {
 	if fld == nil {
 		holders = append(holders, k.Type.Parsed)
 	}
-	if m := markerFor(holders, keyword, index); m != nil {
+	if m := markerFor(holders, keyword, index); m != nil && (own == fld || fld == nil) {
 		return &Error{Pos: m.Pos, Msg: fmt.Sprintf("marker %q (at %s): %s", "+"+m.Name, jsonPath, body)}
+	}
+	if own != nil && own != fld {
+		// The problem shows inside a type of another package; the user's
+		// field that brings it in is where it can be fixed.
+		return &Error{Pos: own.Pos, Msg: fmt.Sprintf("%s: %s", jsonPath, body)}
 	}
 	return &Error{Pos: where, Msg: fmt.Sprintf("%s: %s", jsonPath, body)}
 }

@@ -133,14 +133,16 @@ func (s *span) contains(p model.Position) bool {
 	return s != nil && p.File == s.From.File && after(p, s.From) && !after(p, s.To)
 }
 
+// Position is where the problem is.
+func (e *InputError) Position() model.Position { return e.Pos }
+
 func (e *InputError) Error() string { return fmt.Sprintf("%s: %s", e.Pos, e.Msg) }
 
 // IsInputError reports whether err (or any error it joins) is a problem in
 // the user's input rather than in aggen or the environment.
 func IsInputError(err error) bool {
-	var ie *InputError
-	var me *markers.Error
-	return errors.As(err, &ie) || errors.As(err, &me)
+	var ie model.InputError
+	return errors.As(err, &ie)
 }
 
 // Load reads the project rooted at dir.
@@ -615,7 +617,7 @@ func (l *load) markersOf(cg *ast.CommentGroup, target markers.Target) []*markers
 // repeatableCRD are the CRD markers that may appear more than once on
 // one declaration; a second value of any other one would silently win.
 var repeatableCRD = map[string]bool{
-	markers.PrintColumn: true, markers.SelectableField: true,
+	markers.PrintColumn: true, markers.SelectableField: true, "listMapKey": true,
 	"kubebuilder:validation:XValidation": true, "kubebuilder:validation:items:XValidation": true,
 	"kubebuilder:validation:ExactlyOneOf": true, "kubebuilder:validation:AtMostOneOf": true,
 	"kubebuilder:validation:AtLeastOneOf": true,
@@ -701,13 +703,9 @@ func sortErrors(errs Errors) {
 }
 
 func errPos(err error) model.Position {
-	var ie *InputError
+	var ie model.InputError
 	if errors.As(err, &ie) {
-		return ie.Pos
-	}
-	var me *markers.Error
-	if errors.As(err, &me) {
-		return me.Pos
+		return ie.Position()
 	}
 	return model.Position{}
 }

@@ -212,7 +212,7 @@ func (p *apiPackage) check(imp *exportImporter) Errors {
 // package. Hand-written code may use them before the first generation.
 var upstreamNames = []string{
 	"autoConvert_", "Convert_", "SetObjectDefaults_", "SetDefaults_", "RegisterDefaults", "RegisterConversions",
-	"SchemeGroupVersion", "SchemeBuilder", "localSchemeBuilder", "AddToScheme", "Resource", "Kind",
+	"SchemeGroupVersion", "SchemeBuilder", "localSchemeBuilder", "AddToScheme", "Resource", "Kind", "GroupName", "GroupVersion",
 	"DeepCopy", "DeepCopyInto", "DeepCopyObject",
 }
 

@@ -269,19 +269,17 @@ var (
 	requiredMarkers = []string{markers.Required, markers.VRequired, "k8s:required"}
 )
 
-// contradictions rejects a field marked both optional and required:
-// controller-gen would silently take whichever it checks first.
+// contradictions rejects a field marked both optional and required in one
+// family of markers (+optional and +required, or the kubebuilder pair, or
+// the +k8s: pair): controller-gen would silently take whichever it checks
+// first. Across families a +kubebuilder:validation marker decides the
+// CRD, as controller-gen has it (k8s.io/api uses that on purpose).
 func (l *load) contradictions(ms []*markers.Marker) {
-	var opt, req *markers.Marker
-	for _, m := range ms {
-		if opt == nil && slices.Contains(optionalMarkers, m.Name) {
-			opt = m
+	for i := range optionalMarkers {
+		opt, req := model.Find(ms, optionalMarkers[i]), model.Find(ms, requiredMarkers[i])
+		if opt == nil || req == nil {
+			continue
 		}
-		if req == nil && slices.Contains(requiredMarkers, m.Name) {
-			req = m
-		}
-	}
-	if opt != nil && req != nil {
 		later, earlier := req, opt
 		if later.Pos.Line < earlier.Pos.Line {
 			later, earlier = earlier, later

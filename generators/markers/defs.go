@@ -28,6 +28,8 @@ const (
 	ValidationGenInput          = "k8s:validation-gen-input"
 	ValidationGenSchemeRegistry = "k8s:validation-gen-scheme-registry"
 	ValidationGenNoLint         = "k8s:validation-gen-nolint"
+	SupportsSubresource         = "k8s:supportsSubresource"
+	IsSubresource               = "k8s:isSubresource"
 
 	LifecycleGen         = "k8s:prerelease-lifecycle-gen"
 	LifecycleIntroduced  = "k8s:prerelease-lifecycle-gen:introduced"
@@ -95,6 +97,8 @@ func Known() (*Registry, error) {
 		&Def{Name: ValidationGenInput, Targets: OnPackage, Value: String},
 		&Def{Name: ValidationGenSchemeRegistry, Targets: OnPackage, Value: String},
 		&Def{Name: ValidationGenNoLint, Targets: tf},
+		&Def{Name: SupportsSubresource, Targets: OnType, Value: String, Repeatable: true},
+		&Def{Name: IsSubresource, Targets: OnType, Value: String},
 		&Def{Name: LifecycleGen, Targets: OnPackage, Value: Bool, OptionalValue: true},
 		&Def{Name: LifecycleIntroduced, Targets: OnType, Value: String},
 		&Def{Name: LifecycleDeprecated, Targets: OnType, Value: String},
@@ -123,7 +127,6 @@ func Known() (*Registry, error) {
 		"kubebuilder:unservedversion":                   "every version directory under pkg/apis is served; remove the directory instead",
 		"kubebuilder:deprecatedversion":                 "use +k8s:prerelease-lifecycle-gen:deprecated on the kind, which makes the server send deprecation warnings as kube-apiserver does for built-in types",
 		"kubebuilder:skip":                              "every API package under pkg/apis is served; move the package elsewhere instead",
-		"kubebuilder:metadata":                          "it labels the CRD object, and an aggregated API has no CRD",
 		"versionName":                                   "the version of an API package is its directory name",
 		"kubebuilder:ac":                                "apply configurations are generated for every kind by applyconfiguration-gen",
 		"kubebuilder:rbac":                              "RBAC rules belong in the controller files, not in API packages",
@@ -135,6 +138,8 @@ func Known() (*Registry, error) {
 		// and feature gate documentation.
 		"patchStrategy", "patchMergeKey", "protobuf", "protobuf.options", "protobuf.as", "protobuf.nullable",
 		"enum", "featureGate", "union", "unionDiscriminator", "unionDeprecated", "unionIgnore",
+		// go-to-protobuf's package tag: aggen serves JSON and YAML.
+		"k8s:protobuf-gen",
 	)
 	return r.WithCRDMarkers()
 }

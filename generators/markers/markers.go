@@ -120,6 +120,9 @@ type Error struct {
 	Suggestion string
 }
 
+// Position is where the problem is.
+func (e *Error) Position() model.Position { return e.Pos }
+
 func (e *Error) Error() string {
 	s := fmt.Sprintf("%s: %s", e.Pos, e.Msg)
 	if e.Suggestion != "" {
@@ -337,6 +340,9 @@ func (r *Registry) unknown(body string, pos model.Position) error {
 	if i := strings.IndexByte(head, '('); i >= 0 {
 		head = head[:i]
 	}
+	if r.passedThrough(head) {
+		return nil
+	}
 	if !Policed(head) {
 		return r.plainTypo(head, pos)
 	}
@@ -427,6 +433,17 @@ func keys(m map[string]ValueKind) []string {
 // suggest returns the known marker name closest to name, or "".
 func (r *Registry) suggest(name string) string {
 	return suggestFrom(name, r.Names())
+}
+
+// passedThrough reports whether a marker belongs to one that aggen leaves
+// to other tools: the name itself or one of its arguments' forms.
+func (r *Registry) passedThrough(head string) bool {
+	for n := range r.passThrough {
+		if head == n || strings.HasPrefix(head, n+":") {
+			return true
+		}
+	}
+	return false
 }
 
 // takesArgs reports whether name is a marker with named arguments.

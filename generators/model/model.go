@@ -34,6 +34,14 @@ func (p Position) String() string {
 	return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Column)
 }
 
+// InputError is implemented by every error about the user's input (types,
+// markers, names, project file): it knows where the problem is. aggen
+// reports all of them together, sorted by position, and exits 3.
+type InputError interface {
+	error
+	Position() Position
+}
+
 // Project is the whole model.
 type Project struct {
 	// Module is the Go module path of the generated project.

@@ -1,0 +1,234 @@
+// Package corpus assembles test projects from API packages nobody at aggen
+// wrote: copies of k8s.io/api groups and the API packages of public
+// kubebuilder projects, taken from the Go module proxy at test time (never
+// committed), each laid over the example project's files so that aggen
+// loads it as one of its own projects.
+package corpus
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"regexp"
+	"strings"
+)
+
+// Source is one API package to copy into a project.
+type Source struct {
+	// Module and Version name the module on the proxy; Package is the
+	// package directory inside it.
+	Module, Version, Package string
+	// Group is the group directory in the project (pkg/apis/<Group>/<Version>),
+	// APIVersion the version directory.
+	Group, APIVersion string
+	// Kinds keeps only these kinds served (the others' +genclient is
+	// dropped); nil keeps all.
+	Kinds []string
+	// Status adds +kubebuilder:subresource:status to kept kinds that have
+	// a Status field and no such marker, as k8s.io/api types have none.
+	Status bool
+	// Fixes are text replacements that make the package one a CRD could
+	// be made from; each says why in the corpus it belongs to.
+	Fixes [][2]string
+}
+
+// Corpora are the named sets of sources the tests use.
+var Corpora = map[string][]Source{
+	// The shapes of k8s.io/api that extension APIs copy most, with their
+	// +k8s: declarative validation tags.
+	"k8sapi": {
+		{Module: "k8s.io/api", Version: "v0.37.2", Package: "apps/v1", Group: "apps", APIVersion: "v1",
+			Kinds: []string{"Deployment", "StatefulSet", "DaemonSet"}, Status: true, Fixes: conditionTypes},
+		{Module: "k8s.io/api", Version: "v0.37.2", Package: "batch/v1", Group: "batch", APIVersion: "v1",
+			Kinds: []string{"Job", "CronJob"}, Status: true},
+		{Module: "k8s.io/api", Version: "v0.37.2", Package: "networking/v1", Group: "networking", APIVersion: "v1",
+			Kinds: []string{"Ingress", "NetworkPolicy"}, Status: true},
+		{Module: "k8s.io/api", Version: "v0.37.2", Package: "policy/v1", Group: "policy", APIVersion: "v1",
+			Kinds: []string{"PodDisruptionBudget"}, Status: true},
+	},
+	// Gateway API: kubebuilder markers and CEL rules throughout.
+	"gatewayapi": {
+		{Module: "sigs.k8s.io/gateway-api", Version: "v1.6.3", Package: "apis/v1", Group: "gateway", APIVersion: "v1"},
+	},
+	// The Prometheus operator's monitoring API.
+	"prometheus": {
+		{Module: "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring", Version: "v0.95.2", Package: "v1",
+			Group: "monitoring", APIVersion: "v1",
+			// +kubebuilder:validation:OneOf is no controller-tools marker:
+			// controller-gen ignores it, aggen refuses it as unknown.
+			Fixes: [][2]string{{"// +kubebuilder:validation:OneOf", "// (OneOf)"}}},
+	},
+}
+
+// conditionTypes: k8s.io/api's workload conditions are lists keyed by
+// type whose type field is +optional. kube-apiserver refuses a CRD with
+// such a key ("must have a default or be a required property"), and so
+// does aggen; a CRD author marks the key +required, and so does the corpus.
+var conditionTypes = [][2]string{{
+	"\t// Type of deployment condition.\n\t// +optional\n", "\t// Type of deployment condition.\n\t// +required\n",
+}, {
+	"\t// Type of statefulset condition.\n\t// +optional\n", "\t// Type of statefulset condition.\n\t// +required\n",
+}, {
+	"\t// Type of DaemonSet condition.\n\t// +optional\n", "\t// Type of DaemonSet condition.\n\t// +required\n",
+}, {
+	"\t// Type of replica set condition.\n\t// +optional\n", "\t// Type of replica set condition.\n\t// +required\n",
+}}
+
+// baseFiles come from the example project.
+var baseFiles = []string{"aggen.yaml", "go.mod", "go.sum", "hack/boilerplate.go.txt"}
+
+// Assemble writes a project made of the corpus's sources into dir. root
+// is the aggen repository's root.
+func Assemble(root, dir string, sources []Source) error {
+	for _, name := range baseFiles {
+		b, err := os.ReadFile(filepath.Join(root, "examples", "insects", name))
+		if err != nil {
+			return err
+		}
+		if err := write(filepath.Join(dir, name), b); err != nil {
+			return err
+		}
+	}
+	for _, s := range sources {
+		src, err := moduleDir(dir, s.Module, s.Version)
+		if err != nil {
+			return err
+		}
+		if err := copyPackage(filepath.Join(src, filepath.FromSlash(s.Package)), filepath.Join(dir, "pkg", "apis", s.Group, s.APIVersion), s); err != nil {
+			return fmt.Errorf("copying %s/%s: %w", s.Module, s.Package, err)
+		}
+	}
+	return nil
+}
+
+// moduleDir downloads a module version through the proxy (or finds it in
+// the module cache) and returns its directory.
+func moduleDir(dir, module, version string) (string, error) {
+	cmd := exec.Command("go", "mod", "download", "-json", module+"@"+version)
+	cmd.Dir = dir
+	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
+	var out, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &out, &stderr
+	if err := cmd.Run(); err != nil {
+		return "", fmt.Errorf("go mod download %s@%s: %v\n%s", module, version, err, stderr.String())
+	}
+	var m struct{ Dir string }
+	if err := json.Unmarshal(out.Bytes(), &m); err != nil || m.Dir == "" {
+		return "", fmt.Errorf("go mod download %s@%s: no directory", module, version)
+	}
+	return m.Dir, nil
+}
+
+var (
+	groupNameLine = regexp.MustCompile(`(?m)^// \+groupName=.*\n`)
+	packageClause = regexp.MustCompile(`(?m)^package `)
+	genclientLine = regexp.MustCompile(`(?m)^// \+genclient.*\n`)
+	typeDecl      = regexp.MustCompile(`(?m)^type (\w+) struct`)
+)
+
+// copyPackage copies the hand-written Go files of an API package,
+// rewriting its group name into the example's domain and keeping only
+// the wanted kinds served.
+func copyPackage(from, to string, s Source) error {
+	entries, err := os.ReadDir(from)
+	if err != nil {
+		return err
+	}
+	group := s.Group + ".example.com"
+	wrote := false
+	for _, e := range entries {
+		n := e.Name()
+		if e.IsDir() || !strings.HasSuffix(n, ".go") || strings.HasSuffix(n, "_test.go") || strings.HasPrefix(n, "zz_generated") ||
+			strings.HasSuffix(n, ".pb.go") || strings.HasSuffix(n, "_swagger_doc_generated.go") || n == "register.go" {
+			continue
+		}
+		b, err := os.ReadFile(filepath.Join(from, n))
+		if err != nil {
+			return err
+		}
+		text := string(b)
+		if n == "doc.go" {
+			text = groupNameLine.ReplaceAllString(text, "")
+			loc := packageClause.FindStringIndex(text)
+			text = text[:loc[0]] + "// +groupName=" + group + "\n" + text[loc[0]:]
+			wrote = true
+		}
+		text = keepKinds(text, s)
+		for _, f := range s.Fixes {
+			text = strings.ReplaceAll(text, f[0], f[1])
+		}
+		if err := write(filepath.Join(to, n), []byte(text)); err != nil {
+			return err
+		}
+	}
+	if !wrote {
+		return fmt.Errorf("no doc.go in %s", from)
+	}
+	return nil
+}
+
+// keepKinds drops +genclient from kinds that are not wanted and marks the
+// wanted ones' status subresource.
+func keepKinds(text string, s Source) string {
+	if s.Kinds == nil && !s.Status {
+		return text
+	}
+	var out strings.Builder
+	rest := text
+	for {
+		loc := typeDecl.FindStringSubmatchIndex(rest)
+		if loc == nil {
+			out.WriteString(rest)
+			return out.String()
+		}
+		name := rest[loc[2]:loc[3]]
+		// The comments above the type, blank lines between them
+		// included, hold its markers.
+		head := rest[:loc[0]]
+		lines := strings.SplitAfter(head, "\n")
+		start := len(lines) - 1
+		for start > 0 {
+			l := strings.TrimSpace(lines[start-1])
+			if l != "" && !strings.HasPrefix(l, "//") {
+				break
+			}
+			start--
+		}
+		before, doc := strings.Join(lines[:start], ""), strings.Join(lines[start:], "")
+		wanted := s.Kinds == nil
+		for _, k := range s.Kinds {
+			wanted = wanted || k == name
+		}
+		if genclientLine.MatchString(doc) {
+			switch {
+			case !wanted:
+				doc = genclientLine.ReplaceAllString(doc, "")
+			case s.Status && !strings.Contains(doc, "+kubebuilder:subresource:status") && hasStatus(rest[loc[0]:]):
+				doc += "// +kubebuilder:subresource:status\n"
+			}
+		}
+		out.WriteString(before + doc)
+		end := strings.Index(rest[loc[0]:], "\n}\n")
+		if end < 0 {
+			out.WriteString(rest[loc[0]:])
+			return out.String()
+		}
+		out.WriteString(rest[loc[0] : loc[0]+end+3])
+		rest = rest[loc[0]+end+3:]
+	}
+}
+
+func hasStatus(decl string) bool {
+	end := strings.Index(decl, "\n}\n")
+	return end > 0 && regexp.MustCompile(`(?m)^\tStatus `).MatchString(decl[:end])
+}
+
+func write(path string, b []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return err
+	}
+	return os.WriteFile(path, b, 0o644)
+}
