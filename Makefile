@@ -32,6 +32,10 @@ test: ## The whole suite: vet, unit, golden, end-to-end (real etcd, apiserver, k
 	cd test/e2e/insects && $(GO) vet ./...
 	cd test/e2e/insects && AGGEN_E2E=1 $(GO) test -count=1 -timeout 30m ./...
 
+.PHONY: test-ha
+test-ha: ## High availability with real processes, full length: etcd cluster of 3 (TLS), 2 apiserver replicas behind a load balancer, 2 controller managers, behind kube-apiserver; kill -9 under 20 writers and 50 watchers; prints the figures. make test runs a bounded form.
+	cd test/e2e/insects && AGGEN_E2E=1 AGGEN_HA=full $(GO) test -count=1 -timeout 30m -run '^TestHighAvailability$$'
+
 .PHONY: test-short
 test-short: ## The fast part: unit and golden tests only.
 	$(GO) test -short ./...

@@ -203,7 +203,7 @@ func runUpstream(stage string, p *model.Project, progress io.Writer) (map[string
 		{deepcopy.Name, func() error { return deepcopy.Run(s, tree) }},
 		{defaulter.Name, func() error { return defaulter.Run(s, tree) }},
 		{conversion.Name, func() error { return conversion.Run(s, tree) }},
-		{register.Name, func() error { return register.Run(s, tree) }},
+		{register.Name, func() error { return register.Run(s, tree, ownRegistration(p)) }},
 		{lifecycle.Name, func() error { return lifecycle.Run(s, tree, p) }},
 		{applyconfig.Name, func() error {
 			// The OpenAPI v2 document --openapi-schema reads, built from
@@ -268,6 +268,21 @@ func runUpstream(stage string, p *model.Project, progress io.Writer) (map[string
 func UpstreamGenerators() []string {
 	return []string{openapi.Name, deepcopy.Name, defaulter.Name, conversion.Name, register.Name,
 		applyconfig.Name, clientset.Name, lister.Name, informer.Name, declarative.Name, lifecycle.Name}
+}
+
+// ownRegistration lists the version packages that register their types
+// themselves (sample-apiserver's register.go, kubebuilder's
+// groupversion_info.go), for which register-gen must not run.
+func ownRegistration(p *model.Project) map[string]bool {
+	out := map[string]bool{}
+	for _, g := range p.Groups {
+		for _, v := range g.Versions {
+			if v.OwnRegistration() {
+				out[v.Package] = true
+			}
+		}
+	}
+	return out
 }
 
 // report joins the errors of a run: the user's input errors sorted by

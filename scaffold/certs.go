@@ -20,6 +20,7 @@ import (
 
 	"github.com/aggen-dev/aggen/generators/loader"
 	"github.com/aggen-dev/aggen/generators/manifests"
+	"github.com/aggen-dev/aggen/generators/model"
 )
 
 // LocalStateDir holds what must never be committed: private keys, local
@@ -35,6 +36,11 @@ type CertsOptions struct {
 	ExtraDNS []string
 	// Validity of the serving certificate; the CA lives ten times longer.
 	Validity time.Duration
+	// KubeAPIServerCIDRs are the addresses kube-apiserver reaches the
+	// apiserver from when it runs on its nodes' host network (kubeadm,
+	// kind): the deploy kustomization admits them to the apiserver's port
+	// in its NetworkPolicy. A bare IP means that address alone.
+	KubeAPIServerCIDRs []string
 	// Force replaces an existing CA too.
 	Force bool
 	Out   io.Writer
@@ -42,9 +48,11 @@ type CertsOptions struct {
 }
 
 // Certs makes (or reuses) a CA and issues a serving certificate for the
-// apiserver's Service names and localhost, with crypto/x509. Keys go to
-// .aggen/certs; .aggen/deploy gets a kustomization that adds the serving
-// Secret and the matching caBundle to every APIService:
+// apiserver's Service names and localhost, and (from a second CA of
+// etcd's own) etcd's server and peer certificate and the apiserver's etcd
+// client certificate, with crypto/x509. Keys go to .aggen/certs, 0600;
+// .aggen/deploy gets a kustomization that adds the three Secrets and the
+// matching caBundle to every APIService:
 //
 //	kubectl apply -k .aggen/deploy
 func Certs(o CertsOptions) error {
@@ -60,6 +68,11 @@ func Certs(o CertsOptions) error {
 	if o.now == nil {
 		o.now = time.Now
 	}
+	cidrs, err := normalizeCIDRs(o.KubeAPIServerCIDRs)
+	if err != nil {
+		return err
+	}
+	o.KubeAPIServerCIDRs = cidrs
 	p, err := loader.Load(o.Dir)
 	if err != nil {
 		return err
@@ -91,47 +104,105 @@ func Certs(o CertsOptions) error {
 		return err
 	}
 	fmt.Fprintf(o.Out, "issued serving certificate %s/tls.crt for %s\n", filepath.Join(LocalStateDir, "certs"), strings.Join(names, ", "))
-	return writeDeploy(o, p.Namespace, manifests.NamesOf(p).ServingCertSecret, len(manifests.APIServices(p)) > 0, certDir)
+	if err := etcdCerts(o, p, certDir); err != nil {
+		return err
+	}
+	return writeDeploy(o, p.Namespace, manifests.NamesOf(p), len(manifests.APIServices(p)) > 0, certDir)
 }
 
-func writeDeploy(o CertsOptions, namespace, secret string, hasAPIServices bool, certDir string) error {
+// etcdCerts makes (or reuses) a CA of etcd's own and issues etcd's
+// serving and peer certificate and the apiserver's client certificate.
+// etcd trusts every client certificate its CA signed, so that CA signs
+// nothing else: a certificate from the apiserver's serving CA gets no
+// access to etcd.
+func etcdCerts(o CertsOptions, p *model.Project, certDir string) error {
+	caCert, caKey, err := loadCAFiles(certDir, "etcd-ca")
+	if err != nil || o.Force {
+		caCert, caKey, err = newCA(p.Name+"-etcd-ca", 10*o.Validity, o.now())
+		if err != nil {
+			return err
+		}
+		if err := writePair(certDir, "etcd-ca", caCert.Raw, caKey); err != nil {
+			return err
+		}
+		fmt.Fprintf(o.Out, "created etcd CA %s/etcd-ca.crt\n", filepath.Join(LocalStateDir, "certs"))
+	}
+	n := manifests.NamesOf(p)
+	names := manifests.EtcdDNSNames(p)
+	// One certificate serves clients and authenticates etcd to its peers,
+	// which dial each other: it is a server and a client certificate.
+	der, key, err := issue(caCert, caKey, n.Etcd, names, o.Validity, o.now(), x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth)
+	if err != nil {
+		return err
+	}
+	if err := writePair(certDir, "etcd-server", der, key); err != nil {
+		return err
+	}
+	der, key, err = issue(caCert, caKey, n.APIServer, nil, o.Validity, o.now(), x509.ExtKeyUsageClientAuth)
+	if err != nil {
+		return err
+	}
+	if err := writePair(certDir, "etcd-client", der, key); err != nil {
+		return err
+	}
+	fmt.Fprintf(o.Out, "issued etcd server certificate %s/etcd-server.crt for %s and client certificate etcd-client.crt for %s\n",
+		filepath.Join(LocalStateDir, "certs"), strings.Join(names, ", "), n.APIServer)
+	return nil
+}
+
+func writeDeploy(o CertsOptions, namespace string, n manifests.Names, hasAPIServices bool, certDir string) error {
 	deploy := filepath.Join(o.Dir, LocalStateDir, "deploy")
 	if err := os.MkdirAll(deploy, 0o700); err != nil {
 		return err
 	}
-	ca, err := os.ReadFile(filepath.Join(certDir, "ca.crt"))
-	if err != nil {
-		return err
+	read := func(name string) (string, error) {
+		b, err := os.ReadFile(filepath.Join(certDir, name))
+		return base64.StdEncoding.EncodeToString(b), err
 	}
-	crt, err := os.ReadFile(filepath.Join(certDir, "tls.crt"))
-	if err != nil {
-		return err
+	files := map[string]string{}
+	var secrets strings.Builder
+	secrets.WriteString("# Made by aggen certs: holds private keys, never commit it.\n")
+	for i, s := range []struct{ name, ca, pair string }{
+		{n.ServingCertSecret, "", "tls"},
+		{n.EtcdServerCertSecret, "etcd-ca.crt", "etcd-server"},
+		{n.EtcdClientCertSecret, "etcd-ca.crt", "etcd-client"},
+	} {
+		crt, err := read(s.pair + ".crt")
+		if err != nil {
+			return err
+		}
+		key, err := read(s.pair + ".key")
+		if err != nil {
+			return err
+		}
+		if i > 0 {
+			secrets.WriteString("---\n")
+		}
+		fmt.Fprintf(&secrets, "apiVersion: v1\nkind: Secret\ntype: kubernetes.io/tls\nmetadata:\n  name: %s\n  namespace: %s\ndata:\n", s.name, namespace)
+		if s.ca != "" {
+			ca, err := read(s.ca)
+			if err != nil {
+				return err
+			}
+			fmt.Fprintf(&secrets, "  ca.crt: %s\n", ca)
+		}
+		fmt.Fprintf(&secrets, "  tls.crt: %s\n  tls.key: %s\n", crt, key)
 	}
-	key, err := os.ReadFile(filepath.Join(certDir, "tls.key"))
-	if err != nil {
-		return err
-	}
-	b64 := base64.StdEncoding.EncodeToString
-	secretYAML := fmt.Sprintf(`# Made by aggen certs: holds a private key, never commit it.
-apiVersion: v1
-kind: Secret
-type: kubernetes.io/tls
-metadata:
-  name: %s
-  namespace: %s
-data:
-  tls.crt: %s
-  tls.key: %s
-`, secret, namespace, b64(crt), b64(key))
-	kustomization := fmt.Sprintf(`# Made by aggen certs: the %s overlay plus the serving certificate and
-# the caBundle that matches it. Apply with: kubectl apply -k %s/deploy
+	files["certificates.yaml"] = secrets.String()
+	kustomization := fmt.Sprintf(`# Made by aggen certs: the %s overlay plus the serving certificate, etcd's
+# certificates and the caBundle that matches the serving certificate.
+# Apply with: kubectl apply -k %s/deploy
 apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 resources:
 - ../../config/overlays/%s
-- serving-cert.yaml
+- certificates.yaml
 `, o.Overlay, LocalStateDir, o.Overlay)
 	if hasAPIServices {
+		ca, err := read("ca.crt")
+		if err != nil {
+			return err
+		}
 		kustomization += fmt.Sprintf(`patches:
 - target:
     kind: APIService
@@ -142,16 +213,59 @@ resources:
       name: any
     spec:
       caBundle: %s
-`, b64(ca))
+`, ca)
 	}
-	if err := os.WriteFile(filepath.Join(deploy, "serving-cert.yaml"), []byte(secretYAML), 0o600); err != nil {
-		return err
+	if len(o.KubeAPIServerCIDRs) > 0 {
+		if !hasAPIServices {
+			kustomization += "patches:\n"
+		}
+		kustomization += fmt.Sprintf(`# kube-apiserver on its nodes' host network comes from these addresses.
+- target:
+    kind: NetworkPolicy
+    name: %s
+  patch: |-
+`, n.APIServer)
+		for _, c := range o.KubeAPIServerCIDRs {
+			kustomization += fmt.Sprintf("    - op: add\n      path: /spec/ingress/0/from/-\n      value:\n        ipBlock:\n          cidr: %s\n", c)
+		}
 	}
-	if err := os.WriteFile(filepath.Join(deploy, "kustomization.yaml"), []byte(kustomization), 0o600); err != nil {
+	files["kustomization.yaml"] = kustomization
+	for _, name := range []string{"certificates.yaml", "kustomization.yaml"} {
+		if err := writePrivate(filepath.Join(deploy, name), []byte(files[name])); err != nil {
+			return err
+		}
+	}
+	// Older versions wrote the serving Secret alone under this name.
+	if err := os.Remove(filepath.Join(deploy, "serving-cert.yaml")); err != nil && !errors.Is(err, os.ErrNotExist) {
 		return err
 	}
 	fmt.Fprintf(o.Out, "wrote %s/deploy: kubectl apply -k %s/deploy\n", LocalStateDir, LocalStateDir)
 	return nil
+}
+
+// normalizeCIDRs checks CIDRs and turns a bare IP into a CIDR of that one
+// address.
+func normalizeCIDRs(in []string) ([]string, error) {
+	var out []string
+	for _, c := range in {
+		c = strings.TrimSpace(c)
+		if c == "" {
+			continue
+		}
+		if ip := net.ParseIP(c); ip != nil {
+			if ip.To4() != nil {
+				c += "/32"
+			} else {
+				c += "/128"
+			}
+		}
+		_, n, err := net.ParseCIDR(c)
+		if err != nil {
+			return nil, usagef("--kube-apiserver-cidr %s: not an IP address or CIDR", c)
+		}
+		out = append(out, n.String())
+	}
+	return out, nil
 }
 
 func newKey() (*ecdsa.PrivateKey, error) { return ecdsa.GenerateKey(elliptic.P256(), rand.Reader) }
@@ -182,6 +296,13 @@ func newCA(cn string, validity time.Duration, now time.Time) (*x509.Certificate,
 }
 
 func issueServing(ca *x509.Certificate, caKey *ecdsa.PrivateKey, cn string, names []string, validity time.Duration, now time.Time) ([]byte, *ecdsa.PrivateKey, error) {
+	return issue(ca, caKey, cn, names, validity, now, x509.ExtKeyUsageServerAuth)
+}
+
+// issue signs a leaf certificate for cn with the given usages. A
+// certificate for names (DNS names or IPs) also holds the loopback
+// addresses, for local runs.
+func issue(ca *x509.Certificate, caKey *ecdsa.PrivateKey, cn string, names []string, validity time.Duration, now time.Time, usages ...x509.ExtKeyUsage) ([]byte, *ecdsa.PrivateKey, error) {
 	key, err := newKey()
 	if err != nil {
 		return nil, nil, err
@@ -194,7 +315,7 @@ func issueServing(ca *x509.Certificate, caKey *ecdsa.PrivateKey, cn string, name
 		SerialNumber: sn, Subject: pkix.Name{CommonName: cn},
 		NotBefore: now.Add(-time.Hour), NotAfter: now.Add(validity),
 		KeyUsage:    x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
-		ExtKeyUsage: []x509.ExtKeyUsage{x509.ExtKeyUsageServerAuth},
+		ExtKeyUsage: usages,
 	}
 	for _, n := range names {
 		if ip := net.ParseIP(n); ip != nil {
@@ -203,7 +324,9 @@ func issueServing(ca *x509.Certificate, caKey *ecdsa.PrivateKey, cn string, name
 			tmpl.DNSNames = append(tmpl.DNSNames, n)
 		}
 	}
-	tmpl.IPAddresses = append(tmpl.IPAddresses, net.ParseIP("127.0.0.1"), net.ParseIP("::1"))
+	if len(names) > 0 {
+		tmpl.IPAddresses = append(tmpl.IPAddresses, net.ParseIP("127.0.0.1"), net.ParseIP("::1"))
+	}
 	der, err := x509.CreateCertificate(rand.Reader, tmpl, ca, &key.PublicKey, caKey)
 	return der, key, err
 }
@@ -213,18 +336,56 @@ func writePair(dir, base string, der []byte, key *ecdsa.PrivateKey) error {
 	if err != nil {
 		return err
 	}
-	if err := os.WriteFile(filepath.Join(dir, base+".crt"), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
+	if err := writeAtomic(filepath.Join(dir, base+".crt"), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, base+".key"), pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}), 0o600)
+	return writePrivate(filepath.Join(dir, base+".key"), pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}))
 }
 
-func loadCA(dir string) (*x509.Certificate, *ecdsa.PrivateKey, error) {
-	certPEM, err := os.ReadFile(filepath.Join(dir, "ca.crt"))
+// writePrivate writes a file that holds a private key: mode 0600 whatever
+// the mode of a file it replaces (os.WriteFile keeps an existing file's
+// mode), and never a moment where the new key is readable by others.
+func writePrivate(path string, data []byte) error { return writeAtomic(path, data, 0o600) }
+
+// writeAtomic writes data to a temporary file in path's directory, sets
+// its mode, and renames it over path: readers see the old file or the new
+// one, never a part, and the mode is the one given.
+func writeAtomic(path string, data []byte, mode os.FileMode) (err error) {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(f.Name())
+		}
+	}()
+	// CreateTemp makes the file 0600 already; Chmod states the mode wanted
+	// for certificates, and keeps keys at 0600 whatever the umask.
+	if err = f.Chmod(mode); err != nil {
+		return err
+	}
+	if _, err = f.Write(data); err != nil {
+		return err
+	}
+	if err = f.Sync(); err != nil {
+		return err
+	}
+	if err = f.Close(); err != nil {
+		return err
+	}
+	return os.Rename(f.Name(), path)
+}
+
+func loadCA(dir string) (*x509.Certificate, *ecdsa.PrivateKey, error) { return loadCAFiles(dir, "ca") }
+
+func loadCAFiles(dir, base string) (*x509.Certificate, *ecdsa.PrivateKey, error) {
+	certPEM, err := os.ReadFile(filepath.Join(dir, base+".crt"))
 	if err != nil {
 		return nil, nil, err
 	}
-	keyPEM, err := os.ReadFile(filepath.Join(dir, "ca.key"))
+	keyPEM, err := os.ReadFile(filepath.Join(dir, base+".key"))
 	if err != nil {
 		return nil, nil, err
 	}

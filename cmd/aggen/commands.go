@@ -209,15 +209,22 @@ func newCertsCommand() *cobra.Command {
 	o := scaffold.CertsOptions{}
 	cmd := &cobra.Command{
 		Use:   "certs",
-		Short: "Make a CA and a serving certificate for the apiserver, and a deploy kustomization with the matching caBundle",
+		Short: "Make the apiserver's serving certificate and etcd's TLS certificates, and a deploy kustomization with the matching caBundle",
 		Long: `certs creates (or reuses) a CA under .aggen/certs and issues a serving
-certificate for the apiserver's Service DNS names and localhost with Go's
-crypto/x509. It writes .aggen/deploy: the chosen overlay plus a Secret with
-the certificate and a caBundle patch for every APIService. .aggen is
+certificate for the apiserver's Service DNS names and localhost, and from a
+second CA of etcd's own, etcd's server and peer certificate and the
+apiserver's etcd client certificate, all with Go's crypto/x509. It writes
+.aggen/deploy: the chosen overlay plus the three Secrets and a caBundle
+patch for every APIService. Key files are always 0600 and .aggen is
 git-ignored: private keys never reach committed files. For production,
-config/overlays/cert-manager lets cert-manager issue and inject instead.`,
+config/overlays/cert-manager lets cert-manager issue and inject instead.
+
+--kube-apiserver-cidr admits those addresses to the apiserver's port in
+its NetworkPolicy: where kube-apiserver runs on its nodes' host network
+(kubeadm, kind) give the control plane nodes' addresses.`,
 		Example: `  aggen certs
   kubectl apply -k .aggen/deploy
+  aggen certs --overlay production --kube-apiserver-cidr 10.0.0.10,10.0.0.11
   aggen certs --overlay local --dns my-laptop.example.com`,
 		Args: noArgs,
 		RunE: inProject(&o.Dir, &o.Out, func(cmd *cobra.Command) error {
@@ -228,7 +235,8 @@ config/overlays/cert-manager lets cert-manager issue and inject instead.`,
 	f.StringVar(&o.Overlay, "overlay", "dev", "overlay under config/overlays to build the deploy kustomization on")
 	f.StringSliceVar(&o.ExtraDNS, "dns", nil, "extra DNS names or IPs for the serving certificate")
 	f.DurationVar(&o.Validity, "validity", 365*24*time.Hour, "validity of the serving certificate")
-	f.BoolVar(&o.Force, "force", false, "replace the CA too")
+	f.StringSliceVar(&o.KubeAPIServerCIDRs, "kube-apiserver-cidr", nil, "addresses (IPs or CIDRs) kube-apiserver reaches the apiserver from, admitted by its NetworkPolicy")
+	f.BoolVar(&o.Force, "force", false, "replace the CAs too")
 	f.StringVar(&o.Dir, "dir", "", "directory of the project (default: the current directory)")
 	return cmd
 }

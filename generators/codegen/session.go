@@ -303,6 +303,8 @@ func (s *Session) simplify(files map[string][]byte) error {
 // register-gen).
 type PerPackage struct {
 	Name string
+	// Skip leaves out these packages (import paths) though they carry Tag.
+	Skip map[string]bool
 	// Tag selects the input packages, as kube_codegen.sh's grep does.
 	Tag        string
 	OutputFile string
@@ -315,9 +317,18 @@ type PerPackage struct {
 
 // RunPerPackage runs g on every package of t that carries g.Tag.
 func (s *Session) RunPerPackage(t Tree, g PerPackage) error {
-	inputs, err := t.PackagesWithTag(g.Tag)
-	if err != nil || len(inputs) == 0 {
+	tagged, err := t.PackagesWithTag(g.Tag)
+	if err != nil {
 		return err
+	}
+	var inputs []string
+	for _, p := range tagged {
+		if !g.Skip[p] {
+			inputs = append(inputs, p)
+		}
+	}
+	if len(inputs) == 0 {
+		return nil
 	}
 	if err := Flags(g.Name, g.AddFlags, []string{"--output-file", g.OutputFile, "--go-header-file", s.HeaderFile}); err != nil {
 		return err

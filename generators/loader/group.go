@@ -6,56 +6,53 @@ import (
 	"github.com/aggen-dev/aggen/generators/model"
 )
 
-// hub settles the storage version of a group and the kinds its internal
-// (hub) package holds. aggen keeps one storage version per group: the hub
-// types are copied from that version, so every kind must exist there.
+// hub settles the storage version of every kind of a group: the version
+// marked +kubebuilder:storageversion, or else the most preferred version
+// that serves the kind. Kinds may live in some versions only, and each
+// may be stored in a version of its own.
 func (l *load) hub(g *model.Group) {
-	var storage *model.Version
+	byName := map[string][]*model.Kind{}
+	var names []string
 	for _, v := range g.Versions {
 		for _, k := range v.Kinds {
+			if byName[k.Name] == nil {
+				names = append(names, k.Name)
+			}
+			byName[k.Name] = append(byName[k.Name], k)
+		}
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		kinds := byName[name] // most preferred version first
+		var storage *model.Kind
+		for _, k := range kinds {
 			if !k.StorageVersion {
 				continue
 			}
-			if storage != nil && storage != v {
-				l.errorf(l.storagePosOf(k), "kind %s marks %s as storage version, but %s is already the storage version of group %s (aggen keeps one storage version per group)", k.Name, v.Name, storage.Name, g.Name)
+			if storage != nil {
+				l.errorf(l.storagePosOf(k), "kind %s marks both %s (at %s) and %s as its storage version: keep +kubebuilder:storageversion on one", name, storage.Version, l.storagePosOf(storage), k.Version)
+				k.StorageVersion = false
 				continue
 			}
-			storage = v
+			storage = k
 		}
-	}
-	if storage == nil {
-		// Without a marker the most preferred version is stored; the kinds
-		// say so below, so every generator agrees.
-		storage = g.Versions[0]
-	}
-	for _, k := range storage.Kinds {
-		k.StorageVersion = true
-	}
-	seen := map[string]bool{}
-	for _, k := range storage.Kinds {
-		g.Kinds = append(g.Kinds, k)
-		seen[k.Name] = true
-	}
-	for _, v := range g.Versions {
-		if v == storage {
-			continue
+		if storage == nil {
+			storage = kinds[0]
+			storage.StorageVersion = true
 		}
-		for _, k := range v.Kinds {
-			if !seen[k.Name] {
-				l.errorf(k.Pos, "kind %s is not in %s, the storage version of group %s: add it there too (aggen keeps one storage version per group)", k.Name, storage.Name, g.Name)
-				seen[k.Name] = true
+		for _, k := range kinds {
+			if k == storage {
+				continue
 			}
-			if sk := storage.Kind(k.Name); sk != nil {
-				if sk.Namespaced != k.Namespaced {
-					l.errorf(k.Pos, "kind %s is namespaced in one version and cluster-scoped in another", k.Name)
-				}
-				if sk.Plural != k.Plural {
-					l.errorf(k.Pos, "kind %s has resource name %s here but %s in %s", k.Name, k.Plural, sk.Plural, storage.Name)
-				}
+			if storage.Namespaced != k.Namespaced {
+				l.errorf(k.Pos, "kind %s is namespaced in one version and cluster-scoped in another", k.Name)
+			}
+			if storage.Plural != k.Plural {
+				l.errorf(k.Pos, "kind %s has resource name %s here but %s in %s", k.Name, k.Plural, storage.Plural, storage.Version)
 			}
 		}
+		g.Kinds = append(g.Kinds, storage)
 	}
-	sort.Slice(g.Kinds, func(i, j int) bool { return g.Kinds[i].Name < g.Kinds[j].Name })
 }
 
 // checkDuplicates rejects resource names, short names and group names that

@@ -15,6 +15,7 @@ import (
 	"go/parser"
 	"go/scanner"
 	"go/token"
+	"go/types"
 	"io"
 	"io/fs"
 	"os"
@@ -284,7 +285,81 @@ func (l *load) parseGroups() []*model.Group {
 		if len(g.Versions) == 0 || broken {
 			continue
 		}
+		l.ownHub(g)
 		out = append(out, g)
+	}
+	return out
+}
+
+// schemeBuilder notes the type of a version package's own SchemeBuilder.
+func (l *load) schemeBuilder(v *model.Version) {
+	pkg := l.parsed[v]
+	if pkg == nil || pkg.types == nil || !v.Declared["SchemeBuilder"] {
+		return
+	}
+	if obj, ok := pkg.types.Scope().Lookup("SchemeBuilder").(*types.Var); ok {
+		v.SchemeBuilder = types.TypeString(obj.Type(), nil)
+	}
+}
+
+// ownHub reads the group's hand-written internal package, if it has one,
+// and notes a hand-written install package.
+func (l *load) ownHub(g *model.Group) {
+	pkg, ok := l.parsePackage(g.Dir, g.Name)
+	if ok && pkg != nil && declaresTypes(pkg.ownFiles()) {
+		hub := &model.Version{Dir: g.Dir, Package: g.Package, Declared: map[string]bool{}}
+		for _, f := range pkg.ownFiles() {
+			for n := range declared(f) {
+				hub.Declared[n] = true
+			}
+			hub.OwnFiles = append(hub.OwnFiles, path.Base(l.fset.Position(f.Package).Filename))
+		}
+		l.parsed[hub] = pkg
+		g.Hub = hub
+	}
+	install := path.Join(g.Dir, "install")
+	if ipkg, ok := l.parsePackage(install, "install"); ok && ipkg != nil {
+		for _, f := range ipkg.ownFiles() {
+			if declared(f)["Install"] {
+				g.OwnInstall = true
+			}
+		}
+	}
+}
+
+// declaresTypes reports whether the files declare any type.
+func declaresTypes(files []*ast.File) bool {
+	for _, f := range files {
+		for _, d := range f.Decls {
+			if gd, ok := d.(*ast.GenDecl); ok && gd.Tok == token.TYPE {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// declared returns the package-level names a file declares.
+func declared(f *ast.File) map[string]bool {
+	out := map[string]bool{}
+	for _, d := range f.Decls {
+		switch x := d.(type) {
+		case *ast.FuncDecl:
+			if x.Recv == nil {
+				out[x.Name.Name] = true
+			}
+		case *ast.GenDecl:
+			for _, sp := range x.Specs {
+				switch s := sp.(type) {
+				case *ast.TypeSpec:
+					out[s.Name.Name] = true
+				case *ast.ValueSpec:
+					for _, n := range s.Names {
+						out[n.Name] = true
+					}
+				}
+			}
+		}
 	}
 	return out
 }
@@ -296,11 +371,18 @@ func (l *load) buildGroups(groups []*model.Group) {
 		for _, v := range g.Versions {
 			l.declareTypes(v)
 		}
+		if g.Hub != nil {
+			l.declareTypes(g.Hub)
+		}
 	}
 	for _, g := range groups {
 		for _, v := range g.Versions {
-			l.types(g, v)
+			l.types(g, v, false)
 			l.unattached(l.parsed[v].ownFiles())
+			l.schemeBuilder(v)
+		}
+		if g.Hub != nil {
+			l.types(g, g.Hub, true)
 		}
 	}
 	l.ext.fillAll()
@@ -398,57 +480,18 @@ func sourceFiles(dir string) ([]string, error) {
 func (l *load) version(g *model.Group, name string) (v *model.Version, ok bool) {
 	rel := path.Join(g.Dir, name)
 	v = &model.Version{Name: name, Dir: rel, Package: path.Join(l.project.Module, rel)}
-	entries, err := os.ReadDir(filepath.Join(l.root, filepath.FromSlash(rel)))
-	if err != nil {
-		l.errs = append(l.errs, fmt.Errorf("reading %s: %w", rel, err))
-		return nil, false
-	}
-	ok = true
-	pkg := &apiPackage{rel: rel, fset: l.fset, own: map[*ast.File]bool{}}
-	var generated []*ast.File
-	for _, e := range entries {
-		n := e.Name()
-		if e.IsDir() || !strings.HasSuffix(n, ".go") || strings.HasSuffix(n, "_test.go") || strings.HasPrefix(n, ".") || strings.HasPrefix(n, "_") {
-			continue
-		}
-		fileRel := path.Join(rel, n)
-		src, err := os.ReadFile(filepath.Join(l.root, filepath.FromSlash(fileRel)))
-		if err != nil {
-			l.errs = append(l.errs, fmt.Errorf("reading %s: %w", fileRel, err))
-			ok = false
-			continue
-		}
-		gen := strings.HasPrefix(n, "zz_generated")
-		f, err := parser.ParseFile(l.fset, fileRel, src, parser.ParseComments|parser.SkipObjectResolution)
-		if f != nil && ast.IsGenerated(f) {
-			gen = true
-		}
-		switch {
-		case err != nil && gen:
-			// A broken generated file is about to be replaced.
-			continue
-		case err != nil:
-			l.syntaxErrors(err)
-			ok = false
-			continue
-		case !buildable(n, src):
-			continue
-		case gen:
-			generated = append(generated, f)
-			continue
-		}
-		if f.Name.Name != name {
-			l.errorf(l.pos(f.Name.Pos()), "package %s in directory %s: the package name must be the version name %q", f.Name.Name, rel, name)
-		}
-		pkg.own[f] = true
-		pkg.files = append(pkg.files, f)
-	}
-	if !ok || len(pkg.files) == 0 {
+	pkg, ok := l.parsePackage(rel, name)
+	if !ok || pkg == nil {
 		return nil, ok
 	}
-	files := pkg.files
-	pkg.files = append(pkg.files, generated...)
+	files := pkg.ownFiles()
 	l.parsed[v] = pkg
+	v.Declared = map[string]bool{}
+	for _, f := range files {
+		for n := range declared(f) {
+			v.Declared[n] = true
+		}
+	}
 	// Package markers: in the package comment, and free-standing at file
 	// level before the first declaration, as controller-gen reads them.
 	groupName := ""
@@ -487,15 +530,73 @@ func (l *load) version(g *model.Group, name string) (v *model.Version, ok bool) 
 		return v, true
 	}
 	if errs := validation.IsDNS1123Subdomain(groupName); len(errs) > 0 {
-		want := ""
-		if groupDir.MatchString(g.Name) {
-			want = fmt.Sprintf(", here %s.%s", g.Name, l.project.Domain)
+		hint := ""
+		if lower := strings.ToLower(groupName); len(validation.IsDNS1123Subdomain(lower)) == 0 {
+			hint = ", here " + lower
 		}
-		l.errorf(groupPos, "+groupName=%s is not a valid API group name: it must be a lower-case DNS subdomain%s", groupName, want)
-	} else if want := g.Name + "." + l.project.Domain; groupName != want && groupName != g.Name {
-		l.errorf(groupPos, "+groupName=%s: group directory %s with domain %s means %s", groupName, g.Name, l.project.Domain, want)
+		l.errorf(groupPos, "+groupName=%s is not a valid API group name: it must be a lower-case DNS subdomain%s", groupName, hint)
 	}
 	return v, true
+}
+
+// parsePackage parses the Go files of the package in directory rel,
+// which must be named name: its own files, then its generated ones
+// (those take part in the type check only). ok is false when an own file
+// does not parse; pkg is nil when the package has no own files.
+func (l *load) parsePackage(rel, name string) (pkg *apiPackage, ok bool) {
+	entries, err := os.ReadDir(filepath.Join(l.root, filepath.FromSlash(rel)))
+	if errors.Is(err, os.ErrNotExist) {
+		return nil, true
+	}
+	if err != nil {
+		l.errs = append(l.errs, fmt.Errorf("reading %s: %w", rel, err))
+		return nil, false
+	}
+	ok = true
+	pkg = &apiPackage{rel: rel, fset: l.fset, own: map[*ast.File]bool{}}
+	var generated []*ast.File
+	for _, e := range entries {
+		n := e.Name()
+		if e.IsDir() || !strings.HasSuffix(n, ".go") || strings.HasSuffix(n, "_test.go") || strings.HasPrefix(n, ".") || strings.HasPrefix(n, "_") {
+			continue
+		}
+		fileRel := path.Join(rel, n)
+		src, err := os.ReadFile(filepath.Join(l.root, filepath.FromSlash(fileRel)))
+		if err != nil {
+			l.errs = append(l.errs, fmt.Errorf("reading %s: %w", fileRel, err))
+			ok = false
+			continue
+		}
+		gen := strings.HasPrefix(n, "zz_generated")
+		f, err := parser.ParseFile(l.fset, fileRel, src, parser.ParseComments|parser.SkipObjectResolution)
+		if f != nil && ast.IsGenerated(f) {
+			gen = true
+		}
+		switch {
+		case err != nil && gen:
+			// A broken generated file is about to be replaced.
+			continue
+		case err != nil:
+			l.syntaxErrors(err)
+			ok = false
+			continue
+		case !buildable(n, src):
+			continue
+		case gen:
+			generated = append(generated, f)
+			continue
+		}
+		if f.Name.Name != name {
+			l.errorf(l.pos(f.Name.Pos()), "package %s in directory %s: the package name must be %q", f.Name.Name, rel, name)
+		}
+		pkg.own[f] = true
+		pkg.files = append(pkg.files, f)
+	}
+	if !ok || len(pkg.files) == 0 {
+		return nil, ok
+	}
+	pkg.files = append(pkg.files, generated...)
+	return pkg, true
 }
 
 // packageMarkerGroups returns the comment groups of a file whose markers

@@ -156,8 +156,9 @@ func (l *load) markUsed(groups ...*ast.CommentGroup) {
 }
 
 // types fills the types and kinds of a version from its declarations and
-// the type checker's information.
-func (l *load) types(g *model.Group, v *model.Version) {
+// the type checker's information. The hand-written internal package has
+// types only: its kinds are the versions'.
+func (l *load) types(g *model.Group, v *model.Version, hub bool) {
 	pkg := l.parsed[v]
 	if pkg == nil {
 		return
@@ -212,6 +213,10 @@ func (l *load) types(g *model.Group, v *model.Version) {
 			resolveLocalBasic(&f.Type, pkg.local)
 		}
 	}
+	l.constMarkers(pkg)
+	if hub {
+		return
+	}
 	for _, d := range pkg.decls {
 		if k := l.kind(g, v, d); k != nil {
 			v.Kinds = append(v.Kinds, k)
@@ -220,7 +225,6 @@ func (l *load) types(g *model.Group, v *model.Version) {
 	sort.Slice(v.Kinds, func(i, j int) bool { return v.Kinds[i].Name < v.Kinds[j].Name })
 	l.checkKindNames(v)
 	l.checkGeneratedNames(v)
-	l.constMarkers(pkg)
 }
 
 // constMarkers reads the markers on constants (+k8s:enumExclude), so that
@@ -526,7 +530,16 @@ func (l *load) kind(g *model.Group, v *model.Version, d *typeDecl) *model.Kind {
 		return nil
 	}
 	if !genclient {
-		l.errorf(t.Pos, "kind %s has +kubebuilder:object:root but no +genclient: aggen serves and generates a client for every kind; add +genclient", t.Name)
+		// A kubebuilder kind: aggen serves it and generates its client, so
+		// client-gen sees +genclient in the staged copy, and
+		// +genclient:nonNamespaced for a cluster-scoped one.
+		t.ImpliedTags = append(t.ImpliedTags, "+"+markers.GenClient)
+		for _, m := range d.markers {
+			if r, ok := m.Value.(crdmarkers.Resource); ok && r.Scope == "Cluster" && !nonNamespaced {
+				nonNamespaced = true
+				t.ImpliedTags = append(t.ImpliedTags, "+"+markers.GenClientNonNamespace)
+			}
+		}
 	}
 	if problem := KindNameProblem(t.Name); problem != "" {
 		l.errorf(t.Pos, "kind %s: %s", t.Name, problem)

@@ -3,6 +3,7 @@ package manifests
 import (
 	"fmt"
 	"sort"
+	"strings"
 
 	"github.com/aggen-dev/aggen/generators/model"
 	"github.com/aggen-dev/aggen/generators/output"
@@ -13,8 +14,18 @@ import (
 // built-in ones, as extension servers conventionally do.
 const DefaultGroupPriorityMinimum = 1000
 
-// EtcdImage is the image of the development etcd.
+// EtcdImage is the image of the etcd the dev and production overlays run.
 const EtcdImage = "registry.k8s.io/etcd:3.6.4-0"
+
+// EtcdMembers is the size of the production overlay's etcd cluster: it
+// keeps quorum through the loss of one member.
+const EtcdMembers = 3
+
+// NonRootUser is the user every container runs as: the distroless
+// "nonroot" user the project's Dockerfile sets. The etcd image runs as
+// root unless told otherwise, and restricted Pod Security wants a
+// non-root user the kubelet can check.
+const NonRootUser = 65532
 
 // APIService is one group-version to register with the aggregator.
 type APIService struct {
@@ -36,16 +47,59 @@ type Names struct {
 	ControllerManager string
 	Etcd              string
 	ServingCertSecret string
+	// EtcdServerCertSecret holds etcd's serving and peer certificate,
+	// EtcdClientCertSecret the apiserver's client certificate for etcd;
+	// both carry the etcd CA as ca.crt.
+	EtcdServerCertSecret string
+	EtcdClientCertSecret string
 }
 
 // NamesOf returns the object names of a project.
 func NamesOf(p *model.Project) Names {
 	return Names{
-		APIServer:         p.Name + "-apiserver",
-		ControllerManager: p.Name + "-controller-manager",
-		Etcd:              p.Name + "-etcd",
-		ServingCertSecret: p.Name + "-apiserver-serving-cert",
+		APIServer:            p.Name + "-apiserver",
+		ControllerManager:    p.Name + "-controller-manager",
+		Etcd:                 p.Name + "-etcd",
+		ServingCertSecret:    p.Name + "-apiserver-serving-cert",
+		EtcdServerCertSecret: p.Name + "-etcd-server-cert",
+		EtcdClientCertSecret: p.Name + "-etcd-client-cert",
 	}
+}
+
+// EtcdDNSNames are the names etcd's certificate must carry: its
+// Service's names and, through the headless Service of the StatefulSet,
+// every member's own name (<etcd>-N.<etcd>.<namespace>.svc), which peers
+// and the apiserver dial.
+func EtcdDNSNames(p *model.Project) []string {
+	e, ns := NamesOf(p).Etcd, p.Namespace
+	return []string{
+		e,
+		e + "." + ns,
+		e + "." + ns + ".svc",
+		e + "." + ns + ".svc.cluster.local",
+		"*." + e + "." + ns + ".svc",
+		"*." + e + "." + ns + ".svc.cluster.local",
+		"localhost",
+	}
+}
+
+// EtcdMember is one member of an overlay's etcd cluster.
+type EtcdMember struct {
+	Name               string
+	ClientURL, PeerURL string
+}
+
+// EtcdCluster lists the members of an etcd StatefulSet of n members: pod
+// <etcd>-i, reached through the headless Service <etcd>.
+func EtcdCluster(p *model.Project, n int) []EtcdMember {
+	e := NamesOf(p).Etcd
+	var out []EtcdMember
+	for i := 0; i < n; i++ {
+		name := fmt.Sprintf("%s-%d", e, i)
+		host := name + "." + e + "." + p.Namespace + ".svc"
+		out = append(out, EtcdMember{Name: name, ClientURL: "https://" + host + ":2379", PeerURL: "https://" + host + ":2380"})
+	}
+	return out
 }
 
 // DNSNames are the names the serving certificate must carry: the Service's
@@ -65,11 +119,29 @@ func DNSNames(p *model.Project) []string {
 type data struct {
 	Project *model.Project
 	Names
-	Name        string
-	EtcdImage   string
-	DNSNames    []string
-	APIServices []APIService
-	Groups      []groupRights
+	Name         string
+	EtcdImage    string
+	DNSNames     []string
+	EtcdDNSNames []string
+	APIServices  []APIService
+	Groups       []groupRights
+	NonRootUser  int
+	// EtcdServers is the base's ETCD_SERVERS: the one member of the dev
+	// overlay. ProductionEtcdServers lists the production cluster's.
+	EtcdServers           string
+	ProductionEtcdServers string
+	EtcdMemberCount       int
+	// EtcdMembers and EtcdPersistent describe the etcd being rendered.
+	EtcdMembers    []EtcdMember
+	EtcdPersistent bool
+}
+
+func clientURLs(ms []EtcdMember) string {
+	var urls []string
+	for _, m := range ms {
+		urls = append(urls, m.ClientURL)
+	}
+	return strings.Join(urls, ",")
 }
 
 // APIServices lists the group-versions of a project with their
@@ -97,7 +169,14 @@ func APIServices(p *model.Project) []APIService {
 
 // Generate renders config/.
 func Generate(r *templates.Renderer, p *model.Project) ([]*output.File, error) {
-	d := data{Project: p, Names: NamesOf(p), Name: p.Name, EtcdImage: EtcdImage, DNSNames: DNSNames(p), APIServices: APIServices(p)}
+	d := data{
+		Project: p, Names: NamesOf(p), Name: p.Name, EtcdImage: EtcdImage,
+		DNSNames: DNSNames(p), EtcdDNSNames: EtcdDNSNames(p), APIServices: APIServices(p),
+		NonRootUser:           NonRootUser,
+		EtcdServers:           clientURLs(EtcdCluster(p, 1)),
+		ProductionEtcdServers: clientURLs(EtcdCluster(p, EtcdMembers)),
+		EtcdMemberCount:       EtcdMembers,
+	}
 	for _, g := range p.Groups {
 		gr := groupRights{GroupName: g.GroupName}
 		for _, k := range g.Kinds {
@@ -108,26 +187,41 @@ func Generate(r *templates.Renderer, p *model.Project) ([]*output.File, error) {
 		}
 		d.Groups = append(d.Groups, gr)
 	}
-	files := []struct{ tmpl, path string }{
-		{"manifests/base_kustomization.yaml.tmpl", "config/base/kustomization.yaml"},
-		{"manifests/namespace.yaml.tmpl", "config/base/namespace.yaml"},
-		{"manifests/service_account.yaml.tmpl", "config/base/service_account.yaml"},
-		{"manifests/rbac.yaml.tmpl", "config/base/rbac.yaml"},
-		{"manifests/service.yaml.tmpl", "config/base/service.yaml"},
-		{"manifests/apiserver.yaml.tmpl", "config/base/apiserver.yaml"},
-		{"manifests/controller_manager.yaml.tmpl", "config/base/controller_manager.yaml"},
-		{"manifests/dev_kustomization.yaml.tmpl", "config/overlays/dev/kustomization.yaml"},
-		{"manifests/etcd.yaml.tmpl", "config/overlays/dev/etcd.yaml"},
-		{"manifests/local_kustomization.yaml.tmpl", "config/overlays/local/kustomization.yaml"},
-		{"manifests/certmanager_kustomization.yaml.tmpl", "config/overlays/cert-manager/kustomization.yaml"},
-		{"manifests/certificate.yaml.tmpl", "config/overlays/cert-manager/certificate.yaml"},
+	dev, production := d, d
+	dev.EtcdMembers = EtcdCluster(p, 1)
+	production.EtcdMembers, production.EtcdPersistent = EtcdCluster(p, EtcdMembers), true
+	files := []struct {
+		tmpl, path string
+		data       data
+	}{
+		{"manifests/base_kustomization.yaml.tmpl", "config/base/kustomization.yaml", d},
+		{"manifests/namespace.yaml.tmpl", "config/base/namespace.yaml", d},
+		{"manifests/service_account.yaml.tmpl", "config/base/service_account.yaml", d},
+		{"manifests/rbac.yaml.tmpl", "config/base/rbac.yaml", d},
+		{"manifests/service.yaml.tmpl", "config/base/service.yaml", d},
+		{"manifests/network_policy.yaml.tmpl", "config/base/network_policy.yaml", d},
+		{"manifests/apiserver.yaml.tmpl", "config/base/apiserver.yaml", d},
+		{"manifests/controller_manager.yaml.tmpl", "config/base/controller_manager.yaml", d},
+		{"manifests/ha_kustomization.yaml.tmpl", "config/components/ha/kustomization.yaml", d},
+		{"manifests/pdb.yaml.tmpl", "config/components/ha/pdb.yaml", d},
+		{"manifests/certmanager_component.yaml.tmpl", "config/components/cert-manager/kustomization.yaml", d},
+		{"manifests/certificates.yaml.tmpl", "config/components/cert-manager/certificates.yaml", d},
+		{"manifests/dev_kustomization.yaml.tmpl", "config/overlays/dev/kustomization.yaml", d},
+		{"manifests/etcd.yaml.tmpl", "config/overlays/dev/etcd.yaml", dev},
+		{"manifests/production_kustomization.yaml.tmpl", "config/overlays/production/kustomization.yaml", d},
+		{"manifests/etcd.yaml.tmpl", "config/overlays/production/etcd.yaml", production},
+		{"manifests/local_kustomization.yaml.tmpl", "config/overlays/local/kustomization.yaml", d},
+		{"manifests/certmanager_kustomization.yaml.tmpl", "config/overlays/cert-manager/kustomization.yaml", d},
 	}
 	if len(d.APIServices) > 0 {
-		files = append(files, struct{ tmpl, path string }{"manifests/apiservice.yaml.tmpl", "config/base/apiservice.yaml"})
+		files = append(files, struct {
+			tmpl, path string
+			data       data
+		}{"manifests/apiservice.yaml.tmpl", "config/base/apiservice.yaml", d})
 	}
 	var out []*output.File
 	for _, f := range files {
-		b, err := r.Render(f.tmpl, d)
+		b, err := r.Render(f.tmpl, f.data)
 		if err != nil {
 			return nil, fmt.Errorf("manifests: %w", err)
 		}

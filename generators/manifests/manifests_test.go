@@ -94,6 +94,9 @@ func TestOverlaysBuild(t *testing.T) {
 			t.Errorf("base lacks %q", want)
 		}
 	}
+	if !strings.Contains(base, "pod-security.kubernetes.io/enforce: restricted") {
+		t.Errorf("the base's Namespace does not enforce restricted Pod Security")
+	}
 	local := build("overlays/local")
 	if !strings.Contains(local, "externalName: localhost") || !strings.Contains(local, "type: ExternalName") {
 		t.Errorf("local overlay does not make the Service an ExternalName for localhost")
@@ -101,8 +104,44 @@ func TestOverlaysBuild(t *testing.T) {
 	if strings.Contains(local, "kind: Deployment") {
 		t.Errorf("local overlay keeps the Deployments")
 	}
-	if dev := build("overlays/dev"); !strings.Contains(dev, "kind: StatefulSet") {
-		t.Errorf("dev overlay has no etcd")
+	// Every overlay that runs etcd runs it over mutual TLS, never plain
+	// HTTP on its client or peer port, with a NetworkPolicy in front.
+	etcdTLS := []string{
+		"--listen-client-urls=https://0.0.0.0:2379", "--listen-peer-urls=https://0.0.0.0:2380",
+		"--client-cert-auth=true", "--peer-client-cert-auth=true", "--trusted-ca-file=", "--peer-trusted-ca-file=",
+		"runAsUser: 65532", "kind: NetworkPolicy\nmetadata:\n  name: " + p.Name + "-etcd",
+	}
+	members := map[string]int{"dev": 1, "production": 3, "cert-manager": 3}
+	for overlay, n := range members {
+		out := build("overlays/" + overlay)
+		if !strings.Contains(out, "kind: StatefulSet") {
+			t.Errorf("%s overlay has no etcd", overlay)
+		}
+		for _, want := range etcdTLS {
+			if !strings.Contains(out, want) {
+				t.Errorf("%s overlay: etcd lacks %q", overlay, want)
+			}
+		}
+		if strings.Contains(out, "http://0.0.0.0:2379") || strings.Contains(out, "--etcd-servers=http://") {
+			t.Errorf("%s overlay: etcd reachable over plain HTTP", overlay)
+		}
+		if got := strings.Count(out, "--initial-cluster="+p.Name+"-etcd-0="); got != 1 {
+			t.Errorf("%s overlay: %d etcd StatefulSets", overlay, got)
+		}
+		// n peer URLs in --initial-cluster and n client URLs in the
+		// apiserver's ETCD_SERVERS (each pod's own URLs are templated).
+		if got := strings.Count(out, "https://"+p.Name+"-etcd-"); got != 2*n {
+			t.Errorf("%s overlay: %d member URLs, want %d", overlay, got, 2*n)
+		}
+	}
+	production := build("overlays/production")
+	for _, want := range []string{"kind: PodDisruptionBudget\nmetadata:\n  name: " + p.Name + "-apiserver", "topologySpreadConstraints", "volumeClaimTemplates"} {
+		if !strings.Contains(production, want) {
+			t.Errorf("production overlay lacks %q", want)
+		}
+	}
+	if got := strings.Count(production, "replicas: 2"); got != 2 {
+		t.Errorf("production overlay: %d Deployments of 2 replicas, want the apiserver's and the controller manager's", got)
 	}
 	if cm := build("overlays/cert-manager"); !strings.Contains(cm, "cert-manager.io/inject-ca-from: "+p.Namespace+"/"+p.Name+"-apiserver") {
 		t.Errorf("cert-manager overlay does not inject the CA")

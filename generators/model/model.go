@@ -101,8 +101,17 @@ type Group struct {
 	// first (v1 > v1beta2 > v1beta1 > v1alpha1).
 	Versions []*Version
 	// Kinds are the union of the kinds of all versions, by name, each
-	// pointing at its storage-version declaration.
+	// pointing at its storage-version declaration. Each kind has a storage
+	// version of its own.
 	Kinds []*Kind
+	// Hub is the internal package written by hand, when the group has one
+	// (k8s.io/sample-apiserver's pkg/apis/wardle/types.go): its types are
+	// the hub every version converts through, and aggen derives none. Its
+	// Name is "".
+	Hub *Version
+	// OwnInstall is set when the group's install package is written by
+	// hand and declares Install.
+	OwnInstall bool
 }
 
 // Version is one versioned API package, e.g. pkg/apis/insects/v1beta1.
@@ -120,6 +129,23 @@ type Version struct {
 	// Imports maps the import names used in the package's files to their
 	// paths (the union over its files).
 	Imports map[string]string
+	// Declared holds the package-level names (types, functions, variables,
+	// constants) that the package's own files declare.
+	Declared map[string]bool
+	// OwnFiles are the names of the package's own (not generated) files.
+	OwnFiles []string
+	// SchemeBuilder is the type of the package's own SchemeBuilder
+	// variable, when its files register the types themselves
+	// (sample-apiserver's register.go: "k8s.io/apimachinery/pkg/runtime.SchemeBuilder";
+	// kubebuilder's groupversion_info.go: "*sigs.k8s.io/controller-runtime/pkg/scheme.Builder"),
+	// else "". register-gen then does not run for the package.
+	SchemeBuilder string
+}
+
+// OwnRegistration reports whether the package registers its own types
+// with a scheme.
+func (v *Version) OwnRegistration() bool {
+	return v.SchemeBuilder != "" || v.Declared["AddToScheme"] || v.Declared["localSchemeBuilder"]
 }
 
 // Kind is a root API type (one that has ObjectMeta and a List type).
@@ -497,18 +523,10 @@ func (v Validation) IsZero() bool {
 		v.MaxItems == nil && !v.UniqueItems && v.Format == "" && v.MinProperties == nil && v.MaxProperties == nil
 }
 
-// StorageVersion returns the version that holds the storage version of the
-// group's kinds.
-func (g *Group) StorageVersion() *Version {
-	for _, v := range g.Versions {
-		for _, k := range v.Kinds {
-			if k.StorageVersion {
-				return v
-			}
-		}
-	}
-	if len(g.Versions) > 0 {
-		return g.Versions[0]
+// StorageVersion returns the version a kind of the group is stored in.
+func (g *Group) StorageVersion(kind string) *Version {
+	if k := g.Kind(kind); k != nil {
+		return g.Version(k.Version)
 	}
 	return nil
 }

@@ -11,11 +11,12 @@ import (
 // Name is the upstream generator's name.
 const Name = "register-gen"
 
-// Run runs register-gen on every package tagged +groupName.
-func Run(s *codegen.Session, t codegen.Tree) error {
+// Run runs register-gen on every package tagged +groupName but those in
+// skip, which register their types themselves.
+func Run(s *codegen.Session, t codegen.Tree, skip map[string]bool) error {
 	a := args.New()
 	return s.RunPerPackage(t, codegen.PerPackage{
-		Name: Name, Tag: "+groupName", OutputFile: "zz_generated.register.go",
+		Name: Name, Tag: "+groupName", OutputFile: "zz_generated.register.go", Skip: skip,
 		AddFlags: a.AddFlags, Validate: a.Validate,
 		Systems: generators.NameSystems(), Default: generators.DefaultNameSystem(),
 		Targets: func(c *generator.Context) []generator.Target { return generators.GetTargets(c, a) },

@@ -180,9 +180,10 @@ func newData(p *model.Project) (*data, error) {
 			d.Overlays = append(d.Overlays, ko)
 		}
 		if d.FirstResource == nil {
-			sv := g.StorageVersion()
-			if sv != nil && len(sv.Kinds) > 0 {
-				d.FirstResource = &firstResource{VersionAlias: g.Name + sv.Name, VersionPath: sv.Package, Plural: sv.Kinds[0].Plural}
+			if len(g.Kinds) > 0 {
+				k := g.Kinds[0]
+				sv := g.Version(k.Version)
+				d.FirstResource = &firstResource{VersionAlias: g.Name + sv.Name, VersionPath: sv.Package, Plural: k.Plural}
 			}
 		}
 		d.Groups = append(d.Groups, gd)

@@ -91,6 +91,12 @@ func (ca *CA) IssueServing(commonName string, dnsNames []string, ips []net.IP) (
 	return ca.issue(pkix.Name{CommonName: commonName}, dnsNames, ips, x509.ExtKeyUsageServerAuth)
 }
 
+// IssueServerClient issues a certificate for both ends of TLS, as etcd
+// members use one to serve and to dial their peers.
+func (ca *CA) IssueServerClient(commonName string, dnsNames []string, ips []net.IP) (*KeyPair, error) {
+	return ca.issue(pkix.Name{CommonName: commonName}, dnsNames, ips, x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth)
+}
+
 // IssueClient issues a TLS client certificate. Kubernetes reads the common
 // name as the user name and every organization as a group.
 func (ca *CA) IssueClient(user string, groups ...string) (*KeyPair, error) {
@@ -100,7 +106,7 @@ func (ca *CA) IssueClient(user string, groups ...string) (*KeyPair, error) {
 	return ca.issue(pkix.Name{CommonName: user, Organization: groups}, nil, nil, x509.ExtKeyUsageClientAuth)
 }
 
-func (ca *CA) issue(subject pkix.Name, dnsNames []string, ips []net.IP, usage x509.ExtKeyUsage) (*KeyPair, error) {
+func (ca *CA) issue(subject pkix.Name, dnsNames []string, ips []net.IP, usages ...x509.ExtKeyUsage) (*KeyPair, error) {
 	key, err := newECKey()
 	if err != nil {
 		return nil, err
@@ -116,7 +122,7 @@ func (ca *CA) issue(subject pkix.Name, dnsNames []string, ips []net.IP, usage x5
 		NotBefore:             now.Add(-time.Hour),
 		NotAfter:              now.Add(certValidity),
 		KeyUsage:              x509.KeyUsageDigitalSignature | x509.KeyUsageKeyEncipherment,
-		ExtKeyUsage:           []x509.ExtKeyUsage{usage},
+		ExtKeyUsage:           usages,
 		BasicConstraintsValid: true,
 		DNSNames:              dnsNames,
 		IPAddresses:           ips,

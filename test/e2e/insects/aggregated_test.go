@@ -407,7 +407,10 @@ subjects:
 			{ctrl, "yes", []string{"watch", "hives.insects.example.com"}},
 			{ctrl, "yes", []string{"create", "leases.coordination.k8s.io", "-n", projectNamespace}},
 			{ctrl, "no", []string{"create", "leases.coordination.k8s.io", "-n", "default"}},
-			{ctrl, "no", []string{"create", "tokenreviews.authentication.k8s.io"}},
+			// Its metrics endpoint authenticates and authorizes scrapes.
+			{ctrl, "yes", []string{"create", "tokenreviews.authentication.k8s.io"}},
+			{ctrl, "yes", []string{"create", "subjectaccessreviews.authorization.k8s.io"}},
+			{ctrl, "no", []string{"list", "secrets", "-A"}},
 		}
 		for _, c := range checks {
 			out, _ := kubectlErr(ctx, akc, "", append([]string{"auth", "can-i", "--as=" + c.as}, c.args...)...)
@@ -479,7 +482,7 @@ subjects:
 	})
 
 	t.Run("the RBAC subjects name the project's ServiceAccounts in its namespace", func(t *testing.T) {
-		for _, overlay := range []string{"base", "overlays/dev", "overlays/local", "overlays/cert-manager"} {
+		for _, overlay := range []string{"base", "overlays/dev", "overlays/production", "overlays/local", "overlays/cert-manager"} {
 			objs, err := renderOverlay(ctx, filepath.Join(env.project, "config", overlay))
 			if err != nil {
 				t.Fatal(err)
@@ -499,6 +502,7 @@ func checkRBACSubjects(t *testing.T, overlay string, objs []harness.Manifest) {
 		"ClusterRoleBinding insects-apiserver":                                                apiserverSA,
 		"ClusterRoleBinding insects-controller-manager":                                       controllerSA,
 		"RoleBinding insects-system/insects-controller-manager:leader-election":               controllerSA,
+		"ClusterRoleBinding insects-controller-manager:metrics-auth":                          controllerSA,
 	}
 	roleRefs := map[string]string{
 		"ClusterRoleBinding insects-apiserver:system:auth-delegator":                          "ClusterRole system:auth-delegator",

@@ -18,7 +18,7 @@ limitations under the License.
 
 // Package insects holds the internal (hub) types of API group
 // insects.example.com. Every served version converts to and from these;
-// they are derived from the storage version v1beta1.
+// aggen derives them from each kind's storage version.
 //
 // +k8s:deepcopy-gen=package
 package insects

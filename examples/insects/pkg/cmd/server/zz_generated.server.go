@@ -41,6 +41,7 @@ import (
 	"k8s.io/apiserver/pkg/authorization/authorizerfactory"
 	"k8s.io/apiserver/pkg/endpoints/openapi"
 	genericapiserver "k8s.io/apiserver/pkg/server"
+	"k8s.io/apiserver/pkg/server/healthz"
 	genericoptions "k8s.io/apiserver/pkg/server/options"
 	"k8s.io/apiserver/pkg/util/compatibility"
 	"k8s.io/client-go/tools/clientcmd"
@@ -193,12 +194,28 @@ func (o *Options) Config() (*apiserver.Config, error) {
 	if err := o.RecommendedOptions.ApplyTo(serverConfig); err != nil {
 		return nil, err
 	}
+	serverConfig.LivezChecks = withoutEtcd(serverConfig.LivezChecks)
 	if o.Local {
 		if err := o.applyLocal(serverConfig, admissionOptions, initializers); err != nil {
 			return nil, err
 		}
 	}
 	return &apiserver.Config{GenericConfig: serverConfig, Scheme: scheme, Codecs: codecs}, nil
+}
+
+// withoutEtcd drops the etcd checks from /livez; /readyz keeps them. A
+// liveness probe that fails with etcd would have the kubelet restart every
+// replica during an etcd outage, which a restart cannot fix; an unready
+// replica only leaves the Service until etcd is back.
+func withoutEtcd(checks []healthz.HealthChecker) []healthz.HealthChecker {
+	var out []healthz.HealthChecker
+	for _, c := range checks {
+		if name := c.Name(); name == "etcd" || strings.HasPrefix(name, "etcd-") {
+			continue
+		}
+		out = append(out, c)
+	}
+	return out
 }
 
 // applyLocal sets up authentication by a bearer token kept in the

@@ -46,6 +46,8 @@ type Process struct {
 	waitErr  error
 	stopOnce sync.Once
 	stopErr  error
+	killMu   sync.Mutex
+	wasKill  bool
 }
 
 // ProcessOptions describe a process to start.
@@ -130,7 +132,29 @@ func (p *Process) Stop() error {
 	return p.stopErr
 }
 
+// Kill sends SIGKILL (kill -9: the process gets no chance to clean up)
+// and waits until it is reaped. Stop afterwards reports no error for it.
+func (p *Process) Kill() error {
+	p.killMu.Lock()
+	p.wasKill = true
+	p.killMu.Unlock()
+	if err := p.cmd.Process.Kill(); err != nil && !errors.Is(err, os.ErrProcessDone) {
+		return fmt.Errorf("%s: kill: %w", p.Name, err)
+	}
+	<-p.done
+	return nil
+}
+
+func (p *Process) killed() bool {
+	p.killMu.Lock()
+	defer p.killMu.Unlock()
+	return p.wasKill
+}
+
 func (p *Process) exitError() error {
+	if p.killed() {
+		return nil
+	}
 	if p.waitErr == nil {
 		return nil
 	}

@@ -1,0 +1,69 @@
+package loader
+
+import (
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"golang.org/x/tools/txtar"
+)
+
+// project lays a txtar archive over the example project's files.
+func project(t *testing.T, archive string) string {
+	t.Helper()
+	ar, err := txtar.ParseFile(archive)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	for _, name := range []string{"aggen.yaml", "go.mod", "go.sum", "hack/boilerplate.go.txt"} {
+		b, err := os.ReadFile(filepath.Join("..", "..", "examples", "insects", name))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ar.Files = append(ar.Files, txtar.File{Name: name, Data: b})
+	}
+	for _, f := range ar.Files {
+		p := filepath.Join(dir, filepath.FromSlash(f.Name))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	return dir
+}
+
+func TestLayoutFreedom(t *testing.T) {
+	p, err := Load(project(t, filepath.Join("testdata", "layout.txtar")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	g := p.Group("wardle")
+	if g.Hub == nil || g.Hub.Type("Flunder") == nil || !g.Hub.Declared["AddToScheme"] {
+		t.Fatalf("hand-written internal package not read: %+v", g.Hub)
+	}
+	if !g.OwnInstall {
+		t.Error("hand-written install package not noticed")
+	}
+	stored := map[string]string{}
+	for _, k := range g.Kinds {
+		stored[k.Name] = k.Version
+	}
+	if stored["Flunder"] != "v1alpha1" || stored["Fischer"] != "v1alpha1" {
+		t.Errorf("storage versions = %v, want Flunder and Fischer in v1alpha1", stored)
+	}
+	v1alpha1 := g.Version("v1alpha1")
+	if v1alpha1.SchemeBuilder != "k8s.io/apimachinery/pkg/runtime.SchemeBuilder" || !v1alpha1.OwnRegistration() {
+		t.Errorf("v1alpha1 registers itself with %q", v1alpha1.SchemeBuilder)
+	}
+	if g.Version("v1beta1").OwnRegistration() {
+		t.Error("v1beta1 has no registration of its own")
+	}
+	fischer := v1alpha1.Kind("Fischer")
+	if fischer == nil || fischer.Namespaced || !slices.Contains(fischer.Type.ImpliedTags, "+genclient") || !slices.Contains(fischer.Type.ImpliedTags, "+genclient:nonNamespaced") {
+		t.Errorf("kubebuilder kind Fischer = %+v, implied %v", fischer, fischer.Type.ImpliedTags)
+	}
+}
