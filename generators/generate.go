@@ -185,6 +185,16 @@ func runUpstream(stage string, p *model.Project, progress io.Writer) (map[string
 	if err != nil {
 		return nil, nil, err
 	}
+	// Everything the API types reach beyond the project joins the parse
+	// as if asked for, before any generator runs.
+	u, err := s.Universe()
+	if err != nil {
+		return nil, nil, err
+	}
+	reach := openapi.FindReach(u, p.Module, p.Module+"/"+loader.APIsDir)
+	if err := s.Include(reach.Packages...); err != nil {
+		return nil, nil, err
+	}
 	exceptions := pluralExceptions(p)
 	steps := []struct {
 		name string
@@ -219,7 +229,7 @@ func runUpstream(stage string, p *model.Project, progress io.Writer) (map[string
 	var warnings []string
 	var errs []error
 	fmt.Fprintln(progress, "running", openapi.Name)
-	oa, err := openapi.Run(s, tree)
+	oa, err := openapi.Run(s, tree, reach)
 	if err != nil {
 		errs = append(errs, err)
 	} else {

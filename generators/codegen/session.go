@@ -92,6 +92,30 @@ func (s *Session) Universe() (types.Universe, error) {
 	return base.Universe, nil
 }
 
+// Include makes packages that the parse loaded only as dependencies full
+// members of it, as if they had been asked for: gengo reads the doc
+// comments, package tags and constants of requested packages only, and
+// openapi-gen, defaulter-gen and enums need them for every package whose
+// types the API reaches (k8s.io/api/core/v1 under a PodTemplateSpec, for
+// example). Call it before any generator runs: each generator's context
+// orders the universe when it is made.
+func (s *Session) Include(paths ...string) error {
+	if len(paths) == 0 {
+		return nil
+	}
+	base, err := s.baseContext()
+	if err != nil {
+		return err
+	}
+	// Every path is already in the parse as a dependency, so gengo only
+	// processes it further and never asks the go command (which it would
+	// run in the process's working directory, not in s.Dir).
+	if _, err := base.LoadPackages(paths...); err != nil {
+		return fmt.Errorf("including %s: %w", strings.Join(paths, ", "), err)
+	}
+	return nil
+}
+
 func (s *Session) context(systems namer.NameSystems, defaultSystem string) (*generator.Context, error) {
 	base, err := s.baseContext()
 	if err != nil {

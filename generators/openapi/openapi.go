@@ -4,11 +4,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strings"
 
 	"k8s.io/gengo/v2"
 	"k8s.io/gengo/v2/generator"
+	"k8s.io/gengo/v2/types"
 	"k8s.io/kube-openapi/cmd/openapi-gen/args"
 	"k8s.io/kube-openapi/pkg/generators"
 
@@ -48,13 +50,35 @@ type Result struct {
 	Violations []string
 }
 
-// Run generates model names and OpenAPI definitions.
-func Run(s *codegen.Session, t codegen.Tree) (*Result, error) {
+// Run generates model names and OpenAPI definitions. Besides the tagged
+// packages of the project and LibraryInputs, the packages of reach are
+// inputs, read-only, with only the types the API reaches defined: all of
+// those types, even in a package without +k8s:openapi-gen=true, since the
+// server cannot start with a reference it has no definition for.
+func Run(s *codegen.Session, t codegen.Tree, reach *Reach) (*Result, error) {
 	tagged, err := t.PackagesWithTag("+k8s:openapi")
 	if err != nil || len(tagged) == 0 {
 		return &Result{}, err
 	}
-	inputs := append(append([]string(nil), LibraryInputs...), tagged...)
+	library := map[string]bool{}
+	inputs := append([]string(nil), LibraryInputs...)
+	for _, p := range LibraryInputs {
+		library[p] = true
+	}
+	inputs = append(inputs, tagged...)
+	readOnly := append([]string(nil), ReadOnlyPackages...)
+	reached := map[string]bool{}
+	if reach != nil {
+		for _, p := range reach.Packages {
+			if !library[p] {
+				reached[p] = true
+				inputs = append(inputs, p)
+			}
+			if !slices.Contains(readOnly, p) {
+				readOnly = append(readOnly, p)
+			}
+		}
+	}
 	report := filepath.Join(s.Dir, ".openapi-violations")
 	defer os.Remove(report)
 	argv := []string{
@@ -65,7 +89,7 @@ func Run(s *codegen.Session, t codegen.Tree) (*Result, error) {
 		"--report-filename", report,
 		"--output-model-name-file=zz_generated.model_name.go",
 	}
-	for _, p := range ReadOnlyPackages {
+	for _, p := range readOnly {
 		argv = append(argv, "--readonly-pkg", p)
 	}
 	a := args.New()
@@ -86,7 +110,22 @@ func Run(s *codegen.Session, t codegen.Tree) (*Result, error) {
 		return nil, err
 	}
 	definitions := func(c *generator.Context) []generator.Target {
-		return generators.GetOpenAPITargets(c, a, boilerplate)
+		targets := generators.GetOpenAPITargets(c, a, boilerplate)
+		for _, tg := range targets {
+			if st, ok := tg.(*generator.SimpleTarget); ok && st.FilterFunc != nil && len(reached) > 0 {
+				upstream := st.FilterFunc
+				st.FilterFunc = func(c *generator.Context, t *types.Type) bool {
+					if !reached[t.Name.Package] {
+						return upstream(c, t)
+					}
+					if !reach.Has(t.Name) {
+						return false
+					}
+					return upstream(c, t) || (t.Kind == types.Struct && !packageTagged(c, t.Name.Package))
+				}
+			}
+		}
+		return targets
 	}
 	if err := s.Run(Name, generators.NameSystems(), generators.DefaultNameSystem(), inputs, definitions); err != nil {
 		return nil, err
@@ -101,4 +140,19 @@ func Run(s *codegen.Session, t codegen.Tree) (*Result, error) {
 		sort.Strings(res.Violations)
 	}
 	return res, nil
+}
+
+// packageTagged reports whether a package says +k8s:openapi-gen=... in its
+// doc comments, deciding for itself which of its types get definitions.
+func packageTagged(c *generator.Context, pkg string) bool {
+	p := c.Universe[pkg]
+	if p == nil {
+		return false
+	}
+	for _, line := range p.Comments {
+		if strings.HasPrefix(strings.TrimSpace(line), "+k8s:openapi-gen=") {
+			return true
+		}
+	}
+	return false
 }

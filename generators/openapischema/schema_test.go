@@ -303,7 +303,7 @@ func TestMatchesCompiledModelsSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := openapi.Run(s, tree); err != nil {
+	if _, err := openapi.Run(s, tree, nil); err != nil {
 		t.Fatal(err)
 	}
 	files, err := s.Files()
@@ -375,4 +375,39 @@ func TestMatchesCompiledModelsSchema(t *testing.T) {
 		t.Errorf("models-schema printed only %d definitions", len(theirs.Definitions))
 	}
 	t.Logf("%d definitions compared", len(theirs.Definitions))
+}
+
+// TestReach: what the fixture's types reach outside its module, to the
+// types openapi-gen treats as leaves and no further.
+func TestReach(t *testing.T) {
+	u := universe(t)
+	r := openapi.FindReach(u, fixtureModule, fixtureModule+"/apis")
+	for _, want := range []string{"k8s.io/apimachinery/pkg/api/resource", "k8s.io/apimachinery/pkg/apis/meta/v1", "k8s.io/apimachinery/pkg/util/intstr"} {
+		if !slicesContains(r.Packages, want) {
+			t.Errorf("reach lacks package %s: %v", want, r.Packages)
+		}
+	}
+	if slicesContains(r.Packages, "time") {
+		t.Errorf("reach goes into time (through metav1.Time, which defines its own schema): %v", r.Packages)
+	}
+	for name, want := range map[types.Name]bool{
+		{Package: "k8s.io/apimachinery/pkg/util/intstr", Name: "IntOrString"}:    true,
+		{Package: "k8s.io/apimachinery/pkg/apis/meta/v1", Name: "Condition"}:     true,
+		{Package: "k8s.io/apimachinery/pkg/apis/meta/v1", Name: "ObjectMeta"}:    true,
+		{Package: "k8s.io/apimachinery/pkg/apis/meta/v1", Name: "LabelSelector"}: false,
+		{Package: "time", Name: "Time"}:                                          false,
+	} {
+		if r.Has(name) != want {
+			t.Errorf("reach has %s: %v, want %v", name, r.Has(name), want)
+		}
+	}
+}
+
+func slicesContains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
 }

@@ -1,14 +1,34 @@
 // Package registry renders the REST storage of every kind of a project: for
 // pkg/registry/<group>/<kind>/ the strategies (zz_generated.strategy.go),
 // the genericregistry.Store with its /status and /scale subresources and
-// table convertor (zz_generated.storage.go), the checks of the validation
-// markers (zz_generated.validation.go) and the user-owned hooks.go; the
-// helpers they share (pkg/registry/zz_generated.registry.go); and, for every
-// API version, zz_generated.scheme.go with the marker defaults and the field
-// label conversions of field selectors.
+// table convertor (zz_generated.storage.go), the kind's schema in every
+// version with its defaulting (zz_generated.schema.go) and the user-owned
+// hooks.go; the helpers they share (pkg/registry/zz_generated.registry.go,
+// and zz_generated.schema.go: validation, defaulting and the OpenAPI
+// overlay from a schema); and, for every API version, zz_generated.scheme.go
+// with the field label conversions of field selectors.
 //
 // Entry points: Generate (files rewritten on every run) and Scaffold
 // (user-owned files, created once).
+//
+// The schema of a kind is model.Kind.Schema: the structural OpenAPI v3
+// schema a CRD made by controller-gen from the same types carries. It is
+// embedded without descriptions, and the generated code hands it to
+// k8s.io/apiextensions-apiserver, which validates exactly as for a CRD:
+// the object (of the internal version) is converted to the version of the
+// request and to unstructured, then goes through the custom resource
+// strategy (ObjectMeta with the name rules of its scope, generateName,
+// labels and annotations; OpenAPI schema validation, ratcheting on update;
+// list-type set and map uniqueness; CEL rules with the CRD cost limits;
+// scale paths), and /status updates through its status strategy against
+// the status schema. The user hooks run after. Defaults of the schema apply
+// in the scheme, per version, when a request is decoded and when an object
+// is read from storage, after defaulter-gen's, where a field is absent.
+//
+// Where the typed server cannot be a CRD: a Go value cannot be absent, so a
+// zero struct field tagged omitempty counts as absent, and a non-pointer
+// field without omitempty is always present (never defaulted, never
+// missing).
 //
 // Markers read, through the model:
 //
@@ -18,16 +38,8 @@
 //	+kubebuilder:printcolumn:name=,type=,JSONPath=,description=,format=,priority=
 //	+kubebuilder:selectablefield:JSONPath=
 //	+kubebuilder:storageversion
-//	+kubebuilder:validation:Minimum, Maximum, ExclusiveMinimum, ExclusiveMaximum,
-//	  MultipleOf, MinLength, MaxLength, Pattern, Enum, Format, MinItems,
-//	  MaxItems, UniqueItems, MinProperties, MaxProperties, Required, Optional
-//	+required, +optional
-//	+default, +kubebuilder:default
 //
-// Semantics: validation runs on the internal (hub) object with the markers
-// of the storage version; a field that is optional and unset (zero) is not
-// checked, a required one must be set (pointer, slice, map, string). Defaults
-// apply per version when a request is decoded, after defaulter-gen's own.
+// and, through the schema, every marker controller-gen turns into one.
 // Field selectors accept metadata.name, metadata.namespace (namespaced
 // kinds) and every selectable field; others are a 400.
 package registry

@@ -57,18 +57,26 @@ type kindData struct {
 	SelectFields  []selectField
 	NeedStrconv   bool
 	Scale         *scaleData
-	Imports       []Import
-	Patterns      []pattern
-	Funcs         []string
+	// Versions serve the kind, most preferred first.
+	Versions []kindVersion
+}
+
+// kindVersion is one version that serves a kind, with its schema.
+type kindVersion struct {
+	Name    string
+	Alias   string
+	Package string
+	// SchemaVar names the Go constant holding the schema, SchemaLiteral is
+	// its value as Go source.
+	SchemaVar     string
+	SchemaLiteral string
 }
 
 type versionData struct {
-	Header   string
-	Version  *model.Version
-	Imports  []Import
-	Defaults []string // kinds with marker defaults
-	Funcs    []string
-	Labels   []kindLabels
+	Header  string
+	Version *model.Version
+	Imports []Import
+	Labels  []kindLabels
 }
 
 type kindLabels struct {
@@ -121,11 +129,16 @@ func Generate(r *templates.Renderer, p *model.Project) ([]*output.File, error) {
 	if !hasKinds {
 		return nil, nil
 	}
-	f, err := render(r, "registry/registry.go.tmpl", "pkg/registry/zz_generated.registry.go", sharedData{Header: header(p)}, output.Generated)
-	if err != nil {
-		return nil, err
+	for _, t := range []struct{ tmpl, file string }{
+		{"registry/registry.go.tmpl", "pkg/registry/zz_generated.registry.go"},
+		{"registry/schema.go.tmpl", "pkg/registry/zz_generated.schema.go"},
+	} {
+		f, err := render(r, t.tmpl, t.file, sharedData{Header: header(p)}, output.Generated)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
 	}
-	out = append(out, f)
 	for _, g := range p.Groups {
 		for _, k := range g.Kinds {
 			d, err := newKindData(p, g, k)
@@ -136,7 +149,7 @@ func Generate(r *templates.Renderer, p *model.Project) ([]*output.File, error) {
 			for _, t := range []struct{ tmpl, file string }{
 				{"registry/strategy.go.tmpl", "zz_generated.strategy.go"},
 				{"registry/storage.go.tmpl", "zz_generated.storage.go"},
-				{"registry/validation.go.tmpl", "zz_generated.validation.go"},
+				{"registry/kindschema.go.tmpl", "zz_generated.schema.go"},
 			} {
 				f, err := render(r, t.tmpl, path.Join(dir, t.file), d, output.Generated)
 				if err != nil {
@@ -183,9 +196,6 @@ func newKindData(p *model.Project, g *model.Group, k *model.Kind) (*kindData, er
 		return nil, &MarkerError{Pos: k.Pos, Marker: "storageversion", Message: fmt.Sprintf("kind %s: storage version %q not found in group %s", k.Name, k.Version, g.Name)}
 	}
 	_, _, name := KindPackage(p, g, k)
-	imports := importSet{}
-	cg := newCodeGen(v, g.Name+".", imports)
-	cg.registry = SharedPackage(p)
 	d := &kindData{
 		Header:        header(p),
 		Project:       p,
@@ -198,15 +208,26 @@ func newKindData(p *model.Project, g *model.Group, k *model.Kind) (*kindData, er
 		Status:        k.Status && k.HasStatusField(),
 		HasSpec:       k.HasSpec(),
 	}
-	if k.Type != nil {
-		cg.validateFunc(k.Name)
-	} else {
-		cg.funcs = append(cg.funcs, fmt.Sprintf("func validate%s(o *%s.%s, fldPath *field.Path) field.ErrorList {\nreturn nil\n}\n", k.Name, g.Name, k.Name))
+	for _, sv := range g.Versions {
+		vk := sv.Kind(k.Name)
+		if vk == nil {
+			continue
+		}
+		if vk.Schema == nil {
+			return nil, fmt.Errorf("kind %s has no schema in %s", k.Name, sv.Name)
+		}
+		lit, err := schemaLiteral(vk.Schema)
+		if err != nil {
+			return nil, fmt.Errorf("kind %s in %s: %w", k.Name, sv.Name, err)
+		}
+		d.Versions = append(d.Versions, kindVersion{
+			Name:          sv.Name,
+			Alias:         g.Name + sv.Name,
+			Package:       sv.Package,
+			SchemaVar:     "schema" + strings.ToUpper(sv.Name[:1]) + sv.Name[1:],
+			SchemaLiteral: lit,
+		})
 	}
-	d.Funcs = cg.funcs
-	d.Patterns = cg.patterns
-	d.Imports = imports.sorted()
-
 	for _, sf := range k.SelectableFields {
 		body, err := selectBody(v, k, sf, g.Name+".")
 		if err != nil {
@@ -309,7 +330,6 @@ func toStringExpr(ft model.FieldType, expr string) (string, error) {
 }
 
 func newScaleData(v *model.Version, k *model.Kind, qual string) (*scaleData, error) {
-	cg := newCodeGen(v, qual, importSet{})
 	sd := &scaleData{}
 	if k.Scale.SpecReplicasPath == "" {
 		return nil, fmt.Errorf("specpath is required")
@@ -322,7 +342,7 @@ func newScaleData(v *model.Version, k *model.Kind, qual string) (*scaleData, err
 	if sd.GetSpec, err = intGetter(spec); err != nil {
 		return nil, fmt.Errorf("specpath: %w", err)
 	}
-	sd.SetSpec = intSetter(cg, spec)
+	sd.SetSpec = intSetter(qual, spec)
 	sd.GetStatus = "return 0\n"
 	if k.Scale.StatusReplicasPath != "" {
 		status, err := ResolveJSONPath(v, k.Type, k.Scale.StatusReplicasPath)
@@ -380,20 +400,20 @@ func stringGetter(fields []*model.Field) (string, error) {
 	return body + "return string(" + expr + ")\n", nil
 }
 
-func intSetter(cg *codeGen, fields []*model.Field) string {
+func intSetter(qual string, fields []*model.Field) string {
 	var b strings.Builder
 	expr := "o"
 	for i, f := range fields {
 		expr += "." + f.GoName
 		if f.Type.Pointer && i < len(fields)-1 && f.Type.Elem != nil {
-			fmt.Fprintf(&b, "if %s == nil {\n%s = &%s{}\n}\n", expr, expr, cg.typeExpr(*f.Type.Elem))
+			fmt.Fprintf(&b, "if %s == nil {\n%s = &%s{}\n}\n", expr, expr, typeExpr(*f.Type.Elem, qual))
 		}
 	}
 	leaf := fields[len(fields)-1].Type
 	if leaf.Pointer && leaf.Elem != nil {
-		fmt.Fprintf(&b, "v := %s(replicas)\n%s = &v\n", cg.typeExpr(*leaf.Elem), expr)
+		fmt.Fprintf(&b, "v := %s(replicas)\n%s = &v\n", typeExpr(*leaf.Elem, qual), expr)
 	} else {
-		fmt.Fprintf(&b, "%s = %s(replicas)\n", expr, cg.typeExpr(leaf))
+		fmt.Fprintf(&b, "%s = %s(replicas)\n", expr, typeExpr(leaf, qual))
 	}
 	return b.String()
 }
@@ -403,15 +423,8 @@ func newVersionData(p *model.Project, v *model.Version) (*versionData, error) {
 	if len(v.Kinds) > 0 {
 		imports.add("fmt", "")
 	}
-	cg := newCodeGen(v, "", imports)
 	d := &versionData{Header: header(p), Version: v}
 	for _, k := range v.Kinds {
-		if k.Type != nil && cg.structHasDefaults(k.Name) {
-			if _, err := cg.defaultFunc(k.Name); err != nil {
-				return nil, err
-			}
-			d.Defaults = append(d.Defaults, k.Name)
-		}
 		kl := kindLabels{Kind: k.Name, Labels: []string{"metadata.name"}}
 		if k.Namespaced {
 			kl.Labels = append(kl.Labels, "metadata.namespace")
@@ -421,7 +434,6 @@ func newVersionData(p *model.Project, v *model.Version) (*versionData, error) {
 		}
 		d.Labels = append(d.Labels, kl)
 	}
-	d.Funcs = cg.funcs
 	d.Imports = imports.sorted()
 	return d, nil
 }

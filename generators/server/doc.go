@@ -1,12 +1,14 @@
 // Package server renders the extension API server of a project:
 //
-//   - pkg/apiserver/zz_generated.apiserver.go: the scheme, the storage
+//   - pkg/apiserver/zz_generated.apiserver.go: the scheme (with the
+//     defaults of every kind's schema), the storage
 //     version of every kind, and the APIGroupInfo of every group and
 //     version with the storage of pkg/registry (main resource, /status,
 //     /scale);
 //   - pkg/apiserver/zz_generated.openapi.go: openapi-gen's definitions
-//     completed with autoscaling/v1 Scale and the validation and default
-//     markers that openapi-gen does not read;
+//     completed with autoscaling/v1 Scale and with each kind's schema in
+//     each version (validation keywords, defaults, enums, CEL rules,
+//     x-kubernetes-* extensions), so what is published is what is enforced;
 //   - pkg/cmd/server/zz_generated.server.go: options and cobra command
 //     (RecommendedOptions: etcd, secure serving, delegated authentication
 //     and authorization, admission, features, plus the emulation version
@@ -26,6 +28,7 @@
 // --local-kubeconfig (default <cert-dir>/kubeconfig).
 //
 // Markers read, through the model: everything the registry package reads
-// (for the wiring and the OpenAPI completion), plus the group and version
-// layout (+groupName, versions, +kubebuilder:storageversion).
+// (for the wiring; the OpenAPI completion reads the kinds' schemas), plus
+// the group and version layout (+groupName, versions,
+// +kubebuilder:storageversion).
 package server

@@ -1,11 +1,9 @@
 package server
 
 import (
-	"encoding/json"
 	"fmt"
 	"path"
 	"sort"
-	"strconv"
 	"strings"
 
 	"github.com/aggen-dev/aggen/generators/model"
@@ -23,18 +21,6 @@ type RenderError struct {
 func (e *RenderError) Error() string { return fmt.Sprintf("rendering %s: %v", e.Path, e.Err) }
 
 func (e *RenderError) Unwrap() error { return e.Err }
-
-// DefaultError reports a +default or +kubebuilder:default value that is not
-// JSON, at the field that carries it.
-type DefaultError struct {
-	Pos   model.Position
-	Value string
-	Err   error
-}
-
-func (e *DefaultError) Error() string {
-	return fmt.Sprintf("%s: default %s: %v", e.Pos, e.Value, e.Err)
-}
 
 type kindStorage struct {
 	Kind   *model.Kind
@@ -59,12 +45,19 @@ type storageVersion struct {
 	Group, Kind, Version string
 }
 
-type patch struct {
-	Alias      string // import alias of the version package
-	Type       string
-	Property   string
-	Statements []string
-	Required   bool
+// overlay completes the OpenAPI definitions of a kind's root type in one
+// version with the kind's schema in that version.
+type overlay struct {
+	VersionAlias  string // import alias of the version package
+	Kind          string
+	Version       string
+	RegistryAlias string // import alias of the kind's registry package
+}
+
+// kindOverlays are the overlays of one kind, which parse its schemas once.
+type kindOverlays struct {
+	RegistryAlias string
+	Versions      []overlay
 }
 
 type importLine struct {
@@ -84,9 +77,8 @@ type data struct {
 	RegistryImports []importLine
 	StorageVersions []storageVersion
 	VersionImports  []importLine
-	Patches         []patch
+	Overlays        []kindOverlays
 	FirstResource   *firstResource
-	NeedJSON        bool
 }
 
 type firstResource struct {
@@ -173,29 +165,19 @@ func newData(p *model.Project) (*data, error) {
 			if len(vs.Kinds) > 0 {
 				gd.Versions = append(gd.Versions, vs)
 			}
-			alias := g.Name + v.Name
-			for _, t := range v.Types {
-				if t.Kind != model.StructType {
+		}
+		for _, k := range g.Kinds {
+			_, _, name := registry.KindPackage(p, g, k)
+			ko := kindOverlays{RegistryAlias: g.Name + name}
+			for _, v := range g.Versions {
+				if v.Kind(k.Name) == nil {
 					continue
 				}
-				for _, f := range t.Fields {
-					pt, err := propertyPatch(v, t, f)
-					if err != nil {
-						return nil, err
-					}
-					if pt == nil {
-						continue
-					}
-					pt.Alias = alias
-					versionImports[alias] = v.Package
-					for _, s := range pt.Statements {
-						if strings.Contains(s, "mustJSON") {
-							d.NeedJSON = true
-						}
-					}
-					d.Patches = append(d.Patches, *pt)
-				}
+				alias := g.Name + v.Name
+				versionImports[alias] = v.Package
+				ko.Versions = append(ko.Versions, overlay{VersionAlias: alias, Kind: k.Name, Version: v.Name, RegistryAlias: ko.RegistryAlias})
 			}
+			d.Overlays = append(d.Overlays, ko)
 		}
 		if d.FirstResource == nil {
 			if len(g.Kinds) > 0 {
@@ -212,143 +194,6 @@ func newData(p *model.Project) (*data, error) {
 	sort.Slice(d.VersionImports, func(i, j int) bool { return d.VersionImports[i].Path < d.VersionImports[j].Path })
 	sort.Slice(d.RegistryImports, func(i, j int) bool { return d.RegistryImports[i].Path < d.RegistryImports[j].Path })
 	return d, nil
-}
-
-func fl(f float64) string { return strconv.FormatFloat(f, 'g', -1, 64) }
-
-func isNumeric(basic string) bool {
-	return strings.HasPrefix(basic, "int") || strings.HasPrefix(basic, "uint") || strings.HasPrefix(basic, "float")
-}
-
-// propertyPatch returns what the markers of a field add to the OpenAPI
-// property that openapi-gen wrote for it, or nil.
-func propertyPatch(v *model.Version, t *model.Type, f *model.Field) (*patch, error) {
-	if f.JSONName == "" || f.Inline {
-		return nil, nil
-	}
-	val := f.Validation
-	base := f.Type
-	if base.Pointer && base.Elem != nil {
-		base = *base.Elem
-	}
-	if base.Local != "" {
-		if nt := v.Type(base.Local); nt != nil && nt.Kind != model.StructType {
-			val = mergeValidation(val, nt.Validation)
-		}
-	}
-	var st []string
-	if val.Minimum != nil {
-		st = append(st, "s.Minimum = ptrFloat("+fl(*val.Minimum)+")")
-		if val.ExclusiveMinimum {
-			st = append(st, "s.ExclusiveMinimum = true")
-		}
-	}
-	if val.Maximum != nil {
-		st = append(st, "s.Maximum = ptrFloat("+fl(*val.Maximum)+")")
-		if val.ExclusiveMaximum {
-			st = append(st, "s.ExclusiveMaximum = true")
-		}
-	}
-	if val.MultipleOf != nil {
-		st = append(st, "s.MultipleOf = ptrFloat("+fl(*val.MultipleOf)+")")
-	}
-	if val.MinLength != nil {
-		st = append(st, fmt.Sprintf("s.MinLength = ptrInt64(%d)", *val.MinLength))
-	}
-	if val.MaxLength != nil {
-		st = append(st, fmt.Sprintf("s.MaxLength = ptrInt64(%d)", *val.MaxLength))
-	}
-	if val.Pattern != "" {
-		st = append(st, "s.Pattern = "+strconv.Quote(unquote(val.Pattern)))
-	}
-	if len(val.Enum) > 0 {
-		var items []string
-		for _, e := range val.Enum {
-			e = unquote(e)
-			if isNumeric(base.Basic) {
-				if _, err := strconv.ParseFloat(e, 64); err == nil {
-					items = append(items, e)
-				}
-				continue
-			}
-			items = append(items, strconv.Quote(e))
-		}
-		st = append(st, "s.Enum = []interface{}{"+strings.Join(items, ", ")+"}")
-	}
-	if val.MinItems != nil {
-		st = append(st, fmt.Sprintf("s.MinItems = ptrInt64(%d)", *val.MinItems))
-	}
-	if val.MaxItems != nil {
-		st = append(st, fmt.Sprintf("s.MaxItems = ptrInt64(%d)", *val.MaxItems))
-	}
-	if val.UniqueItems {
-		st = append(st, "s.UniqueItems = true")
-	}
-	if val.Format != "" {
-		st = append(st, "s.Format = "+strconv.Quote(val.Format))
-	}
-	if val.MinProperties != nil {
-		st = append(st, fmt.Sprintf("s.MinProperties = ptrInt64(%d)", *val.MinProperties))
-	}
-	if val.MaxProperties != nil {
-		st = append(st, fmt.Sprintf("s.MaxProperties = ptrInt64(%d)", *val.MaxProperties))
-	}
-	if f.Default != nil {
-		raw := strings.TrimSpace(*f.Default)
-		var decoded interface{}
-		if err := json.Unmarshal([]byte(raw), &decoded); err != nil {
-			if base.Basic != "string" {
-				return nil, &DefaultError{Pos: f.Pos, Value: raw, Err: err}
-			}
-			decoded = unquote(raw)
-		}
-		canonical, _ := json.Marshal(decoded)
-		st = append(st, "s.Default = mustJSON("+strconv.Quote(string(canonical))+")")
-	}
-	if len(st) == 0 && !f.Required {
-		return nil, nil
-	}
-	return &patch{Type: t.Name, Property: f.JSONName, Statements: st, Required: f.Required}, nil
-}
-
-func unquote(s string) string {
-	s = strings.TrimSpace(s)
-	if len(s) >= 2 && (s[0] == '"' && s[len(s)-1] == '"' || s[0] == '`' && s[len(s)-1] == '`') {
-		if u, err := strconv.Unquote(s); err == nil {
-			return u
-		}
-		return s[1 : len(s)-1]
-	}
-	return s
-}
-
-func mergeValidation(f, t model.Validation) model.Validation {
-	out := f
-	if out.Minimum == nil {
-		out.Minimum, out.ExclusiveMinimum = t.Minimum, t.ExclusiveMinimum
-	}
-	if out.Maximum == nil {
-		out.Maximum, out.ExclusiveMaximum = t.Maximum, t.ExclusiveMaximum
-	}
-	if out.MultipleOf == nil {
-		out.MultipleOf = t.MultipleOf
-	}
-	if out.MinLength == nil {
-		out.MinLength = t.MinLength
-	}
-	if out.MaxLength == nil {
-		out.MaxLength = t.MaxLength
-	}
-	if out.Pattern == "" {
-		out.Pattern = t.Pattern
-	}
-	if len(out.Enum) == 0 {
-		out.Enum = t.Enum
-	}
-	if out.Format == "" {
-		out.Format = t.Format
-	}
-	return out
 }
 
 func render(r *templates.Renderer, tmpl, filePath string, d any, owner output.Ownership) (*output.File, error) {

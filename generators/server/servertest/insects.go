@@ -5,7 +5,11 @@
 // Hive (cluster-scoped, v1beta1).
 package servertest
 
-import "github.com/aggen-dev/aggen/generators/model"
+import (
+	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+
+	"github.com/aggen-dev/aggen/generators/model"
+)
 
 func ptr[T any](v T) *T { return &v }
 
@@ -48,6 +52,21 @@ func beeTypes(version string, storage bool) (*model.Kind, []*model.Type) {
 		SelectableFields: []model.SelectableField{{JSONPath: ".spec.color", FieldLabel: "spec.color", GoPath: []string{"Spec", "Color"}, Leaf: spec.Fields[0]}},
 		Type:             root,
 		Pos:              model.Position{File: file, Line: 40, Column: 1},
+		Schema: object(map[string]apiextensionsv1.JSONSchemaProps{
+			"spec": *object(map[string]apiextensionsv1.JSONSchemaProps{
+				"color":    {Type: "string", Default: raw(`"yellow"`), Enum: []apiextensionsv1.JSON{*raw(`"yellow"`), *raw(`"black"`), *raw(`"orange"`)}},
+				"replicas": {Type: "integer", Format: "int32", Default: raw("1"), Minimum: ptr(0.0), Maximum: ptr(100.0)},
+				"hive": {Type: "string", MinLength: ptr(int64(2)), MaxLength: ptr(int64(20)), Pattern: `^[a-z][a-z0-9-]*$`,
+					XValidations: apiextensionsv1.ValidationRules{{Rule: "self == oldSelf", Message: "a `hive` is for life"}}},
+				"flowers": {Type: "array", MaxItems: ptr(int64(3)), Items: &apiextensionsv1.JSONSchemaPropsOrArray{Schema: &apiextensionsv1.JSONSchemaProps{Type: "string"}}},
+			}, "hive"),
+			"status": *object(map[string]apiextensionsv1.JSONSchemaProps{
+				"replicas":           {Type: "integer", Format: "int32"},
+				"selector":           {Type: "string"},
+				"observedGeneration": {Type: "integer", Format: "int64"},
+				"conditions":         conditions(),
+			}),
+		}),
 	}
 	return k, []*model.Type{root, list, spec, status}
 }
@@ -80,8 +99,45 @@ func hiveTypes() (*model.Kind, []*model.Type) {
 		PrintColumns: []model.PrintColumn{{Name: "Capacity", Type: "integer", JSONPath: ".spec.capacity"}},
 		Type:         root,
 		Pos:          model.Position{File: "pkg/apis/insects/v1beta1/hive_types.go", Line: 30, Column: 1},
+		Schema: object(map[string]apiextensionsv1.JSONSchemaProps{
+			"spec": *object(map[string]apiextensionsv1.JSONSchemaProps{
+				"capacity": {Type: "integer", Format: "int64", Minimum: ptr(1.0), Maximum: ptr(10000.0), ExclusiveMaximum: true},
+				"location": {Type: "string", Format: "hostname"},
+			}),
+			"status": *object(map[string]apiextensionsv1.JSONSchemaProps{
+				"observedGeneration": {Type: "integer", Format: "int64"},
+				"conditions":         conditions(),
+			}),
+		}),
 	}
 	return k, []*model.Type{root, list, spec, status}
+}
+
+func raw(s string) *apiextensionsv1.JSON { return &apiextensionsv1.JSON{Raw: []byte(s)} }
+
+// object is the schema of a root or struct: a root gets the schema of
+// apiVersion, kind and metadata that CRDs carry.
+func object(props map[string]apiextensionsv1.JSONSchemaProps, required ...string) *apiextensionsv1.JSONSchemaProps {
+	if _, root := props["spec"]; root {
+		props["apiVersion"] = apiextensionsv1.JSONSchemaProps{Type: "string"}
+		props["kind"] = apiextensionsv1.JSONSchemaProps{Type: "string"}
+		props["metadata"] = apiextensionsv1.JSONSchemaProps{Type: "object"}
+	}
+	return &apiextensionsv1.JSONSchemaProps{Type: "object", Properties: props, Required: required}
+}
+
+// conditions is the schema controller-gen gives []metav1.Condition as a
+// +listType=map list keyed by type (abridged).
+func conditions() apiextensionsv1.JSONSchemaProps {
+	item := object(map[string]apiextensionsv1.JSONSchemaProps{
+		"type":               {Type: "string", MaxLength: ptr(int64(316))},
+		"status":             {Type: "string", Enum: []apiextensionsv1.JSON{*raw(`"True"`), *raw(`"False"`), *raw(`"Unknown"`)}},
+		"reason":             {Type: "string", MinLength: ptr(int64(1))},
+		"message":            {Type: "string", MaxLength: ptr(int64(32768))},
+		"lastTransitionTime": {Type: "string", Format: "date-time"},
+	}, "lastTransitionTime", "message", "reason", "status", "type")
+	return apiextensionsv1.JSONSchemaProps{Type: "array", Items: &apiextensionsv1.JSONSchemaPropsOrArray{Schema: item},
+		XListType: ptr("map"), XListMapKeys: []string{"type"}}
 }
 
 // Insects returns a fresh copy of the example project.

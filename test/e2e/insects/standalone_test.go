@@ -644,15 +644,17 @@ spec:
 		if !apierrors.IsInvalid(err) || !asStatus(err, &se) || se.Status().Code != http.StatusUnprocessableEntity {
 			t.Fatalf("create of an invalid Bee: %v, want 422 Invalid", err)
 		}
+		// As for a CRD with a /scale subresource, the check of the scale
+		// path (".spec.replicas", as the CRD names it) adds its own cause.
 		fields := causeFields(err)
 		sort.Strings(fields)
-		if !slices.Equal(fields, []string{"spec.description", "spec.replicas"}) {
-			t.Errorf("causes name %v, want spec.description and spec.replicas", fields)
+		if !slices.Equal(fields, []string{".spec.replicas", "spec.description", "spec.replicas"}) {
+			t.Errorf("causes name %v, want spec.description, spec.replicas and the scale path .spec.replicas", fields)
 		}
 		t.Logf("422: %v", err)
 		_, err = cs().InsectsV1alpha1().Bees(ns).Create(ctx, &insectsv1alpha1.Bee{ObjectMeta: metav1.ObjectMeta{Name: "bad"},
 			Spec: insectsv1alpha1.BeeSpec{Replicas: ptr(int32(-3)), Description: long}}, metav1.CreateOptions{})
-		if fields := causeFields(err); !apierrors.IsInvalid(err) || len(fields) != 2 {
+		if fields := causeFields(err); !apierrors.IsInvalid(err) || len(fields) != 3 {
 			t.Errorf("v1alpha1 create of an invalid Bee: %v", err)
 		}
 		// The boundaries are valid.
@@ -664,7 +666,7 @@ spec:
 		// Updates are validated too.
 		edge.Spec.Replicas = ptr(int32(-5))
 		_, err = bees.Update(ctx, edge, metav1.UpdateOptions{})
-		if !apierrors.IsInvalid(err) || !slices.Equal(causeFields(err), []string{"spec.replicas"}) {
+		if !apierrors.IsInvalid(err) || !slices.Equal(causeFields(err), []string{"spec.replicas", ".spec.replicas"}) {
 			t.Errorf("update to replicas -5: %v", err)
 		}
 		_, err = cs().InsectsV1beta1().Hives().Create(ctx, &insectsv1beta1.Hive{ObjectMeta: metav1.ObjectMeta{Name: "bad-hive"},

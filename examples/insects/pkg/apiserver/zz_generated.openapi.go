@@ -19,44 +19,60 @@ limitations under the License.
 package apiserver
 
 import (
-	"encoding/json"
+	"fmt"
 	"reflect"
 
 	autoscalingv1 "k8s.io/api/autoscaling/v1"
 	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	"k8s.io/kube-openapi/pkg/common"
 	"k8s.io/kube-openapi/pkg/validation/spec"
 
 	insectsv1alpha1 "github.com/aggen-dev/aggen/examples/insects/pkg/apis/insects/v1alpha1"
 	insectsv1beta1 "github.com/aggen-dev/aggen/examples/insects/pkg/apis/insects/v1beta1"
 	generatedopenapi "github.com/aggen-dev/aggen/examples/insects/pkg/generated/openapi"
+	genregistry "github.com/aggen-dev/aggen/examples/insects/pkg/registry"
+	insectsbee "github.com/aggen-dev/aggen/examples/insects/pkg/registry/insects/bee"
+	insectshive "github.com/aggen-dev/aggen/examples/insects/pkg/registry/insects/hive"
 )
 
-// GetOpenAPIDefinitions returns the definitions of openapi-gen completed
-// with the autoscaling/v1 Scale of /scale subresources and with the
-// +kubebuilder:validation and +kubebuilder:default markers, which
-// openapi-gen does not read.
+// GetOpenAPIDefinitions returns the definitions of openapi-gen, with the
+// autoscaling/v1 Scale of /scale subresources, completed with the schema
+// of every kind in every version (validation keywords, defaults, enums,
+// CEL rules and the x-kubernetes-* extensions): the OpenAPI the server
+// publishes is the schema it enforces.
 func GetOpenAPIDefinitions(ref common.ReferenceCallback) map[string]common.OpenAPIDefinition {
-	defs := generatedopenapi.GetOpenAPIDefinitions(ref)
-	addScaleDefinitions(defs, ref)
-	patchProperty(defs, modelName(insectsv1beta1.BeeSpec{}), "replicas", func(s *spec.Schema) {
-		s.Minimum = ptrFloat(0)
-		s.Default = mustJSON("1")
-	})
-	patchProperty(defs, modelName(insectsv1beta1.BeeSpec{}), "description", func(s *spec.Schema) {
-		s.MaxLength = ptrInt64(256)
-	})
-	patchProperty(defs, modelName(insectsv1beta1.HiveSpec{}), "description", func(s *spec.Schema) {
-		s.MaxLength = ptrInt64(256)
-	})
-	patchProperty(defs, modelName(insectsv1alpha1.BeeSpec{}), "replicas", func(s *spec.Schema) {
-		s.Minimum = ptrFloat(0)
-		s.Default = mustJSON("1")
-	})
-	patchProperty(defs, modelName(insectsv1alpha1.BeeSpec{}), "description", func(s *spec.Schema) {
-		s.MaxLength = ptrInt64(256)
-	})
+	// The names behind the references the definitions hold, to follow them.
+	names := map[string]string{}
+	recording := func(name string) spec.Ref {
+		r := ref(name)
+		names[r.String()] = name
+		return r
+	}
+	defs := generatedopenapi.GetOpenAPIDefinitions(recording)
+	addScaleDefinitions(defs, recording)
+	refName := func(r spec.Ref) (string, bool) {
+		name, ok := names[r.String()]
+		return name, ok
+	}
+	if schemas, err := insectsbee.Schemas(); err != nil {
+		utilruntime.HandleError(err)
+	} else {
+		overlaySchema(defs, refName, modelName(insectsv1beta1.Bee{}), schemas, "v1beta1")
+		overlaySchema(defs, refName, modelName(insectsv1alpha1.Bee{}), schemas, "v1alpha1")
+	}
+	if schemas, err := insectshive.Schemas(); err != nil {
+		utilruntime.HandleError(err)
+	} else {
+		overlaySchema(defs, refName, modelName(insectsv1beta1.Hive{}), schemas, "v1beta1")
+	}
 	return defs
+}
+
+func overlaySchema(defs map[string]common.OpenAPIDefinition, refName func(spec.Ref) (string, bool), root string, schemas *genregistry.Schemas, version string) {
+	if err := genregistry.OverlayOpenAPI(defs, refName, root, schemas.Props(version)); err != nil {
+		utilruntime.HandleError(fmt.Errorf("OpenAPI of %s %s: %w", schemas.GroupKind, version, err))
+	}
 }
 
 // modelName returns the OpenAPI definition name of a type as the scheme
@@ -67,48 +83,6 @@ func modelName(v interface{}) string {
 	}
 	t := reflect.TypeOf(v)
 	return t.PkgPath() + "." + t.Name()
-}
-
-func ptrFloat(f float64) *float64 { return &f }
-
-func ptrInt64(i int64) *int64 { return &i }
-
-func mustJSON(s string) interface{} {
-	var v interface{}
-	if err := json.Unmarshal([]byte(s), &v); err != nil {
-		panic(err)
-	}
-	return v
-}
-
-// patchProperty edits one property of one definition, if both exist.
-func patchProperty(defs map[string]common.OpenAPIDefinition, name, property string, edit func(*spec.Schema)) {
-	def, ok := defs[name]
-	if !ok {
-		return
-	}
-	s, ok := def.Schema.Properties[property]
-	if !ok {
-		return
-	}
-	edit(&s)
-	def.Schema.Properties[property] = s
-	defs[name] = def
-}
-
-// requireProperty marks a property of a definition as required.
-func requireProperty(defs map[string]common.OpenAPIDefinition, name, property string) {
-	def, ok := defs[name]
-	if !ok {
-		return
-	}
-	for _, r := range def.Schema.Required {
-		if r == property {
-			return
-		}
-	}
-	def.Schema.Required = append(def.Schema.Required, property)
-	defs[name] = def
 }
 
 // addScaleDefinitions adds autoscaling/v1 Scale, which openapi-gen does not

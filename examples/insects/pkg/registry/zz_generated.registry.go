@@ -31,6 +31,7 @@ import (
 	"net/url"
 	"reflect"
 	"regexp"
+	"strings"
 	"time"
 
 	"k8s.io/apimachinery/pkg/api/meta"
@@ -64,7 +65,8 @@ type tableConvertor struct {
 
 // NewTableConvertor returns a table convertor that prints Name, the given
 // columns evaluated as JSONPath against the object, and Age (before the
-// columns of priority > 0, which only -o wide shows).
+// columns of priority > 0, which only -o wide shows) unless one of the
+// columns is named Age.
 func NewTableConvertor(columns []Column) (rest.TableConvertor, error) {
 	descriptions := metav1.ObjectMeta{}.SwaggerDoc()
 	c := &tableConvertor{
@@ -82,6 +84,11 @@ func NewTableConvertor(columns []Column) (rest.TableConvertor, error) {
 	for _, col := range columns {
 		if col.Priority != 0 {
 			ordered = append(ordered, col)
+		}
+		if strings.EqualFold(col.Name, "Age") {
+			// The kind prints its own Age column (the usual
+			// .metadata.creationTimestamp one): no second one.
+			c.agePos = -1
 		}
 	}
 	for i, col := range ordered {

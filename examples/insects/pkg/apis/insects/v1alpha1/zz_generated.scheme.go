@@ -25,33 +25,7 @@ import (
 )
 
 func init() {
-	localSchemeBuilder.Register(RegisterDefaults, addMarkerDefaultingFuncs, addFieldLabelConversionFuncs)
-}
-
-// addMarkerDefaultingFuncs applies the +default and +kubebuilder:default
-// markers after the defaulters of defaulter-gen (RegisterDefaults).
-func addMarkerDefaultingFuncs(scheme *runtime.Scheme) error {
-	upstream := runtime.NewScheme()
-	if err := RegisterDefaults(upstream); err != nil {
-		return err
-	}
-	scheme.AddTypeDefaultingFunc(&Bee{}, func(obj interface{}) {
-		o := obj.(*Bee)
-		upstream.Default(o)
-		setMarkerDefaultsBee(o)
-	})
-	return nil
-}
-
-func setMarkerDefaultsBeeSpec(o *BeeSpec) {
-	if o.Replicas == nil {
-		var d1 int32 = 1
-		o.Replicas = &d1
-	}
-}
-
-func setMarkerDefaultsBee(o *Bee) {
-	setMarkerDefaultsBeeSpec(&o.Spec)
+	localSchemeBuilder.Register(RegisterDefaults, addFieldLabelConversionFuncs)
 }
 
 // addFieldLabelConversionFuncs lets field selectors use the fields marked

@@ -26,8 +26,9 @@ import (
 
 // This file is yours: aggen created it once and never overwrites it. The
 // generated strategy (zz_generated.strategy.go) calls these functions; the
-// checks from the validation markers of the Bee types run before
-// the validate hooks. Objects are of the internal version of the group.
+// checks of the Bee schema (the validation markers and CEL rules of
+// its types, enforced as kube-apiserver enforces a CRD's) run before the
+// validate hooks. Objects are of the internal version of the group.
 
 // prepareForCreate runs before a new Bee is validated and stored, after its status was cleared.
 func prepareForCreate(ctx context.Context, obj *insects.Bee) {}
@@ -36,12 +37,12 @@ func prepareForCreate(ctx context.Context, obj *insects.Bee) {}
 // stored; old is the stored object.
 func prepareForUpdate(ctx context.Context, obj, old *insects.Bee) {}
 
-// validateCreate adds checks to the marker validation of a new Bee.
+// validateCreate adds checks to the schema validation of a new Bee.
 func validateCreate(ctx context.Context, obj *insects.Bee) field.ErrorList {
 	return nil
 }
 
-// validateUpdate adds checks to the marker validation of an updated Bee.
+// validateUpdate adds checks to the schema validation of an updated Bee.
 func validateUpdate(ctx context.Context, obj, old *insects.Bee) field.ErrorList {
 	return nil
 }

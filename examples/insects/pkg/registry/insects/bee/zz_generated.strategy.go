@@ -35,17 +35,28 @@ import (
 	"sigs.k8s.io/structured-merge-diff/v6/fieldpath"
 
 	insects "github.com/aggen-dev/aggen/examples/insects/pkg/apis/insects"
+	genregistry "github.com/aggen-dev/aggen/examples/insects/pkg/registry"
 )
 
 // Strategy implements the create, update and delete behaviour of Bee.
 type Strategy struct {
 	runtime.ObjectTyper
 	names.NameGenerator
+	validator *genregistry.Validator
 }
 
-// NewStrategy returns the strategy of Bee.
-func NewStrategy(typer runtime.ObjectTyper) Strategy {
-	return Strategy{ObjectTyper: typer, NameGenerator: names.SimpleNameGenerator}
+// NewStrategy returns the strategy of Bee, which validates with
+// the kind's schemas as kube-apiserver validates a custom resource.
+func NewStrategy(scheme *runtime.Scheme) (Strategy, error) {
+	schemas, err := Schemas()
+	if err != nil {
+		return Strategy{}, err
+	}
+	validator, err := genregistry.NewValidator(scheme, schemas, kindOptions())
+	if err != nil {
+		return Strategy{}, err
+	}
+	return Strategy{ObjectTyper: scheme, NameGenerator: names.SimpleNameGenerator, validator: validator}, nil
 }
 
 var _ rest.RESTCreateUpdateStrategy = Strategy{}
@@ -81,35 +92,41 @@ func (Strategy) PrepareForUpdate(ctx context.Context, obj, old runtime.Object) {
 	}
 }
 
-// Validate checks a new Bee against its validation markers and the validateCreate hook.
-func (Strategy) Validate(ctx context.Context, obj runtime.Object) field.ErrorList {
+// Validate checks a new Bee against its schema in the version of
+// the request, then calls the validateCreate hook.
+func (s Strategy) Validate(ctx context.Context, obj runtime.Object) field.ErrorList {
 	o := obj.(*insects.Bee)
-	errs := validateBee(o, nil)
+	errs := s.validator.Validate(ctx, o)
 	return append(errs, validateCreate(ctx, o)...)
 }
 
-// ValidateUpdate checks an updated Bee against its validation markers and the validateUpdate hook.
-func (Strategy) ValidateUpdate(ctx context.Context, obj, old runtime.Object) field.ErrorList {
+// ValidateUpdate checks an updated Bee against its schema in the
+// version of the request (ratcheting: what did not change is not held
+// against it), then calls the validateUpdate hook.
+func (s Strategy) ValidateUpdate(ctx context.Context, obj, old runtime.Object) field.ErrorList {
 	o, oldObj := obj.(*insects.Bee), old.(*insects.Bee)
-	errs := validateBee(o, nil)
+	errs := s.validator.ValidateUpdate(ctx, o, oldObj)
 	return append(errs, validateUpdate(ctx, o, oldObj)...)
 }
 
-// WarningsOnCreate returns the warnings of the warningsOnCreate hook.
-func (Strategy) WarningsOnCreate(ctx context.Context, obj runtime.Object) []string {
-	return warningsOnCreate(ctx, obj.(*insects.Bee))
+// WarningsOnCreate returns the warnings a custom resource gets (finalizer
+// names) and those of the warningsOnCreate hook.
+func (s Strategy) WarningsOnCreate(ctx context.Context, obj runtime.Object) []string {
+	return append(s.validator.WarningsOnCreate(ctx, obj), warningsOnCreate(ctx, obj.(*insects.Bee))...)
 }
 
-// WarningsOnUpdate returns the warnings of the warningsOnUpdate hook.
-func (Strategy) WarningsOnUpdate(ctx context.Context, obj, old runtime.Object) []string {
-	return warningsOnUpdate(ctx, obj.(*insects.Bee), old.(*insects.Bee))
+// WarningsOnUpdate returns the warnings a custom resource gets (finalizer
+// names) and those of the warningsOnUpdate hook.
+func (s Strategy) WarningsOnUpdate(ctx context.Context, obj, old runtime.Object) []string {
+	return append(s.validator.WarningsOnUpdate(ctx, obj, old), warningsOnUpdate(ctx, obj.(*insects.Bee), old.(*insects.Bee))...)
 }
 
 // AllowCreateOnUpdate is false: updating a missing Bee is an error.
 func (Strategy) AllowCreateOnUpdate(context.Context) bool { return false }
 
-// AllowUnconditionalUpdate is true: an update without resourceVersion is allowed.
-func (Strategy) AllowUnconditionalUpdate(context.Context) bool { return true }
+// AllowUnconditionalUpdate is false, as for a custom resource: an update
+// must name the resourceVersion it replaces.
+func (Strategy) AllowUnconditionalUpdate(context.Context) bool { return false }
 
 // Canonicalize does nothing.
 func (Strategy) Canonicalize(obj runtime.Object) {}
@@ -142,9 +159,11 @@ func (StatusStrategy) PrepareForUpdate(ctx context.Context, obj, old runtime.Obj
 	o.Status = status
 }
 
-// ValidateUpdate checks the Bee after a status update against its validation markers.
-func (StatusStrategy) ValidateUpdate(ctx context.Context, obj, old runtime.Object) field.ErrorList {
-	return validateBee(obj.(*insects.Bee), nil)
+// ValidateUpdate checks the Bee after a status update: its
+// metadata, its status against the status schema, and the CEL rules, as
+// kube-apiserver checks the /status of a custom resource.
+func (s StatusStrategy) ValidateUpdate(ctx context.Context, obj, old runtime.Object) field.ErrorList {
+	return s.validator.ValidateStatusUpdate(ctx, obj, old)
 }
 
 // WarningsOnUpdate returns no warnings for status updates.

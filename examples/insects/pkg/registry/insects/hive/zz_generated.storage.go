@@ -48,7 +48,10 @@ type Storage struct {
 
 // NewStorage returns the etcd-backed storage of hives.
 func NewStorage(scheme *runtime.Scheme, optsGetter generic.RESTOptionsGetter) (*Storage, error) {
-	strategy := NewStrategy(scheme)
+	strategy, err := NewStrategy(scheme)
+	if err != nil {
+		return nil, fmt.Errorf("hives: %w", err)
+	}
 	tableConvertor, err := genregistry.NewTableConvertor(Columns())
 	if err != nil {
 		return nil, fmt.Errorf("hives: %w", err)
