@@ -145,6 +145,9 @@ func Generate(dir string, opts Options) (*Result, error) {
 	if err := stageProject(dir, stage, staged, tags); err != nil {
 		return nil, fmt.Errorf("staging the API packages: %w", err)
 	}
+	if err := packageDocs(stage, p, declarative.PackageTags(p)); err != nil {
+		return nil, fmt.Errorf("staging the API packages: %w", err)
+	}
 	// validation-gen runs as its own process, beside the in-process
 	// generators.
 	validations := make(chan declarativeResult, 1)

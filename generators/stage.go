@@ -1,8 +1,10 @@
 package generators
 
 import (
+	"fmt"
 	"io/fs"
 	"os"
+	"path"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -79,6 +81,49 @@ func impliedTags(p *model.Project) map[string]map[int][]string {
 		}
 	}
 	return out
+}
+
+// packageDocs gives every version package's staged doc.go the package
+// tags it needs: gengo reads package tags only from a file named doc.go,
+// while kubebuilder projects keep theirs in groupversion_info.go, and
+// aggen's implied tags (model.Version.ImpliedTags) must be there too.
+func packageDocs(stage string, p *model.Project, extra map[*model.Version][]string) error {
+	for _, g := range p.Groups {
+		for _, v := range g.Versions {
+			var lines []string
+			for _, m := range p.PackageMarkers[v.Package] {
+				if path.Base(m.Pos.File) != "doc.go" {
+					lines = append(lines, "// "+m.Raw)
+				}
+			}
+			for _, t := range append(v.ImpliedTags, extra[v]...) {
+				lines = append(lines, "// "+t)
+			}
+			if len(lines) == 0 {
+				continue
+			}
+			doc := filepath.Join(stage, filepath.FromSlash(v.Dir), "doc.go")
+			b, err := os.ReadFile(doc)
+			switch {
+			case os.IsNotExist(err):
+				b = []byte("package " + v.Name + "\n")
+			case err != nil:
+				return err
+			}
+			text := string(b)
+			i := strings.Index(text, "\npackage ")
+			if strings.HasPrefix(text, "package ") {
+				i = -1
+			} else if i < 0 {
+				return fmt.Errorf("%s/doc.go has no package clause", v.Dir)
+			}
+			text = text[:i+1] + strings.Join(lines, "\n") + "\n" + text[i+1:]
+			if err := os.WriteFile(doc, []byte(text), 0o644); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }
 
 // copyWithTags copies a Go file, adding comment lines with the tags

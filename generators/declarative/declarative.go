@@ -73,13 +73,6 @@ func Tags(p *model.Project) map[string]map[int][]string {
 		out[pos.File][pos.Line] = append(out[pos.File][pos.Line], tag)
 	}
 	for _, v := range Versions(p) {
-		pkgMarkers := p.PackageMarkers[v.Package]
-		if model.Find(pkgMarkers, markers.ValidationGen) == nil {
-			add(v.DocPos, "+"+markers.ValidationGen+"=TypesWithField=TypeMeta")
-		}
-		if model.Find(pkgMarkers, markers.ValidationGenSchemeRegistry) == nil {
-			add(v.DocPos, "+"+markers.ValidationGenSchemeRegistry+"=k8s.io/apimachinery/pkg/runtime.Scheme")
-		}
 		for _, k := range v.Kinds {
 			if k.Status && model.Find(k.Type.Parsed, "k8s:supportsSubresource") == nil {
 				add(k.Type.Pos, `+k8s:supportsSubresource="/status"`)
@@ -105,6 +98,23 @@ func Tags(p *model.Project) map[string]map[int][]string {
 func structValue(r *model.TypeRef) bool {
 	u := r.Underlying()
 	return r.Kind != model.PointerRef && u != nil && u.Kind == model.StructRef
+}
+
+// PackageTags are the package tags that switch validation-gen on for the
+// packages that need it, where they lack them (see generators.packageDocs,
+// which puts them in the staged doc.go, where gengo reads package tags).
+func PackageTags(p *model.Project) map[*model.Version][]string {
+	out := map[*model.Version][]string{}
+	for _, v := range Versions(p) {
+		have := p.PackageMarkers[v.Package]
+		if model.Find(have, markers.ValidationGen) == nil {
+			out[v] = append(out[v], "+"+markers.ValidationGen+"=TypesWithField=TypeMeta")
+		}
+		if model.Find(have, markers.ValidationGenSchemeRegistry) == nil {
+			out[v] = append(out[v], "+"+markers.ValidationGenSchemeRegistry+"=k8s.io/apimachinery/pkg/runtime.Scheme")
+		}
+	}
+	return out
 }
 
 // opaque is the tag that keeps validation-gen out of the types of other

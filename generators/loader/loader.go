@@ -26,6 +26,7 @@ import (
 	"strings"
 
 	"k8s.io/apimachinery/pkg/util/validation"
+	"k8s.io/kube-openapi/pkg/util"
 
 	"github.com/aggen-dev/aggen/generators/crdschema"
 	"github.com/aggen-dev/aggen/generators/markers"
@@ -291,6 +292,23 @@ func (l *load) parseGroups() []*model.Group {
 	return out
 }
 
+// impliedPackageTags lists the upstream generators' package tags that a
+// version package needs and lacks, as `aggen create api` writes them.
+func (l *load) impliedPackageTags(g *model.Group, v *model.Version) {
+	have := l.project.PackageMarkers[v.Package]
+	for _, t := range []struct{ name, value string }{
+		{markers.DeepcopyGen, "package"},
+		{markers.ConversionGen, g.Package},
+		{markers.DefaulterGen, "TypeMeta"},
+		{markers.OpenAPIGen, "true"},
+		{markers.OpenAPIModelPackage, util.ToRESTFriendlyName(v.Package)},
+	} {
+		if model.Find(have, t.name) == nil {
+			v.ImpliedTags = append(v.ImpliedTags, "+"+t.name+"="+t.value)
+		}
+	}
+}
+
 // schemeBuilder notes the type of a version package's own SchemeBuilder.
 func (l *load) schemeBuilder(v *model.Version) {
 	pkg := l.parsed[v]
@@ -380,6 +398,7 @@ func (l *load) buildGroups(groups []*model.Group) {
 			l.types(g, v, false)
 			l.unattached(l.parsed[v].ownFiles())
 			l.schemeBuilder(v)
+			l.impliedPackageTags(g, v)
 		}
 		if g.Hub != nil {
 			l.types(g, g.Hub, true)

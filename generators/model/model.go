@@ -134,6 +134,11 @@ type Version struct {
 	Declared map[string]bool
 	// OwnFiles are the names of the package's own (not generated) files.
 	OwnFiles []string
+	// ImpliedTags are package tags of the upstream generators that the
+	// package lacks and aggen's layout needs (a kubebuilder package has no
+	// +k8s:conversion-gen, +k8s:openapi-gen, ...): added to the staged copy
+	// above the +groupName marker, never to the user's file.
+	ImpliedTags []string
 	// SchemeBuilder is the type of the package's own SchemeBuilder
 	// variable, when its files register the types themselves
 	// (sample-apiserver's register.go: "k8s.io/apimachinery/pkg/runtime.SchemeBuilder";

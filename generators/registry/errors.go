@@ -27,3 +27,6 @@ type RenderError struct {
 func (e *RenderError) Error() string { return fmt.Sprintf("rendering %s: %v", e.Path, e.Err) }
 
 func (e *RenderError) Unwrap() error { return e.Err }
+
+// Position is where the problem is.
+func (e *MarkerError) Position() model.Position { return e.Pos }

@@ -6,6 +6,7 @@ import (
 	"path"
 	"strings"
 
+	"github.com/aggen-dev/aggen/generators/declarative"
 	"github.com/aggen-dev/aggen/generators/model"
 	"github.com/aggen-dev/aggen/generators/output"
 	"github.com/aggen-dev/aggen/templates"
@@ -59,6 +60,8 @@ type kindData struct {
 	Scale         *scaleData
 	// Versions serve the kind, most preferred first.
 	Versions []kindVersion
+	// Declarative is set when validation-gen validates a version of it.
+	Declarative bool
 }
 
 // kindVersion is one version that serves a kind, with its schema.
@@ -77,6 +80,18 @@ type versionData struct {
 	Version *model.Version
 	Imports []Import
 	Labels  []kindLabels
+	// Bridge is how the package's own SchemeBuilder takes the generated
+	// registrations when the package declares no localSchemeBuilder
+	// (kubebuilder's groupversion_info.go): "SchemeBuilder.SchemeBuilder"
+	// for controller-runtime's scheme.Builder, "SchemeBuilder" for a
+	// runtime.SchemeBuilder; "" when none is needed.
+	Bridge string
+	// GroupVersionAlias is set when the package names its group-version
+	// GroupVersion but not SchemeGroupVersion, which generated code uses.
+	GroupVersionAlias bool
+	// Resource is set when a package that registers itself lacks the
+	// Resource function the generated listers call.
+	Resource bool
 }
 
 type kindLabels struct {
@@ -102,6 +117,16 @@ func render(r *templates.Renderer, tmpl, filePath string, data any, owner output
 		return nil, &RenderError{Path: filePath, Err: err}
 	}
 	return &output.File{Path: filePath, Data: b, Owner: owner}, nil
+}
+
+// declarativeKind reports whether validation-gen validates a version of k.
+func declarativeKind(p *model.Project, g *model.Group, k *model.Kind) bool {
+	for _, v := range declarative.Versions(p) {
+		if v.Kind(k.Name) != nil && g.Version(v.Name) == v {
+			return true
+		}
+	}
+	return false
 }
 
 // servedVersions lists "group/version" for every version serving the kind.
@@ -206,6 +231,7 @@ func newKindData(p *model.Project, g *model.Group, k *model.Kind) (*kindData, er
 		Shared:        SharedPackage(p),
 		GroupVersions: servedVersions(g, k.Name),
 		Status:        k.Status && k.HasStatusField(),
+		Declarative:   declarativeKind(p, g, k),
 		HasSpec:       k.HasSpec(),
 	}
 	for _, sv := range g.Versions {
@@ -424,6 +450,21 @@ func newVersionData(p *model.Project, v *model.Version) (*versionData, error) {
 		imports.add("fmt", "")
 	}
 	d := &versionData{Header: header(p), Version: v}
+	if v.OwnRegistration() && !v.Declared["localSchemeBuilder"] {
+		switch v.SchemeBuilder {
+		case "*sigs.k8s.io/controller-runtime/pkg/scheme.Builder":
+			d.Bridge = "SchemeBuilder.SchemeBuilder"
+		case "k8s.io/apimachinery/pkg/runtime.SchemeBuilder":
+			d.Bridge = "SchemeBuilder"
+		default:
+			return nil, &MarkerError{Pos: v.DocPos, Marker: "groupName", Message: fmt.Sprintf("package %s registers its own types with a SchemeBuilder of type %s, which aggen cannot add its generated registrations to: declare localSchemeBuilder (a *runtime.SchemeBuilder its AddToScheme runs), as register-gen's packages do", v.Dir, v.SchemeBuilder)}
+		}
+	}
+	d.GroupVersionAlias = v.Declared["GroupVersion"] && !v.Declared["SchemeGroupVersion"]
+	d.Resource = v.OwnRegistration() && !v.Declared["Resource"]
+	if d.Resource {
+		imports.add("k8s.io/apimachinery/pkg/runtime/schema", "")
+	}
 	for _, k := range v.Kinds {
 		kl := kindLabels{Kind: k.Name, Labels: []string{"metadata.name"}}
 		if k.Namespaced {

@@ -32,12 +32,14 @@ import (
 	structuraldefaulting "k8s.io/apiextensions-apiserver/pkg/apiserver/schema/defaulting"
 	apiservervalidation "k8s.io/apiextensions-apiserver/pkg/apiserver/validation"
 	"k8s.io/apiextensions-apiserver/pkg/registry/customresource"
+	"k8s.io/apimachinery/pkg/api/operation"
 	"k8s.io/apimachinery/pkg/apis/meta/v1/unstructured"
 	"k8s.io/apimachinery/pkg/runtime"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 	utilruntime "k8s.io/apimachinery/pkg/util/runtime"
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	genericapirequest "k8s.io/apiserver/pkg/endpoints/request"
+	"k8s.io/apiserver/pkg/registry/rest"
 	"k8s.io/kube-openapi/pkg/common"
 	"k8s.io/kube-openapi/pkg/validation/spec"
 )
@@ -256,6 +258,9 @@ type KindOptions struct {
 	Status bool
 	// Scale is set when the kind has a /scale subresource.
 	Scale *ScaleOptions
+	// Declarative is set when validation-gen validates a version of the
+	// kind (its types carry +k8s: declarative validation tags).
+	Declarative bool
 }
 
 // ScaleOptions are the JSON paths of a /scale subresource.
@@ -269,10 +274,11 @@ type ScaleOptions struct {
 // kube-apiserver validates custom resources of a CRD with the kind's
 // schemas, in the version of the request.
 type Validator struct {
-	scheme   *runtime.Scheme
-	schemas  *Schemas
-	storage  string
-	versions map[string]*versionValidator
+	scheme      *runtime.Scheme
+	schemas     *Schemas
+	storage     string
+	versions    map[string]*versionValidator
+	declarative bool
 }
 
 type versionValidator struct {
@@ -299,7 +305,7 @@ type objectValidator interface {
 // object and of its status, and the custom resource strategy of
 // k8s.io/apiextensions-apiserver, whose CEL programs it compiles once.
 func NewValidator(scheme *runtime.Scheme, schemas *Schemas, o KindOptions) (*Validator, error) {
-	v := &Validator{scheme: scheme, schemas: schemas, storage: o.StorageVersion, versions: map[string]*versionValidator{}}
+	v := &Validator{scheme: scheme, schemas: schemas, storage: o.StorageVersion, versions: map[string]*versionValidator{}, declarative: o.Declarative}
 	if schemas.versions[o.StorageVersion] == nil {
 		return nil, fmt.Errorf("%s: no schema for the storage version %s", schemas.GroupKind, o.StorageVersion)
 	}
@@ -381,7 +387,7 @@ func (v *Validator) Validate(ctx context.Context, obj runtime.Object) field.Erro
 	if err != nil {
 		return field.ErrorList{err}
 	}
-	return vv.strategy.Validate(ctx, u)
+	return v.withDeclarative(ctx, vv.strategy.Validate(ctx, u), obj, nil, operation.Create)
 }
 
 // ValidateUpdate checks an updated object against the stored one.
@@ -395,7 +401,7 @@ func (v *Validator) ValidateUpdate(ctx context.Context, obj, old runtime.Object)
 	if err != nil {
 		return field.ErrorList{err}
 	}
-	return vv.strategy.ValidateUpdate(ctx, u, uOld)
+	return v.withDeclarative(ctx, vv.strategy.ValidateUpdate(ctx, u, uOld), obj, old, operation.Update)
 }
 
 // WarningsOnCreate returns the warnings kube-apiserver gives for a new
@@ -424,7 +430,33 @@ func (v *Validator) ValidateStatusUpdate(ctx context.Context, obj, old runtime.O
 	if err != nil {
 		return field.ErrorList{err}
 	}
-	return vv.status.ValidateUpdate(ctx, u, uOld)
+	return v.withDeclarative(ctx, vv.status.ValidateUpdate(ctx, u, uOld), obj, old, operation.Update)
+}
+
+// withDeclarative adds what validation-gen's output finds, run as
+// kube-apiserver runs it for built-in types (in the version of the
+// request), to the schema's errors: an error of the same type at a field
+// the schema already reported is left out, since the tags controller-gen
+// knows (+k8s:minimum, ...) are in the schema too. Requests on /scale
+// change only the replicas through the scale paths, which the schema
+// checks; the declarative functions are not registered for them.
+func (v *Validator) withDeclarative(ctx context.Context, errs field.ErrorList, obj, old runtime.Object, op operation.Type) field.ErrorList {
+	if !v.declarative {
+		return errs
+	}
+	if info, ok := genericapirequest.RequestInfoFrom(ctx); !ok || info.Subresource == "scale" {
+		return errs
+	}
+	seen := map[string]bool{}
+	for _, e := range errs {
+		seen[string(e.Type)+"\x00"+e.Field] = true
+	}
+	for _, e := range rest.ValidateDeclarativelyWithMigrationChecks(ctx, v.scheme, obj, old, nil, op, rest.DeclarativeValidationConfig{}) {
+		if !seen[string(e.Type)+"\x00"+e.Field] {
+			errs = append(errs, e)
+		}
+	}
+	return errs
 }
 
 // OverlayOpenAPI completes the OpenAPI definitions of a kind's Go types
