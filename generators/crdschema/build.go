@@ -13,18 +13,6 @@ import (
 	"github.com/aggen-dev/aggen/generators/model"
 )
 
-// Error is a problem with the user's types or markers that keeps a
-// schema from being built, at the marker or field that causes it.
-type Error struct {
-	Pos model.Position
-	Msg string
-}
-
-// Position is where the problem is.
-func (e *Error) Position() model.Position { return e.Pos }
-
-func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Pos, e.Msg) }
-
 // Errors are all the problems of one build, in the order found.
 type Errors []error
 
@@ -124,7 +112,7 @@ type builder struct {
 }
 
 func (b *builder) errorf(pos model.Position, format string, args ...any) {
-	b.errs = append(b.errs, &Error{Pos: pos, Msg: fmt.Sprintf(format, args...)})
+	b.errs = append(b.errs, &model.Problem{Pos: pos, Msg: fmt.Sprintf(format, args...)})
 }
 
 // info is what a schema is made for: a type declaration (typ is set), a

@@ -2,52 +2,22 @@ package crdschema_test
 
 import (
 	"encoding/json"
-	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/pmezard/go-difflib/difflib"
-	"golang.org/x/tools/txtar"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	"github.com/aggen-dev/aggen/generators/crdschema"
 	"github.com/aggen-dev/aggen/generators/loader"
 	"github.com/aggen-dev/aggen/generators/model"
+	"github.com/aggen-dev/aggen/test/fixture"
 )
 
-// baseFiles come from the example project, so a case holds only its types.
-var baseFiles = []string{"aggen.yaml", "go.mod", "go.sum", "hack/boilerplate.go.txt"}
-
-// project lays a txtar archive of API packages over the example's
-// project files in a temporary directory.
-func project(t *testing.T, archive string) string {
-	t.Helper()
-	dir := t.TempDir()
-	ar, err := txtar.ParseFile(archive)
-	if err != nil {
-		t.Fatal(err)
-	}
-	files := ar.Files
-	for _, name := range baseFiles {
-		b, err := os.ReadFile(filepath.Join("..", "..", "examples", "insects", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		files = append(files, txtar.File{Name: name, Data: b})
-	}
-	for _, f := range files {
-		p := filepath.Join(dir, filepath.FromSlash(f.Name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
+// project lays a txtar archive of API packages over the example's files.
+func project(t *testing.T, archive string) string { return fixture.Project(t, archive) }
 
 func load(t *testing.T, dir string) *model.Project {
 	t.Helper()

@@ -232,11 +232,11 @@ func locate(p *model.Project, k *model.Kind, fe *field.Error) error {
 		if m != nil {
 			where = m.Pos
 		}
-		return &Error{Pos: where, Msg: fmt.Sprintf("+kubebuilder:subresource:scale%s: %s", rest, body)}
+		return &model.Problem{Pos: where, Msg: fmt.Sprintf("+kubebuilder:subresource:scale%s: %s", rest, body)}
 	}
 	rest, ok := cutAny(path, schemaRoots)
 	if !ok {
-		return &Error{Pos: k.Pos, Msg: fmt.Sprintf("kind %s: %s: %s", k.Name, path, body)}
+		return &model.Problem{Pos: k.Pos, Msg: fmt.Sprintf("kind %s: %s: %s", k.Name, path, body)}
 	}
 	// Walk the schema path through the Go types, remembering the last
 	// field and named type passed, whose markers may have set the keyword.
@@ -307,14 +307,14 @@ func locate(p *model.Project, k *model.Kind, fe *field.Error) error {
 		holders = append(holders, k.Type.Parsed)
 	}
 	if m := markerFor(holders, keyword, index); m != nil && (own == fld || fld == nil) {
-		return &Error{Pos: m.Pos, Msg: fmt.Sprintf("marker %q (at %s): %s", "+"+m.Name, jsonPath, body)}
+		return &model.Problem{Pos: m.Pos, Msg: fmt.Sprintf("marker %q (at %s): %s", "+"+m.Name, jsonPath, body)}
 	}
 	if own != nil && own != fld {
 		// The problem shows inside a type of another package; the user's
 		// field that brings it in is where it can be fixed.
-		return &Error{Pos: own.Pos, Msg: fmt.Sprintf("%s: %s", jsonPath, body)}
+		return &model.Problem{Pos: own.Pos, Msg: fmt.Sprintf("%s: %s", jsonPath, body)}
 	}
-	return &Error{Pos: where, Msg: fmt.Sprintf("%s: %s", jsonPath, body)}
+	return &model.Problem{Pos: where, Msg: fmt.Sprintf("%s: %s", jsonPath, body)}
 }
 
 // markerFor finds the marker that set a keyword, in the first holder

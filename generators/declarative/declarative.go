@@ -205,17 +205,6 @@ func codeGeneratorVersion() (string, error) {
 	return "", fmt.Errorf("aggen was built without %s", module)
 }
 
-// Error is what validation-gen refused, at the type or field it names.
-type Error struct {
-	Pos model.Position
-	Msg string
-}
-
-// Position is where the problem is.
-func (e *Error) Position() model.Position { return e.Pos }
-
-func (e *Error) Error() string { return fmt.Sprintf("%s: %s: %s", e.Pos, Name, e.Msg) }
-
 // Run runs validation-gen on the staged packages and returns the files it
 // wrote, by path relative to the stage.
 func Run(bin, stage, header string, p *model.Project, versions []*model.Version) (map[string][]byte, error) {
@@ -271,17 +260,17 @@ func translate(p *model.Project, versions []*model.Version, stderr string, runEr
 			continue
 		}
 		if m := fieldLine.FindStringSubmatch(line); m != nil && typ != nil {
-			errs = append(errs, &Error{Pos: fieldPos(typ, m[1]), Msg: fmt.Sprintf("field %s: %s", m[1], m[2])})
+			errs = append(errs, &model.Problem{Pos: fieldPos(typ, m[1]), Msg: fmt.Sprintf("%s: field %s: %s", Name, m[1], m[2])})
 			continue
 		}
 		if rest, ok := strings.CutPrefix(line, "failed to generate validations: "); ok {
 			if m := qualified.FindStringSubmatch(rest); m != nil {
 				if t := p.LookupType(m[1], m[2]); t != nil {
-					errs = append(errs, &Error{Pos: fieldPos(t, m[3]), Msg: m[4]})
+					errs = append(errs, &model.Problem{Pos: fieldPos(t, m[3]), Msg: Name + ": " + m[4]})
 					continue
 				}
 			}
-			errs = append(errs, &Error{Pos: versions[0].DocPos, Msg: rest})
+			errs = append(errs, &model.Problem{Pos: versions[0].DocPos, Msg: Name + ": " + rest})
 		}
 	}
 	if len(errs) == 0 {

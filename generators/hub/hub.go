@@ -48,17 +48,6 @@ type data struct {
 	Declared map[string]bool
 }
 
-// Error is a layout the derived hub cannot hold, at the type that shows it.
-type Error struct {
-	Pos model.Position
-	Msg string
-}
-
-func (e *Error) Error() string { return fmt.Sprintf("%s: %s", e.Pos, e.Msg) }
-
-// Position is where the problem is.
-func (e *Error) Position() model.Position { return e.Pos }
-
 // Generate renders the hub and install packages of every group.
 func Generate(r *templates.Renderer, p *model.Project) ([]*output.File, error) {
 	var out []*output.File
@@ -104,7 +93,7 @@ func handWritten(p *model.Project, g *model.Group) (*data, error) {
 	for _, k := range g.Kinds {
 		for _, name := range []string{k.Name, k.ListName} {
 			if g.Hub.Type(name) == nil {
-				errs = append(errs, &Error{Pos: k.Pos, Msg: fmt.Sprintf("kind %s needs a type %s in the internal package %s, which you write by hand: add it there, or remove the package's types to let aggen derive them", k.Name, name, g.Dir)})
+				errs = append(errs, &model.Problem{Pos: k.Pos, Msg: fmt.Sprintf("kind %s needs a type %s in the internal package %s, which you write by hand: add it there, or remove the package's types to let aggen derive them", k.Name, name, g.Dir)})
 			}
 		}
 	}
@@ -126,7 +115,7 @@ func derive(p *model.Project, g *model.Group) (*data, error) {
 	add = func(t *model.Type, why *model.Kind) error {
 		if prev, ok := chosen[t.Name]; ok {
 			if prev != t && prev.Source != t.Source {
-				return &Error{Pos: t.Pos, Msg: fmt.Sprintf("type %s differs between %s and %s, and the internal types aggen derives can hold one: kinds stored in different versions need the same %s, or write the internal types yourself in %s (as k8s.io/sample-apiserver has them)",
+				return &model.Problem{Pos: t.Pos, Msg: fmt.Sprintf("type %s differs between %s and %s, and the internal types aggen derives can hold one: kinds stored in different versions need the same %s, or write the internal types yourself in %s (as k8s.io/sample-apiserver has them)",
 					t.Name, path.Base(path.Dir(prev.Pos.File)), path.Base(path.Dir(t.Pos.File)), t.Name, g.Dir)}
 			}
 			return nil

@@ -58,17 +58,6 @@ func Tags(p *model.Project) map[string]map[int][]string {
 	return out
 }
 
-// Error is a type prerelease-lifecycle-gen refused, at the type.
-type Error struct {
-	Pos model.Position
-	Msg string
-}
-
-// Position is where the problem is.
-func (e *Error) Position() model.Position { return e.Pos }
-
-func (e *Error) Error() string { return fmt.Sprintf("%s: %s: %s", e.Pos, Name, e.Msg) }
-
 // missingTag is prerelease-lifecycle-gen's complaint about one type.
 var missingTag = regexp.MustCompile(`([\w./-]+)\.(\w+) (missing [^\n]*?)(?:\n|$)`)
 
@@ -81,7 +70,7 @@ func Run(s *codegen.Session, t codegen.Tree, p *model.Project) error {
 	var errs []error
 	for _, m := range missingTag.FindAllStringSubmatch(err.Error(), -1) {
 		if typ := p.LookupType(m[1], m[2]); typ != nil {
-			errs = append(errs, &Error{Pos: typ.Pos, Msg: fmt.Sprintf("type %s is %s", m[2], m[3])})
+			errs = append(errs, &model.Problem{Pos: typ.Pos, Msg: fmt.Sprintf("%s: type %s is %s", Name, m[2], m[3])})
 		}
 	}
 	if len(errs) == 0 {

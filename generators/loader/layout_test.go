@@ -1,43 +1,15 @@
 package loader
 
 import (
-	"os"
 	"path/filepath"
 	"slices"
 	"testing"
 
-	"golang.org/x/tools/txtar"
+	"github.com/aggen-dev/aggen/test/fixture"
 )
 
-// project lays a txtar archive over the example project's files.
-func project(t *testing.T, archive string) string {
-	t.Helper()
-	ar, err := txtar.ParseFile(archive)
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	for _, name := range []string{"aggen.yaml", "go.mod", "go.sum", "hack/boilerplate.go.txt"} {
-		b, err := os.ReadFile(filepath.Join("..", "..", "examples", "insects", name))
-		if err != nil {
-			t.Fatal(err)
-		}
-		ar.Files = append(ar.Files, txtar.File{Name: name, Data: b})
-	}
-	for _, f := range ar.Files {
-		p := filepath.Join(dir, filepath.FromSlash(f.Name))
-		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(p, f.Data, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	return dir
-}
-
 func TestLayoutFreedom(t *testing.T) {
-	p, err := Load(project(t, filepath.Join("testdata", "layout.txtar")))
+	p, err := Load(fixture.Project(t, filepath.Join("testdata", "layout.txtar")))
 	if err != nil {
 		t.Fatal(err)
 	}

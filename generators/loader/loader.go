@@ -240,14 +240,7 @@ func (l *load) schemas() {
 			l.errs = append(l.errs, err)
 		}
 	}
-	for _, e := range list {
-		var ce *crdschema.Error
-		if errors.As(e, &ce) {
-			l.errorf(ce.Pos, "%s", ce.Msg)
-			continue
-		}
-		l.errs = append(l.errs, e)
-	}
+	l.errs = append(l.errs, list...)
 }
 
 func (l *load) errorf(pos model.Position, format string, args ...any) {

@@ -42,6 +42,18 @@ type InputError interface {
 	Position() Position
 }
 
+// Problem is a plain input error: a message at a position. Packages that
+// need nothing more report their input errors as Problems.
+type Problem struct {
+	Pos Position
+	Msg string
+}
+
+func (e *Problem) Error() string { return fmt.Sprintf("%s: %s", e.Pos, e.Msg) }
+
+// Position is where the problem is.
+func (e *Problem) Position() Position { return e.Pos }
+
 // Project is the whole model.
 type Project struct {
 	// Module is the Go module path of the generated project.
