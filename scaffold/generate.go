@@ -102,24 +102,8 @@ func Generate(o GenerateOptions) (*Plan, error) {
 	if err := plan.Apply(o.BeforeCommit); err != nil {
 		return nil, err
 	}
-	counts := map[Action]int{}
-	for _, c := range plan.Pending() {
-		counts[c.Action]++
-		fmt.Fprintf(o.out(), "%-7s %s\n", c.Action, c.Path)
-	}
-	fmt.Fprintf(o.out(), "generate: %d created, %d updated, %d deleted, %d unchanged\n",
-		counts[Create], counts[Update], counts[Delete], countAction(plan, Unchanged))
+	plan.Report(o.out(), "generate")
 	return plan, nil
-}
-
-func countAction(p *Plan, a Action) int {
-	n := 0
-	for _, c := range p.Changes {
-		if c.Action == a {
-			n++
-		}
-	}
-	return n
 }
 
 // DriftError is returned by Verify when the tree is not current.

@@ -8,6 +8,7 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -55,6 +56,54 @@ type Change struct {
 type Plan struct {
 	Root    string
 	Changes []*Change
+	// DirMode is the mode of the directories Apply creates; 0 means 0o755.
+	DirMode fs.FileMode
+}
+
+// Put plans to write data at path whatever owns it: a file the command
+// itself produced (go.mod and go.sum after `go mod tidy`, certificates),
+// not one rendered by a generator. It replaces an earlier change of path.
+func (p *Plan) Put(path string, data []byte, mode uint32) error {
+	c := &Change{Path: path, Owner: output.UserOwned, New: data, Mode: mode}
+	old, err := os.ReadFile(filepath.Join(p.Root, filepath.FromSlash(path)))
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		c.Action = Create
+	case err != nil:
+		return fmt.Errorf("reading %s: %w", path, err)
+	case bytes.Equal(old, data):
+		c.Old, c.Action = old, Unchanged
+	default:
+		c.Old, c.Action = old, Update
+	}
+	for i, prev := range p.Changes {
+		if prev.Path == path {
+			p.Changes[i] = c
+			return nil
+		}
+	}
+	p.Changes = append(p.Changes, c)
+	sort.Slice(p.Changes, func(i, j int) bool { return p.Changes[i].Path < p.Changes[j].Path })
+	return nil
+}
+
+// Counts tallies the changes by action.
+func (p *Plan) Counts() map[Action]int {
+	out := map[Action]int{}
+	for _, c := range p.Changes {
+		out[c.Action]++
+	}
+	return out
+}
+
+// Report writes one line per file the plan writes or deletes, then a
+// summary that counts what really changed.
+func (p *Plan) Report(w io.Writer, what string) {
+	for _, c := range p.Pending() {
+		fmt.Fprintf(w, "%-7s %s\n", c.Action, c.Path)
+	}
+	n := p.Counts()
+	fmt.Fprintf(w, "%s: %d created, %d updated, %d deleted, %d unchanged\n", what, n[Create], n[Update], n[Delete], n[Unchanged])
 }
 
 // Pending returns the changes that write or delete something.
@@ -173,6 +222,10 @@ func NewPlan(root string, files *output.Set, force bool) (*Plan, error) {
 	}
 	err := filepath.WalkDir(root, func(abs string, d fs.DirEntry, err error) error {
 		if err != nil {
+			if abs == root && errors.Is(err, fs.ErrNotExist) {
+				// A new project: nothing to delete.
+				return filepath.SkipDir
+			}
 			return err
 		}
 		rel, _ := filepath.Rel(root, abs)

@@ -318,44 +318,137 @@ func TestApplyBeforeCommitFailure(t *testing.T) {
 	sameState(t, "a failure before the commit", before, state(t, root))
 }
 
-// TestApplyCommitFailure fails the commit at every one of its renames in
-// turn, with and without hard links: each time, the operations already
-// done must be undone and the tree left as it was.
-func TestApplyCommitFailure(t *testing.T) {
-	defer func() { rename, link = os.Rename, os.Link }()
-	for _, links := range []bool{true, false} {
+// faultFS is the real file system with one injected failure: the
+// failAt-th operation that changes the tree (a directory made, a temporary
+// file created, written or chmod-ed, a rename, a link, a time set) fails.
+// Removals are not failed: Apply removes only to clean up after another
+// failure or after the commit is complete. noLinks makes every Link fail,
+// as on file systems without hard links.
+type faultFS struct {
+	osFS
+	failAt  int
+	noLinks bool
+	calls   int
+	failed  string
+}
+
+func (f *faultFS) fail(op, name string) error {
+	f.calls++
+	if f.calls == f.failAt {
+		f.failed = op + " " + filepath.Base(name)
+		return fmt.Errorf("injected failure of %s", f.failed)
+	}
+	return nil
+}
+
+func (f *faultFS) Mkdir(name string, perm fs.FileMode) error {
+	if err := f.fail("mkdir", name); err != nil {
+		return err
+	}
+	return f.osFS.Mkdir(name, perm)
+}
+
+func (f *faultFS) CreateTemp(dir, pattern string) (*os.File, error) {
+	if err := f.fail("create", dir); err != nil {
+		return nil, err
+	}
+	return f.osFS.CreateTemp(dir, pattern)
+}
+
+func (f *faultFS) Write(file *os.File, data []byte) error {
+	if err := f.fail("write", file.Name()); err != nil {
+		// A short write: part of the data reached the file.
+		file.Write(data[:len(data)/2])
+		return err
+	}
+	return f.osFS.Write(file, data)
+}
+
+func (f *faultFS) Chmod(name string, mode fs.FileMode) error {
+	if err := f.fail("chmod", name); err != nil {
+		return err
+	}
+	return f.osFS.Chmod(name, mode)
+}
+
+func (f *faultFS) Rename(from, to string) error {
+	if err := f.fail("rename", from); err != nil {
+		return err
+	}
+	return f.osFS.Rename(from, to)
+}
+
+func (f *faultFS) Link(from, to string) error {
+	if f.noLinks {
+		return errors.New("no hard links here")
+	}
+	if err := f.fail("link", from); err != nil {
+		return err
+	}
+	return f.osFS.Link(from, to)
+}
+
+func (f *faultFS) Chtimes(name string, atime, mtime time.Time) error {
+	if err := f.fail("chtimes", name); err != nil {
+		return err
+	}
+	return f.osFS.Chtimes(name, atime, mtime)
+}
+
+// failEveryStep applies a plan made by mk once per operation Apply
+// makes, failing that operation, with and without hard links. Every
+// failed run must leave the tree as it was, and report the injected
+// failure, not an inconsistent tree. It returns the number of operations
+// a run takes.
+func failEveryStep(t *testing.T, mk func() *Plan) int {
+	t.Helper()
+	defer func() { fsys = osFS{} }()
+	steps := 0
+	for _, noLinks := range []bool{false, true} {
 		for failAt := 1; ; failAt++ {
-			root, rendered := project(t)
-			before := state(t, root)
-			p, err := NewPlan(root, rendered, false)
-			if err != nil {
-				t.Fatal(err)
+			p := mk()
+			before := state(t, p.Root)
+			f := &faultFS{failAt: failAt, noLinks: noLinks}
+			fsys = f
+			err := p.Apply(nil)
+			fsys = osFS{}
+			if err == nil && f.failed == "" {
+				steps = max(steps, f.calls)
+				break
 			}
-			calls := 0
-			rename = func(from, to string) error {
-				calls++
-				if calls == failAt {
-					return fmt.Errorf("injected failure renaming %s", filepath.Base(from))
-				}
-				return os.Rename(from, to)
-			}
-			link = os.Link
-			if !links {
-				link = func(string, string) error { return errors.New("no hard links here") }
-			}
-			err = p.Apply(nil)
-			rename = os.Rename
 			if err == nil {
-				if failAt < 3 {
-					t.Fatalf("the commit took only %d renames", calls)
+				// A failed link is survivable: the old content is kept
+				// in memory instead.
+				if !strings.HasPrefix(f.failed, "link ") {
+					t.Fatalf("Apply succeeded although %s failed", f.failed)
 				}
-				break // every rename of the commit has been failed once
+				continue
 			}
+			what := fmt.Sprintf("failing %s (operation %d, hard links %v)", f.failed, failAt, !noLinks)
 			if !strings.Contains(err.Error(), "injected failure") || strings.Contains(err.Error(), "inconsistent") {
-				t.Errorf("failing rename %d: %v", failAt, err)
+				t.Errorf("%s: %v", what, err)
 			}
-			sameState(t, fmt.Sprintf("failing rename %d (hard links %v)", failAt, links), before, state(t, root))
+			sameState(t, what, before, state(t, p.Root))
 		}
+	}
+	return steps
+}
+
+// TestApplyFailsAtEveryStep fails every operation of a plan that
+// creates files in new directories, updates and deletes files, in turn.
+func TestApplyFailsAtEveryStep(t *testing.T) {
+	steps := failEveryStep(t, func() *Plan {
+		root, rendered := project(t)
+		p, err := NewPlan(root, rendered, false)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	})
+	// 4 writes (create, write, chmod, rename each), 3 new directories,
+	// 1 link for the update, 2 renames for the deletions.
+	if steps < 4*4+3+1+2 {
+		t.Errorf("a run took only %d operations", steps)
 	}
 }
 

@@ -12,13 +12,39 @@ import (
 	"time"
 )
 
-// rename and link are os.Rename and os.Link; unit tests replace them to
-// fail a commit midway and to take the path of file systems without hard
-// links.
-var (
-	rename = os.Rename
-	link   = os.Link
-)
+// fileSystem is every operation Apply makes on the tree. Tests replace it
+// to fail each operation in turn and to take the path of file systems
+// without hard links.
+type fileSystem interface {
+	Mkdir(name string, perm fs.FileMode) error
+	CreateTemp(dir, pattern string) (*os.File, error)
+	Write(f *os.File, data []byte) error
+	Chmod(name string, mode fs.FileMode) error
+	Rename(from, to string) error
+	Link(from, to string) error
+	Chtimes(name string, atime, mtime time.Time) error
+	Remove(name string) error
+}
+
+// osFS is the real file system.
+type osFS struct{}
+
+func (osFS) Mkdir(name string, perm fs.FileMode) error        { return os.Mkdir(name, perm) }
+func (osFS) CreateTemp(dir, pattern string) (*os.File, error) { return os.CreateTemp(dir, pattern) }
+func (osFS) Chmod(name string, mode fs.FileMode) error        { return os.Chmod(name, mode) }
+func (osFS) Rename(from, to string) error                     { return os.Rename(from, to) }
+func (osFS) Link(from, to string) error                       { return os.Link(from, to) }
+func (osFS) Remove(name string) error                         { return os.Remove(name) }
+func (osFS) Chtimes(name string, atime, mtime time.Time) error {
+	return os.Chtimes(name, atime, mtime)
+}
+func (osFS) Write(f *os.File, data []byte) error {
+	_, err := f.Write(data)
+	return err
+}
+
+// fsys is what Apply writes through; only tests change it.
+var fsys fileSystem = osFS{}
 
 // Apply carries out the plan in two phases, so that a failure leaves the
 // tree exactly as it was: no file changed, no temporary file or new
@@ -41,10 +67,14 @@ func (p *Plan) Apply(beforeCommit func() error) (err error) {
 	abandon := func() {
 		for _, o := range ops {
 			if o.tmp != "" {
-				os.Remove(o.tmp)
+				fsys.Remove(o.tmp)
 			}
 		}
 		removeDirs(createdDirs)
+	}
+	dirMode := p.DirMode
+	if dirMode == 0 {
+		dirMode = 0o755
 	}
 	for _, c := range pending {
 		o := &op{change: c, dst: filepath.Join(p.Root, filepath.FromSlash(c.Path))}
@@ -53,7 +83,7 @@ func (p *Plan) Apply(beforeCommit func() error) (err error) {
 			continue
 		}
 		dir := filepath.Dir(o.dst)
-		created, err := mkdirAll(dir)
+		created, err := mkdirAll(dir, dirMode)
 		createdDirs = append(createdDirs, created...)
 		if err != nil {
 			abandon()
@@ -85,9 +115,11 @@ func (p *Plan) Apply(beforeCommit func() error) (err error) {
 			return err
 		}
 	}
+	// The commit is complete: what follows only tidies up. The old
+	// contents go, and so do directories that deletions left empty.
 	for _, o := range ops {
 		if o.backup != "" {
-			os.Remove(o.backup)
+			fsys.Remove(o.backup)
 		}
 	}
 	for _, o := range ops {
@@ -119,7 +151,7 @@ func (o *op) commit() error {
 	switch c.Action {
 	case Delete:
 		bak := backupName(o.dst)
-		if err := rename(o.dst, bak); err != nil {
+		if err := fsys.Rename(o.dst, bak); err != nil {
 			if errors.Is(err, fs.ErrNotExist) {
 				return nil
 			}
@@ -133,15 +165,15 @@ func (o *op) commit() error {
 			return fmt.Errorf("replacing %s: %w", c.Path, err)
 		}
 		bak := backupName(o.dst)
-		if err := link(o.dst, bak); err == nil {
+		if err := fsys.Link(o.dst, bak); err == nil {
 			o.backup = bak
 		} else {
 			o.inMem, o.oldMode, o.oldTime = true, info.Mode().Perm(), info.ModTime()
 		}
 	}
-	if err := rename(o.tmp, o.dst); err != nil {
+	if err := fsys.Rename(o.tmp, o.dst); err != nil {
 		if o.backup != "" {
-			os.Remove(o.backup)
+			fsys.Remove(o.backup)
 			o.backup = ""
 		}
 		return fmt.Errorf("writing %s: %w", c.Path, err)
@@ -161,18 +193,20 @@ func undo(ops []*op) error {
 		var err error
 		switch {
 		case o.change.Action == Create:
-			err = os.Remove(o.dst)
+			err = fsys.Remove(o.dst)
 		case o.backup != "":
-			err = rename(o.backup, o.dst)
+			err = fsys.Rename(o.backup, o.dst)
 		case o.inMem:
 			var tmp string
 			tmp, err = writeTemp(filepath.Dir(o.dst), o.change.Old, o.oldMode)
 			if err == nil {
-				_ = os.Chtimes(tmp, o.oldTime, o.oldTime)
-				err = rename(tmp, o.dst)
-				if err != nil {
-					os.Remove(tmp)
-				}
+				err = fsys.Chtimes(tmp, o.oldTime, o.oldTime)
+			}
+			if err == nil {
+				err = fsys.Rename(tmp, o.dst)
+			}
+			if err != nil && tmp != "" {
+				fsys.Remove(tmp)
 			}
 		}
 		if err != nil {
@@ -191,19 +225,19 @@ func fileMode(m uint32) fs.FileMode {
 
 // writeTemp writes data to a new temporary file in dir.
 func writeTemp(dir string, data []byte, mode fs.FileMode) (string, error) {
-	f, err := os.CreateTemp(dir, ".aggen-*.tmp")
+	f, err := fsys.CreateTemp(dir, ".aggen-*.tmp")
 	if err != nil {
 		return "", err
 	}
-	_, werr := f.Write(data)
+	werr := fsys.Write(f, data)
 	if cerr := f.Close(); werr == nil {
 		werr = cerr
 	}
 	if werr == nil {
-		werr = os.Chmod(f.Name(), mode)
+		werr = fsys.Chmod(f.Name(), mode)
 	}
 	if werr != nil {
-		os.Remove(f.Name())
+		fsys.Remove(f.Name())
 		return "", werr
 	}
 	return f.Name(), nil
@@ -222,9 +256,9 @@ func backupName(path string) string {
 	}
 }
 
-// mkdirAll creates dir and returns the directories it created, outermost
-// first.
-func mkdirAll(dir string) ([]string, error) {
+// mkdirAll creates dir with mode and returns the directories it created,
+// outermost first.
+func mkdirAll(dir string, mode fs.FileMode) ([]string, error) {
 	var missing []string
 	for d := dir; ; d = filepath.Dir(d) {
 		if _, err := os.Stat(d); err == nil {
@@ -238,7 +272,7 @@ func mkdirAll(dir string) ([]string, error) {
 	sort.Slice(missing, func(i, j int) bool { return len(missing[i]) < len(missing[j]) })
 	var created []string
 	for _, d := range missing {
-		err := os.Mkdir(d, 0o755)
+		err := fsys.Mkdir(d, mode)
 		switch {
 		case err == nil:
 			created = append(created, d)
@@ -253,7 +287,7 @@ func mkdirAll(dir string) ([]string, error) {
 // that are not empty stay.
 func removeDirs(dirs []string) {
 	for i := len(dirs) - 1; i >= 0; i-- {
-		os.Remove(dirs[i])
+		fsys.Remove(dirs[i])
 	}
 }
 
@@ -264,7 +298,7 @@ func removeEmptyParents(root, dir string) {
 		if err != nil || len(entries) > 0 {
 			return
 		}
-		if os.Remove(dir) != nil {
+		if fsys.Remove(dir) != nil {
 			return
 		}
 		dir = filepath.Dir(dir)
