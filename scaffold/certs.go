@@ -14,6 +14,7 @@ import (
 	"math/big"
 	"net"
 	"os"
+	"path"
 	"path/filepath"
 	"strings"
 	"time"
@@ -45,6 +46,8 @@ type CertsOptions struct {
 	Force bool
 	Out   io.Writer
 	now   func() time.Time
+	// beforeCommit is Apply's hook; tests use it to fail a run late.
+	beforeCommit func() error
 }
 
 // Certs makes (or reuses) a CA and issues a serving certificate for the
@@ -55,6 +58,8 @@ type CertsOptions struct {
 // matching caBundle to every APIService:
 //
 //	kubectl apply -k .aggen/deploy
+//
+// Everything is written at once, or nothing.
 func Certs(o CertsOptions) error {
 	if o.Out == nil {
 		o.Out = io.Discard
@@ -80,34 +85,49 @@ func Certs(o CertsOptions) error {
 	if _, err := os.Stat(filepath.Join(o.Dir, "config", "overlays", o.Overlay, "kustomization.yaml")); err != nil {
 		return usagef("--overlay %s: config/overlays/%s/kustomization.yaml not found (run aggen generate)", o.Overlay, o.Overlay)
 	}
-	certDir := filepath.Join(o.Dir, LocalStateDir, "certs")
-	if err := os.MkdirAll(certDir, 0o700); err != nil {
-		return err
-	}
-	caCert, caKey, err := loadCA(certDir)
+	// Keys live in directories only their owner can read; everything is
+	// written at once, or nothing: a new CA never lands without the
+	// certificates it signed.
+	plan := &Plan{Root: o.Dir, DirMode: 0o700}
+	certDir := path.Join(LocalStateDir, "certs")
+	var messages []string
+	caCert, caKey, err := loadCA(filepath.Join(o.Dir, filepath.FromSlash(certDir)))
 	if err != nil || o.Force {
 		caCert, caKey, err = newCA(p.Name+"-ca", 10*o.Validity, o.now())
 		if err != nil {
 			return err
 		}
-		if err := writePair(certDir, "ca", caCert.Raw, caKey); err != nil {
+		if _, _, err := putPair(plan, certDir, "ca", caCert.Raw, caKey); err != nil {
 			return err
 		}
-		fmt.Fprintf(o.Out, "created CA %s/ca.crt\n", filepath.Join(LocalStateDir, "certs"))
+		messages = append(messages, fmt.Sprintf("created CA %s/ca.crt", certDir))
 	}
 	names := append(manifests.DNSNames(p), o.ExtraDNS...)
 	servingDER, servingKey, err := issueServing(caCert, caKey, manifests.NamesOf(p).APIServer, names, o.Validity, o.now())
 	if err != nil {
 		return err
 	}
-	if err := writePair(certDir, "tls", servingDER, servingKey); err != nil {
+	if _, _, err := putPair(plan, certDir, "tls", servingDER, servingKey); err != nil {
 		return err
 	}
-	fmt.Fprintf(o.Out, "issued serving certificate %s/tls.crt for %s\n", filepath.Join(LocalStateDir, "certs"), strings.Join(names, ", "))
-	if err := etcdCerts(o, p, certDir); err != nil {
+	messages = append(messages, fmt.Sprintf("issued serving certificate %s/tls.crt for %s", certDir, strings.Join(names, ", ")))
+	etcdMessages, err := etcdCerts(plan, o, p, certDir)
+	if err != nil {
 		return err
 	}
-	return writeDeploy(o, p.Namespace, manifests.NamesOf(p), len(manifests.APIServices(p)) > 0, certDir)
+	messages = append(messages, etcdMessages...)
+	caPEM := pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: caCert.Raw})
+	if err := putDeploy(plan, o, p.Namespace, manifests.NamesOf(p), len(manifests.APIServices(p)) > 0, caPEM); err != nil {
+		return err
+	}
+	if err := plan.Apply(o.beforeCommit); err != nil {
+		return err
+	}
+	messages = append(messages, fmt.Sprintf("wrote %s/deploy: kubectl apply -k %s/deploy", LocalStateDir, LocalStateDir))
+	for _, m := range messages {
+		fmt.Fprintln(o.Out, m)
+	}
+	return nil
 }
 
 // etcdCerts makes (or reuses) a CA of etcd's own and issues etcd's
@@ -115,17 +135,18 @@ func Certs(o CertsOptions) error {
 // etcd trusts every client certificate its CA signed, so that CA signs
 // nothing else: a certificate from the apiserver's serving CA gets no
 // access to etcd.
-func etcdCerts(o CertsOptions, p *model.Project, certDir string) error {
-	caCert, caKey, err := loadCAFiles(certDir, "etcd-ca")
+func etcdCerts(plan *Plan, o CertsOptions, p *model.Project, certDir string) ([]string, error) {
+	var messages []string
+	caCert, caKey, err := loadCAFiles(filepath.Join(o.Dir, filepath.FromSlash(certDir)), "etcd-ca")
 	if err != nil || o.Force {
 		caCert, caKey, err = newCA(p.Name+"-etcd-ca", 10*o.Validity, o.now())
 		if err != nil {
-			return err
+			return nil, err
 		}
-		if err := writePair(certDir, "etcd-ca", caCert.Raw, caKey); err != nil {
-			return err
+		if _, _, err := putPair(plan, certDir, "etcd-ca", caCert.Raw, caKey); err != nil {
+			return nil, err
 		}
-		fmt.Fprintf(o.Out, "created etcd CA %s/etcd-ca.crt\n", filepath.Join(LocalStateDir, "certs"))
+		messages = append(messages, fmt.Sprintf("created etcd CA %s/etcd-ca.crt", certDir))
 	}
 	n := manifests.NamesOf(p)
 	names := manifests.EtcdDNSNames(p)
@@ -133,33 +154,38 @@ func etcdCerts(o CertsOptions, p *model.Project, certDir string) error {
 	// which dial each other: it is a server and a client certificate.
 	der, key, err := issue(caCert, caKey, n.Etcd, names, o.Validity, o.now(), x509.ExtKeyUsageServerAuth, x509.ExtKeyUsageClientAuth)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := writePair(certDir, "etcd-server", der, key); err != nil {
-		return err
+	if _, _, err := putPair(plan, certDir, "etcd-server", der, key); err != nil {
+		return nil, err
 	}
 	der, key, err = issue(caCert, caKey, n.APIServer, nil, o.Validity, o.now(), x509.ExtKeyUsageClientAuth)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := writePair(certDir, "etcd-client", der, key); err != nil {
-		return err
+	if _, _, err := putPair(plan, certDir, "etcd-client", der, key); err != nil {
+		return nil, err
 	}
-	fmt.Fprintf(o.Out, "issued etcd server certificate %s/etcd-server.crt for %s and client certificate etcd-client.crt for %s\n",
-		filepath.Join(LocalStateDir, "certs"), strings.Join(names, ", "), n.APIServer)
-	return nil
+	messages = append(messages, fmt.Sprintf("issued etcd server certificate %s/etcd-server.crt for %s and client certificate etcd-client.crt for %s",
+		certDir, strings.Join(names, ", "), n.APIServer))
+	return messages, nil
 }
 
-func writeDeploy(o CertsOptions, namespace string, n manifests.Names, hasAPIServices bool, certDir string) error {
-	deploy := filepath.Join(o.Dir, LocalStateDir, "deploy")
-	if err := os.MkdirAll(deploy, 0o700); err != nil {
-		return err
-	}
+// putDeploy plans .aggen/deploy: the overlay plus the certificates'
+// Secrets and the APIServices' caBundle. The certificates are the ones
+// the plan writes, or those on disk that it keeps.
+func putDeploy(plan *Plan, o CertsOptions, namespace string, n manifests.Names, hasAPIServices bool, ca []byte) error {
+	deploy := path.Join(LocalStateDir, "deploy")
 	read := func(name string) (string, error) {
-		b, err := os.ReadFile(filepath.Join(certDir, name))
+		rel := path.Join(LocalStateDir, "certs", name)
+		for _, c := range plan.Changes {
+			if c.Path == rel {
+				return base64.StdEncoding.EncodeToString(c.New), nil
+			}
+		}
+		b, err := os.ReadFile(filepath.Join(o.Dir, filepath.FromSlash(rel)))
 		return base64.StdEncoding.EncodeToString(b), err
 	}
-	files := map[string]string{}
 	var secrets strings.Builder
 	secrets.WriteString("# Made by aggen certs: holds private keys, never commit it.\n")
 	for i, s := range []struct{ name, ca, pair string }{
@@ -188,7 +214,6 @@ func writeDeploy(o CertsOptions, namespace string, n manifests.Names, hasAPIServ
 		}
 		fmt.Fprintf(&secrets, "  tls.crt: %s\n  tls.key: %s\n", crt, key)
 	}
-	files["certificates.yaml"] = secrets.String()
 	kustomization := fmt.Sprintf(`# Made by aggen certs: the %s overlay plus the serving certificate, etcd's
 # certificates and the caBundle that matches the serving certificate.
 # Apply with: kubectl apply -k %s/deploy
@@ -199,10 +224,6 @@ resources:
 - certificates.yaml
 `, o.Overlay, LocalStateDir, o.Overlay)
 	if hasAPIServices {
-		ca, err := read("ca.crt")
-		if err != nil {
-			return err
-		}
 		kustomization += fmt.Sprintf(`patches:
 - target:
     kind: APIService
@@ -213,7 +234,7 @@ resources:
       name: any
     spec:
       caBundle: %s
-`, ca)
+`, base64.StdEncoding.EncodeToString(ca))
 	}
 	if len(o.KubeAPIServerCIDRs) > 0 {
 		if !hasAPIServices {
@@ -229,18 +250,14 @@ resources:
 			kustomization += fmt.Sprintf("    - op: add\n      path: /spec/ingress/0/from/-\n      value:\n        ipBlock:\n          cidr: %s\n", c)
 		}
 	}
-	files["kustomization.yaml"] = kustomization
-	for _, name := range []string{"certificates.yaml", "kustomization.yaml"} {
-		if err := writePrivate(filepath.Join(deploy, name), []byte(files[name])); err != nil {
-			return err
-		}
-	}
-	// Older versions wrote the serving Secret alone under this name.
-	if err := os.Remove(filepath.Join(deploy, "serving-cert.yaml")); err != nil && !errors.Is(err, os.ErrNotExist) {
+	if err := plan.Put(path.Join(deploy, "certificates.yaml"), []byte(secrets.String()), 0o600); err != nil {
 		return err
 	}
-	fmt.Fprintf(o.Out, "wrote %s/deploy: kubectl apply -k %s/deploy\n", LocalStateDir, LocalStateDir)
-	return nil
+	if err := plan.Put(path.Join(deploy, "kustomization.yaml"), []byte(kustomization), 0o600); err != nil {
+		return err
+	}
+	// Older versions wrote the serving Secret alone under this name.
+	return plan.Remove(path.Join(deploy, "serving-cert.yaml"))
 }
 
 // normalizeCIDRs checks CIDRs and turns a bare IP into a CIDR of that one
@@ -331,51 +348,22 @@ func issue(ca *x509.Certificate, caKey *ecdsa.PrivateKey, cn string, names []str
 	return der, key, err
 }
 
-func writePair(dir, base string, der []byte, key *ecdsa.PrivateKey) error {
+// putPair plans a certificate and its key (readable by the owner only)
+// and returns both in PEM.
+func putPair(plan *Plan, dir, base string, der []byte, key *ecdsa.PrivateKey) (crtPEM, keyPEM []byte, err error) {
 	keyDER, err := x509.MarshalECPrivateKey(key)
 	if err != nil {
-		return err
+		return nil, nil, err
 	}
-	if err := writeAtomic(filepath.Join(dir, base+".crt"), pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der}), 0o644); err != nil {
-		return err
+	crtPEM = pem.EncodeToMemory(&pem.Block{Type: "CERTIFICATE", Bytes: der})
+	keyPEM = pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER})
+	if err := plan.Put(path.Join(dir, base+".crt"), crtPEM, 0o644); err != nil {
+		return nil, nil, err
 	}
-	return writePrivate(filepath.Join(dir, base+".key"), pem.EncodeToMemory(&pem.Block{Type: "EC PRIVATE KEY", Bytes: keyDER}))
-}
-
-// writePrivate writes a file that holds a private key: mode 0600 whatever
-// the mode of a file it replaces (os.WriteFile keeps an existing file's
-// mode), and never a moment where the new key is readable by others.
-func writePrivate(path string, data []byte) error { return writeAtomic(path, data, 0o600) }
-
-// writeAtomic writes data to a temporary file in path's directory, sets
-// its mode, and renames it over path: readers see the old file or the new
-// one, never a part, and the mode is the one given.
-func writeAtomic(path string, data []byte, mode os.FileMode) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
+	if err := plan.Put(path.Join(dir, base+".key"), keyPEM, 0o600); err != nil {
+		return nil, nil, err
 	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	// CreateTemp makes the file 0600 already; Chmod states the mode wanted
-	// for certificates, and keeps keys at 0600 whatever the umask.
-	if err = f.Chmod(mode); err != nil {
-		return err
-	}
-	if _, err = f.Write(data); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(f.Name(), path)
+	return crtPEM, keyPEM, nil
 }
 
 func loadCA(dir string) (*x509.Certificate, *ecdsa.PrivateKey, error) { return loadCAFiles(dir, "ca") }

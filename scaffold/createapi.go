@@ -1,9 +1,11 @@
 package scaffold
 
 import (
+	"errors"
 	"fmt"
 	"go/token"
 	"io"
+	"io/fs"
 	"os"
 	"path"
 	"path/filepath"
@@ -12,6 +14,7 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation"
 	"k8s.io/kube-openapi/pkg/util"
 
+	"github.com/aggen-dev/aggen/generators"
 	"github.com/aggen-dev/aggen/generators/loader"
 	"github.com/aggen-dev/aggen/generators/model"
 	"github.com/aggen-dev/aggen/generators/output"
@@ -34,6 +37,8 @@ type CreateAPIOptions struct {
 	SkipTidy bool
 	Out      io.Writer
 	Progress io.Writer
+	// beforeCommit is Apply's hook; tests use it to fail a run late.
+	beforeCommit func() error
 }
 
 // Validate checks every name and fills defaults.
@@ -91,30 +96,101 @@ func (e *DuplicateKindError) Error() string {
 }
 
 // CreateAPI writes the user-owned types file of a new kind (and the
-// version's doc.go when new), then regenerates.
+// version's doc.go when new) and regenerates, as one change: everything
+// runs first in a private copy of the project (see shadow), and the real
+// tree is written once, atomically, only when all of it succeeded.
 func CreateAPI(o CreateAPIOptions) error {
 	if err := o.Validate(); err != nil {
 		return err
 	}
-	p, err := loader.Load(o.Dir)
+	plan, res, err := planCreateAPI(&o)
 	if err != nil {
 		return err
+	}
+	warn(o.Out, o.Dir, res)
+	if err := plan.Apply(o.beforeCommit); err != nil {
+		return err
+	}
+	plan.Report(o.Out, "create api")
+	return nil
+}
+
+// planCreateAPI renders the kind's files, regenerates and tidies in a
+// shadow of the project, and returns the plan that makes the real tree
+// match, having written nothing to it.
+func planCreateAPI(o *CreateAPIOptions) (*Plan, *generators.Result, error) {
+	p, err := loader.Load(o.Dir)
+	if err != nil {
+		return nil, nil, err
 	}
 	if g := p.Group(o.Group); g != nil {
 		for _, v := range g.Versions {
 			if k := v.Kind(o.Kind); k != nil && (v.Name == o.Version) && !o.Force {
-				return &DuplicateKindError{Kind: o.Kind, GroupVersion: g.GroupName + "/" + v.Name, Pos: k.Pos}
+				return nil, nil, &DuplicateKindError{Kind: o.Kind, GroupVersion: g.GroupName + "/" + v.Name, Pos: k.Pos}
 			}
 			if k := v.Kind(o.Kind); k != nil && k.Namespaced != o.Namespaced {
-				return usagef("kind %s is %s in %s; every version of a kind has the same scope", o.Kind, scopeWord(k.Namespaced), v.Name)
+				return nil, nil, usagef("kind %s is %s in %s; every version of a kind has the same scope", o.Kind, scopeWord(k.Namespaced), v.Name)
 			}
 		}
 		for _, k := range g.Kinds {
 			if k.Name != o.Kind && k.Plural == o.Plural {
-				return usagef("resource name %s is already used by kind %s in group %s; pick another with --plural", o.Plural, k.Name, g.Name)
+				return nil, nil, usagef("resource name %s is already used by kind %s in group %s; pick another with --plural", o.Plural, k.Name, g.Name)
 			}
 		}
 	}
+	own, err := renderKindFiles(o, p)
+	if err != nil {
+		return nil, nil, err
+	}
+	sh, err := newShadow(o.Dir)
+	if err != nil {
+		return nil, nil, err
+	}
+	defer sh.remove()
+	ownPlan := &Plan{Root: o.Dir}
+	for _, f := range own {
+		if err := ownPlan.Put(f.Path, f.Data, f.Mode); err != nil {
+			return nil, nil, err
+		}
+	}
+	if err := sh.apply(ownPlan); err != nil {
+		return nil, nil, sh.relocate(err)
+	}
+	gen := GenerateOptions{Dir: sh.dir, Progress: o.Progress}
+	if o.Controller {
+		gen.Controllers = map[string]bool{o.Group + "/" + o.Kind: true}
+	}
+	res, err := renderFiles(&gen)
+	if err != nil {
+		return nil, nil, sh.relocate(err)
+	}
+	plan, err := NewPlan(o.Dir, res.Files, false)
+	if err != nil {
+		return nil, nil, err
+	}
+	for _, c := range ownPlan.Changes {
+		if err := plan.Put(c.Path, c.New, c.Mode); err != nil {
+			return nil, nil, err
+		}
+	}
+	if !o.SkipTidy {
+		if err := sh.apply(plan); err != nil {
+			return nil, nil, sh.relocate(err)
+		}
+		if err := goCommand(sh.dir, o.Out, "resolving dependencies", "mod", "tidy"); err != nil {
+			return nil, nil, sh.relocate(err)
+		}
+		if err := sh.carry(plan, "go.mod", "go.sum"); err != nil {
+			return nil, nil, sh.relocate(err)
+		}
+	}
+	return plan, res, nil
+}
+
+// renderKindFiles renders the new kind's types file, and the version's
+// doc.go when the version is new. A types file that exists is replaced
+// only with --force.
+func renderKindFiles(o *CreateAPIOptions, p *model.Project) ([]*output.File, error) {
 	groupName := o.Group + "." + p.Domain
 	d := apiData{
 		Project: p, Group: o.Group, Version: o.Version, Kind: o.Kind, Plural: o.Plural,
@@ -128,57 +204,27 @@ func CreateAPI(o CreateAPIOptions) error {
 	}
 	r, err := templates.New()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	dir := path.Join(loader.APIsDir, o.Group, o.Version)
-	set := output.NewSet()
+	var out []*output.File
 	docPath := path.Join(dir, "doc.go")
-	if _, err := os.Stat(filepath.Join(o.Dir, filepath.FromSlash(docPath))); os.IsNotExist(err) {
+	if _, err := os.Stat(filepath.Join(o.Dir, filepath.FromSlash(docPath))); errors.Is(err, fs.ErrNotExist) {
 		b, err := r.RenderGo("api/doc.go.tmpl", d)
 		if err != nil {
-			return err
+			return nil, err
 		}
-		_ = set.Add(&output.File{Path: docPath, Data: b, Owner: output.UserOwned})
+		out = append(out, &output.File{Path: docPath, Data: b, Owner: output.UserOwned})
 	}
 	b, err := r.RenderGo("api/types.go.tmpl", d)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	typesPath := path.Join(dir, strings.ToLower(o.Kind)+"_types.go")
-	if err := set.Add(&output.File{Path: typesPath, Data: b, Owner: output.UserOwned}); err != nil {
-		return err
+	if _, err := os.Stat(filepath.Join(o.Dir, filepath.FromSlash(typesPath))); err == nil && !o.Force {
+		return nil, usagef("%s exists; move it away, or run with --force to replace it", typesPath)
 	}
-	plan, err := NewPlan(o.Dir, set, o.Force)
-	if err != nil {
-		return err
-	}
-	// Generate before writing, on a copy of the plan's effect, so a kind
-	// that does not generate leaves the tree untouched.
-	if err := plan.Apply(nil); err != nil {
-		return err
-	}
-	for _, c := range plan.Pending() {
-		fmt.Fprintf(o.Out, "create  %s\n", c.Path)
-	}
-	gen := GenerateOptions{Dir: o.Dir, Out: o.Out, Progress: o.Progress}
-	if o.Controller {
-		gen.Controllers = map[string]bool{o.Group + "/" + o.Kind: true}
-	}
-	if _, err := Generate(gen); err != nil {
-		// Undo the types file so the project is as it was.
-		for _, c := range plan.Pending() {
-			if c.Action == Create {
-				os.Remove(filepath.Join(o.Dir, filepath.FromSlash(c.Path)))
-			}
-		}
-		return err
-	}
-	if !o.SkipTidy {
-		if err := goCommand(o.Dir, o.Out, "resolving dependencies", "mod", "tidy"); err != nil {
-			return err
-		}
-	}
-	return nil
+	return append(out, &output.File{Path: typesPath, Data: b, Owner: output.UserOwned}), nil
 }
 
 func scopeWord(namespaced bool) string {

@@ -36,13 +36,27 @@ func (o *GenerateOptions) out() io.Writer {
 }
 
 // render runs every generator and plans the changes.
+func render(o *GenerateOptions) (*generators.Result, *Plan, error) {
+	res, err := renderFiles(o)
+	if err != nil {
+		return nil, nil, err
+	}
+	plan, err := NewPlan(o.Dir, res.Files, o.Force)
+	if err != nil {
+		return nil, nil, err
+	}
+	return res, plan, nil
+}
+
+// renderFiles runs every generator on the project at o.Dir and returns
+// what they rendered, writing nothing.
 //
 // The API packages are type-checked alongside (see loader.CheckTypes):
 // the check starts with the run and is waited for by a last step of
 // aggen's own generators, before the upstream generators parse anything,
 // since they stop the process on the invalid types a type error leaves.
 // Every input error of the run is reported together, once, sorted.
-func render(o *GenerateOptions) (*generators.Result, *Plan, error) {
+func renderFiles(o *GenerateOptions) (*generators.Result, error) {
 	checked := make(chan error, 1)
 	go func() { checked <- loader.CheckTypes(o.Dir) }()
 	var typeErr error
@@ -65,24 +79,30 @@ func render(o *GenerateOptions) (*generators.Result, *Plan, error) {
 		// A project that does not load is not type-checked usefully (no
 		// aggen.yaml, say); otherwise report the type errors with the rest.
 		if errors.Is(err, loader.ErrNoProject) {
-			return nil, nil, err
+			return nil, err
 		}
 		if typeErr := wait(); loader.IsInputError(typeErr) {
-			return nil, nil, loader.Merge(err, typeErr)
+			return nil, loader.Merge(err, typeErr)
 		}
 		if loader.IsInputError(err) {
-			return nil, nil, loader.Merge(err)
+			return nil, loader.Merge(err)
 		}
-		return nil, nil, err
+		return nil, err
 	}
 	if err := checkHooks(o.Dir, res.Project); err != nil {
-		return nil, nil, err
+		return nil, err
 	}
-	plan, err := NewPlan(o.Dir, res.Files, o.Force)
-	if err != nil {
-		return nil, nil, err
+	return res, nil
+}
+
+// warn prints what a run found that does not stop it.
+func warn(out io.Writer, dir string, res *generators.Result) {
+	for _, w := range res.Warnings {
+		fmt.Fprintf(out, "warning: %s\n", w)
 	}
-	return res, plan, nil
+	for _, f := range orphans(dir, res.Files) {
+		fmt.Fprintf(out, "warning: %s belongs to a kind that no longer exists; it is yours, so aggen leaves it, but the project will not build until you delete it\n", f)
+	}
 }
 
 // Generate regenerates the project at o.Dir: writes only files whose bytes
@@ -93,12 +113,7 @@ func Generate(o GenerateOptions) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	for _, w := range res.Warnings {
-		fmt.Fprintf(o.out(), "warning: %s\n", w)
-	}
-	for _, f := range orphans(o.Dir, res.Files) {
-		fmt.Fprintf(o.out(), "warning: %s belongs to a kind that no longer exists; it is yours, so aggen leaves it, but the project will not build until you delete it\n", f)
-	}
+	warn(o.out(), o.Dir, res)
 	if err := plan.Apply(o.BeforeCommit); err != nil {
 		return nil, err
 	}

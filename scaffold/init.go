@@ -33,6 +33,8 @@ type InitOptions struct {
 	// SkipDownload skips `go mod download` (tests that run offline).
 	SkipDownload bool
 	Out          io.Writer
+	// beforeCommit is Apply's hook; tests use it to fail a run late.
+	beforeCommit func() error
 }
 
 // UsageError is a problem with the command line; it maps to its own exit code.
@@ -93,19 +95,36 @@ type projectData struct {
 	ControllerRuntimeVersion, GoVersion                    string
 }
 
-// Init scaffolds a new project in o.Dir.
+// Init scaffolds a new project in o.Dir, all of it at once: a failure at
+// any step leaves the directory as it was (or absent, if it was).
 func Init(o InitOptions) error {
 	if err := o.Validate(); err != nil {
 		return err
 	}
+	plan, err := planInit(&o)
+	if err != nil {
+		return err
+	}
+	if err := plan.Apply(o.beforeCommit); err != nil {
+		return err
+	}
+	plan.Report(o.Out, "init")
+	fmt.Fprintf(o.Out, "\nNext: aggen create api --group <group> --version v1alpha1 --kind <Kind>\n")
+	return nil
+}
+
+// planInit renders the project files, downloads the modules and renders
+// everything derived in a shadow of the new project, and returns the plan
+// that writes it all, having written nothing to o.Dir.
+func planInit(o *InitOptions) (*Plan, error) {
 	for _, f := range []string{loader.ConfigFile, "go.mod"} {
 		if _, err := os.Stat(filepath.Join(o.Dir, f)); err == nil {
-			return fmt.Errorf("%w: %s exists in %s; aggen init only starts new projects", ErrProjectExists, f, o.Dir)
+			return nil, fmt.Errorf("%w: %s exists in %s; aggen init only starts new projects", ErrProjectExists, f, o.Dir)
 		}
 	}
 	r, err := templates.New()
 	if err != nil {
-		return err
+		return nil, err
 	}
 	d := projectData{
 		Module: o.Repo, Domain: o.Domain, Name: o.Name, Namespace: o.Name + "-system", Image: o.Name + ":latest",
@@ -126,36 +145,47 @@ func Init(o InitOptions) error {
 	} {
 		b, err := r.Render(f.tmpl, d)
 		if err != nil {
-			return err
+			return nil, err
 		}
 		if err := set.Add(&output.File{Path: f.path, Data: b, Owner: output.UserOwned}); err != nil {
-			return err
+			return nil, err
 		}
 	}
-	plan, err := NewPlan(o.Dir, set, false)
+	// The rest (cmd/, pkg/, config/) is derived: the generators render it
+	// from a shadow of the new project. go.sum comes from
+	// `go mod download` there.
+	sh, err := newShadow(o.Dir)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	if err := os.MkdirAll(o.Dir, 0o755); err != nil {
-		return err
+	defer sh.remove()
+	ownPlan, err := NewPlan(sh.dir, set, false)
+	if err != nil {
+		return nil, err
 	}
-	if err := plan.Apply(nil); err != nil {
-		return err
-	}
-	for _, c := range plan.Pending() {
-		fmt.Fprintf(o.Out, "create  %s\n", c.Path)
-	}
-	// The rest (cmd/, pkg/, config/) is derived and scaffolded by generate.
-	if _, err := Generate(GenerateOptions{Dir: o.Dir, Out: o.Out}); err != nil {
-		return err
+	if err := sh.apply(ownPlan); err != nil {
+		return nil, sh.relocate(err)
 	}
 	if !o.SkipDownload {
-		if err := goCommand(o.Dir, o.Out, "downloading modules (the first time takes a minute)", "mod", "download", "-x"); err != nil {
-			return err
+		if err := goCommand(sh.dir, o.Out, "downloading modules (the first time takes a minute)", "mod", "download", "-x"); err != nil {
+			return nil, sh.relocate(err)
 		}
 	}
-	fmt.Fprintf(o.Out, "\nNext: aggen create api --group <group> --version v1alpha1 --kind <Kind>\n")
-	return nil
+	res, err := renderFiles(&GenerateOptions{Dir: sh.dir})
+	if err != nil {
+		return nil, sh.relocate(err)
+	}
+	if err := res.Files.Add(set.Files()...); err != nil {
+		return nil, err
+	}
+	plan, err := NewPlan(o.Dir, res.Files, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := sh.carry(plan, "go.sum"); err != nil {
+		return nil, sh.relocate(err)
+	}
+	return plan, nil
 }
 
 // goCommand runs the go tool in dir, showing progress: one line per

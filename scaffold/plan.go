@@ -63,9 +63,14 @@ type Plan struct {
 // Put plans to write data at path whatever owns it: a file the command
 // itself produced (go.mod and go.sum after `go mod tidy`, certificates),
 // not one rendered by a generator. It replaces an earlier change of path.
+// Mode 0 keeps the mode of a file that exists.
 func (p *Plan) Put(path string, data []byte, mode uint32) error {
 	c := &Change{Path: path, Owner: output.UserOwned, New: data, Mode: mode}
-	old, err := os.ReadFile(filepath.Join(p.Root, filepath.FromSlash(path)))
+	abs := filepath.Join(p.Root, filepath.FromSlash(path))
+	old, err := os.ReadFile(abs)
+	if info, statErr := os.Stat(abs); err == nil && statErr == nil && mode == 0 {
+		c.Mode = uint32(info.Mode().Perm())
+	}
 	switch {
 	case errors.Is(err, fs.ErrNotExist):
 		c.Action = Create
@@ -83,6 +88,21 @@ func (p *Plan) Put(path string, data []byte, mode uint32) error {
 		}
 	}
 	p.Changes = append(p.Changes, c)
+	sort.Slice(p.Changes, func(i, j int) bool { return p.Changes[i].Path < p.Changes[j].Path })
+	return nil
+}
+
+// Remove plans to delete path, a file the command itself made once, if
+// it exists.
+func (p *Plan) Remove(path string) error {
+	old, err := os.ReadFile(filepath.Join(p.Root, filepath.FromSlash(path)))
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil
+	}
+	if err != nil {
+		return fmt.Errorf("reading %s: %w", path, err)
+	}
+	p.Changes = append(p.Changes, &Change{Path: path, Action: Delete, Owner: output.UserOwned, Old: old})
 	sort.Slice(p.Changes, func(i, j int) bool { return p.Changes[i].Path < p.Changes[j].Path })
 	return nil
 }

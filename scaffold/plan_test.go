@@ -52,6 +52,9 @@ func state(t *testing.T, root string) map[string]string {
 	t.Helper()
 	out := map[string]string{}
 	err := filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if p == root && errors.Is(err, fs.ErrNotExist) {
+			return filepath.SkipDir
+		}
 		if err != nil {
 			return err
 		}
@@ -404,7 +407,12 @@ func failEveryStep(t *testing.T, mk func() *Plan) int {
 	t.Helper()
 	defer func() { fsys = osFS{} }()
 	steps := 0
-	for _, noLinks := range []bool{false, true} {
+	variants := []bool{false}
+	if n := mk().Counts(); n[Update]+n[Delete] > 0 {
+		// Old contents are kept by hard links, or in memory without them.
+		variants = append(variants, true)
+	}
+	for _, noLinks := range variants {
 		for failAt := 1; ; failAt++ {
 			p := mk()
 			before := state(t, p.Root)
