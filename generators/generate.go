@@ -256,12 +256,19 @@ func runUpstream(stage string, p *model.Project, progress io.Writer) (map[string
 	if err != nil {
 		return nil, nil, err
 	}
+	// A conversion function conversion-gen calls but cannot write would
+	// leave a project that does not compile: the user must write it
+	// first, and generate writes nothing until then.
 	manual, err := conversion.FindManual(stage, files)
 	if err != nil {
 		return nil, nil, err
 	}
+	var missing loader.Errors
 	for _, m := range manual {
-		warnings = append(warnings, "conversion: "+m.String())
+		missing = append(missing, m.InputError(p))
+	}
+	if len(missing) > 0 {
+		return nil, nil, loader.Merge(missing)
 	}
 	return files, warnings, nil
 }

@@ -67,7 +67,8 @@ func shadowsLeft(t *testing.T) int {
 }
 
 // TestCreateAPIFailuresLeaveTreeUntouched fails `create api` at each of
-// its steps: the generate step, `go mod tidy` and the commit. Every time the tree (content, modes, modification
+// its steps: the new kind's own validation, the generate step, `go mod
+// tidy` and the commit. Every time the tree (content, modes, modification
 // times, directories, empty ones included) must be exactly as before,
 // and no shadow left behind.
 func TestCreateAPIFailuresLeaveTreeUntouched(t *testing.T) {
@@ -95,6 +96,17 @@ func TestCreateAPIFailuresLeaveTreeUntouched(t *testing.T) {
 			t.Errorf("%s: %d shadow directories left behind", what, n-shadows)
 		}
 	}
+
+	// A Bee in v1 without --scale becomes Bee's storage version (the
+	// newest): the replicas of v1alpha1 and v1beta1 then have nowhere to
+	// go, and the conversions aggen would need the user to write fail the
+	// run after the new kind was rendered and generated.
+	run("a new kind whose versions do not convert", createOpts(dir, "insects", "v1", "Bee"), func(err error) {
+		if !loader.IsInputError(err) || !strings.Contains(err.Error(), "pkg/apis/insects/v1beta1/bee_types.go:") ||
+			!strings.Contains(err.Error(), "write func Convert_v1beta1_BeeSpec_To_insects_BeeSpec(") {
+			t.Errorf("the error does not name the conversions to write: %v", err)
+		}
+	})
 
 	// A hook function the generated strategy calls is gone: the generate
 	// step fails after the new kind was rendered.

@@ -11,6 +11,7 @@ import (
 	"strings"
 
 	"github.com/aggen-dev/aggen/generators/loader"
+	"github.com/aggen-dev/aggen/generators/model"
 )
 
 // Manual is a conversion function that conversion-gen calls but cannot
@@ -23,6 +24,12 @@ type Manual struct {
 	Signature string
 	// Fields are the fields conversion-gen could not convert.
 	Fields []string
+	// Local is the versioned package's type the function converts from or
+	// to; FromLocal tells which. Peer is the other type, as the package
+	// names it (e.g. insects.BeeSpec).
+	Local     string
+	FromLocal bool
+	Peer      string
 }
 
 // File is where aggen asks the user to write manual conversions.
@@ -30,6 +37,40 @@ func (m Manual) File() string { return path.Join(m.Package, "conversion.go") }
 
 func (m Manual) String() string {
 	return fmt.Sprintf("%s: write %s { ... } (fields needing manual conversion: %s)", m.File(), m.Signature, strings.Join(m.Fields, ", "))
+}
+
+// InputError tells the user what to write and where, positioned at what
+// made the function necessary: the first field conversion-gen could not
+// convert when it is the versioned type's, else the versioned type.
+func (m Manual) InputError(p *model.Project) *loader.InputError {
+	var pos model.Position
+	for _, g := range p.Groups {
+		for _, v := range g.Versions {
+			if v.Dir != m.Package {
+				continue
+			}
+			pos = v.DocPos
+			if t := v.Type(m.Local); t != nil {
+				pos = t.Pos
+				if m.FromLocal && len(m.Fields) > 0 {
+					if f := t.Field(m.Fields[0]); f != nil {
+						pos = f.Pos
+					}
+				}
+			}
+		}
+	}
+	from, to := m.Local, m.Peer
+	if !m.FromLocal {
+		from, to = to, from
+	}
+	what := fmt.Sprintf("%s cannot be converted to %s automatically", from, to)
+	if len(m.Fields) > 0 {
+		what = fmt.Sprintf("%s.%s cannot be converted to %s automatically", from, strings.Join(m.Fields, ", "+from+"."), to)
+	}
+	auto := "autoC" + strings.TrimPrefix(m.Func, "C")
+	return &loader.InputError{Pos: pos, Msg: fmt.Sprintf("conversion: %s; write %s in %s (it may call %s, which aggen generates, for the fields that do convert)",
+		what, m.Signature, m.File(), auto)}
 }
 
 var warning = regexp.MustCompile(`// WARNING: in\.(\w+) requires manual conversion`)
@@ -75,11 +116,16 @@ func FindManual(stage string, generated map[string][]byte) ([]Manual, error) {
 			return true
 		})
 		for name := range called {
-			sig, ok := signature(f, name)
+			sig, in, outType, ok := signature(f, name)
 			if !ok {
 				continue
 			}
-			out = append(out, Manual{Package: dir, Func: name, Signature: sig, Fields: fields["autoC"+strings.TrimPrefix(name, "C")]})
+			m := Manual{Package: dir, Func: name, Signature: sig, Fields: fields["autoC"+strings.TrimPrefix(name, "C")]}
+			m.Local, m.Peer, m.FromLocal = outType, in, false
+			if !strings.Contains(in, ".") {
+				m.Local, m.Peer, m.FromLocal = in, outType, true
+			}
+			out = append(out, m)
 		}
 	}
 	sort.Slice(out, func(i, j int) bool {
@@ -92,24 +138,29 @@ func FindManual(stage string, generated map[string][]byte) ([]Manual, error) {
 }
 
 // signature copies the parameter list of the matching autoConvert_
-// function, which conversion-gen always writes.
-func signature(f *ast.File, name string) (string, bool) {
+// function, which conversion-gen always writes, and returns the types
+// converted from and to, as the package names them.
+func signature(f *ast.File, name string) (sig, in, out string, ok bool) {
 	auto := "autoC" + strings.TrimPrefix(name, "C")
 	for _, d := range f.Decls {
-		fd, ok := d.(*ast.FuncDecl)
-		if !ok || fd.Name.Name != auto {
+		fd, isFunc := d.(*ast.FuncDecl)
+		if !isFunc || fd.Name.Name != auto {
 			continue
 		}
-		var params []string
+		var params, types []string
 		for _, p := range fd.Type.Params.List {
 			typ := exprString(p.Type)
 			for _, n := range p.Names {
 				params = append(params, n.Name+" "+typ)
+				types = append(types, strings.TrimPrefix(typ, "*"))
 			}
 		}
-		return fmt.Sprintf("func %s(%s) error", name, strings.Join(params, ", ")), true
+		if len(types) < 2 {
+			return "", "", "", false
+		}
+		return fmt.Sprintf("func %s(%s) error", name, strings.Join(params, ", ")), types[0], types[1], true
 	}
-	return "", false
+	return "", "", "", false
 }
 
 func exprString(e ast.Expr) string {

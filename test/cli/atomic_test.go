@@ -109,7 +109,11 @@ func reportMatches(t *testing.T, dir string, args ...string) {
 // TestCreateAPIWardle makes k8s.io/sample-apiserver's wardle API the way
 // a new user starts: Flunder in v1alpha1, Fischer (cluster-scoped) in
 // v1alpha1, then Flunder in v1beta1. Each call must report exactly what
-// it changed. The project then builds and verifies.
+// it changed. A fourth call, a Flunder in v1 without status, would
+// become Flunder's storage version and leave the status of the other
+// versions nowhere to go: it must fail with exit 3, name the conversions
+// to write, and leave the project byte for byte as it was, empty
+// directories included. The project then builds and verifies.
 func TestCreateAPIWardle(t *testing.T) {
 	if testing.Short() {
 		t.Skip("runs the generators and builds")
@@ -120,6 +124,17 @@ func TestCreateAPIWardle(t *testing.T) {
 	reportMatches(t, dir, "--group", "wardle", "--version", "v1alpha1", "--kind", "Fischer", "--namespaced=false")
 	reportMatches(t, dir, "--group", "wardle", "--version", "v1beta1", "--kind", "Flunder")
 
+	before := treeState(t, dir)
+	out, code := aggen(t, dir, "create", "api", "--group", "wardle", "--version", "v1", "--kind", "Flunder", "--status=false")
+	if code != 3 {
+		t.Errorf("create api of a v1 Flunder without status: exit %d, want 3\n%s", code, out)
+	}
+	if want := "pkg/apis/wardle/v1beta1/flunder_types.go:"; !strings.Contains(out, want) || !strings.Contains(out, "write func Convert_v1beta1_Flunder_To_wardle_Flunder(") {
+		t.Errorf("the error does not name the conversions to write:\n%s", out)
+	}
+	if d := treeDiff(before, treeState(t, dir)); len(d) > 0 {
+		t.Errorf("the failed create api changed the project:\n%s", strings.Join(d, "\n"))
+	}
 	goCmd(t, dir, "build", "./...")
 	mustAggen(t, dir, "verify")
 }
