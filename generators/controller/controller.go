@@ -3,6 +3,7 @@ package controller
 import (
 	"fmt"
 	"path"
+	"slices"
 	"strings"
 
 	"github.com/aggen-dev/aggen/generators/model"
@@ -30,6 +31,7 @@ type reconciler struct {
 	Package string // Go package of pkg/controller/<group>
 	Alias   string // import alias of the kind's storage version
 	Path    string // import path of the kind's storage version
+	Version string // the kind's storage version
 	File    string
 	// Status writes: what the default reconcile sets.
 	StatusSubresource  bool
@@ -80,7 +82,7 @@ func newData(p *model.Project) *data {
 			if v == nil {
 				continue
 			}
-			rc := reconciler{Group: g, Kind: k, Package: g.Name, Alias: g.Name + v.Name, Path: v.Package, File: ControllerFile(g, k)}
+			rc := reconciler{Group: g, Kind: k, Package: g.Name, Alias: g.Name + v.Name, Path: v.Package, Version: v.Name, File: ControllerFile(g, k)}
 			if st := statusType(v, k); st != nil {
 				rc.StatusSubresource = k.Status
 				if f := st.Field("ObservedGeneration"); f != nil && f.Type.Basic == "int64" && !f.Type.Pointer {
@@ -126,13 +128,53 @@ func render(r *templates.Renderer, tmpl, filePath string, d any, owner output.Ow
 }
 
 // Generate renders pkg/controller/zz_generated.controllers.go: the scheme
-// of the manager and the registration of every reconciler.
+// of the manager and the registration of every reconciler; and, for every
+// group with reconcilers, pkg/controller/<group>/zz_generated.reconcile.go:
+// what the scaffolded reconcilers need to know about the types.
 func Generate(r *templates.Renderer, p *model.Project) ([]*output.File, error) {
-	f, err := render(r, "controller/controllers.go.tmpl", "pkg/controller/zz_generated.controllers.go", newData(p), output.Generated)
+	d := newData(p)
+	f, err := render(r, "controller/controllers.go.tmpl", "pkg/controller/zz_generated.controllers.go", d, output.Generated)
 	if err != nil {
 		return nil, err
 	}
-	return []*output.File{f}, nil
+	out := []*output.File{f}
+	for _, g := range groupsOf(d) {
+		f, err := render(r, "controller/reconcile.go.tmpl", path.Join("pkg", "controller", g.Package, "zz_generated.reconcile.go"), g, output.Generated)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	return out, nil
+}
+
+// groupData is one controller package: the reconcilers of a group.
+type groupData struct {
+	Header      string
+	Package     string
+	Reconcilers []reconciler
+	Versions    []versionImport
+	// Conditions is set when some reconciler records a condition.
+	Conditions bool
+}
+
+func groupsOf(d *data) []*groupData {
+	var out []*groupData
+	byPackage := map[string]*groupData{}
+	for _, rc := range d.Reconcilers {
+		g := byPackage[rc.Package]
+		if g == nil {
+			g = &groupData{Header: d.Header, Package: rc.Package}
+			byPackage[rc.Package] = g
+			out = append(out, g)
+		}
+		g.Reconcilers = append(g.Reconcilers, rc)
+		g.Conditions = g.Conditions || rc.Conditions
+		if !slices.ContainsFunc(g.Versions, func(v versionImport) bool { return v.Path == rc.Path }) {
+			g.Versions = append(g.Versions, versionImport{Alias: rc.Alias, Path: rc.Path})
+		}
+	}
+	return out
 }
 
 // Scaffold renders cmd/controller-manager/main.go and the reconciler of

@@ -4,9 +4,13 @@
 // cmd/controller-manager/main.go (controller-runtime manager with metrics,
 // health probes and leader election flags) and
 // pkg/controller/<group>/<kind>_controller.go for every kind whose
-// model.Kind.Controller is set. The scaffolded reconciler records
-// status.observedGeneration and a Ready condition when the status type has
-// those fields, through /status when the kind has it.
+// model.Kind.Controller is set. The scaffolded reconciler calls only what
+// pkg/controller/<group>/zz_generated.reconcile.go generates for it: the
+// kind's storage-version type (<Kind>Object), record<Kind>Reconciled,
+// which sets status.observedGeneration and a Ready condition when the
+// status type has those fields, and write<Kind>Status, through /status
+// when the kind has it. Type edits change only the generated file, so the
+// user's reconciler keeps compiling.
 //
 // Markers read, through the model: +kubebuilder:subresource:status, the
 // storage version of each kind, and the group and version layout.

@@ -372,6 +372,32 @@ func TestEditSequence(t *testing.T) {
 	p.mustNotContain(apis+"/zz_generated.types.go", "Capacity")
 	p.build(step)
 
+	// The scaffolded reconciler of Hive records status.observedGeneration
+	// and a Ready condition: it must keep compiling when they go, and
+	// when the status goes altogether.
+	step = "drop the status fields the reconciler records"
+	p.edit(hiveFile, `	// ObservedGeneration is the generation the controller last acted on.
+	// +optional
+	ObservedGeneration int64 `+"`json:\"observedGeneration,omitempty\"`"+`
+
+	// Conditions describe the state of the Hive.
+	// +listType=map
+	// +listMapKey=type
+	// +optional
+	Conditions []metav1.Condition `+"`json:\"conditions,omitempty\"`"+`
+`, "\t// Open is whether the hive takes new bees.\n\t// +optional\n\tOpen bool `json:\"open,omitempty\"`\n")
+	p.regenerate(step)
+	p.mustContain("pkg/controller/insects/zz_generated.reconcile.go", "func recordHiveReconciled(obj *HiveObject) bool {\n\treturn false\n}")
+	p.build(step)
+
+	step = "remove the status"
+	p.edit(hiveFile, "// +kubebuilder:subresource:status\n", "")
+	p.edit(hiveFile, "\tStatus HiveStatus `json:\"status,omitempty\"`\n", "")
+	p.edit(hiveFile, "// HiveStatus is the observed state of a Hive.\ntype HiveStatus struct {\n\t// Open is whether the hive takes new bees.\n\t// +optional\n\tOpen bool `json:\"open,omitempty\"`\n}\n", "")
+	p.regenerate(step)
+	p.mustContain("pkg/controller/insects/zz_generated.reconcile.go", "func writeHiveStatus(ctx context.Context, c client.Client, obj *HiveObject) error {\n\treturn c.Update(ctx, obj)\n}")
+	p.build(step)
+
 	step = "add a kind"
 	p.write(apis+"/v1beta1/wasp_types.go", waspTypes)
 	p.regenerate(step)
@@ -453,6 +479,19 @@ func TestEditSequence(t *testing.T) {
 			t.Errorf("%s: %s was not generated", step, f)
 		}
 	}
+	p.build(step)
+
+	// The reconcilers were scaffolded when v1beta1 was the storage
+	// version; they must outlive it.
+	step = "delete the version the reconcilers were scaffolded with"
+	if err := os.RemoveAll(p.path(apis + "/v1beta1")); err != nil {
+		t.Fatal(err)
+	}
+	p.regenerate(step)
+	if v := p.storageOf("Hive"); v != "v1" {
+		t.Errorf("%s: Hive is stored as %s, want v1", step, v)
+	}
+	p.mustContain("pkg/controller/insects/zz_generated.reconcile.go", "type HiveObject = insectsv1.Hive")
 	p.build(step)
 	t.Logf("the whole sequence took %v", time.Since(start).Round(time.Second))
 }
