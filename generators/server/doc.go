@@ -13,6 +13,9 @@
 //     (RecommendedOptions: etcd, secure serving, delegated authentication
 //     and authorization, admission, features, plus the emulation version
 //     and feature gates of the component globals registry), and --local;
+//   - pkg/cmd/server/zz_generated.version.go: what /version reports, the
+//     version of the project's module as the go command stamps it (so
+//     `kubectl version` works against the server);
 //   - pkg/admission/initializer/zz_generated.initializer.go: hands the
 //     generated shared informers to admission plugins;
 //   - user-owned: cmd/apiserver/main.go, pkg/apiserver/customize.go,

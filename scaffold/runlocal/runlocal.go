@@ -59,17 +59,25 @@ func Run(ctx context.Context, o Options) error {
 			return err
 		}
 	}
-	fmt.Fprintln(o.Out, "building cmd/apiserver and cmd/controller-manager")
-	for _, b := range []string{"apiserver", "controller-manager"} {
+	binaries := []string{"apiserver", "controller-manager"}
+	if o.NoController {
+		binaries = binaries[:1]
+	}
+	for _, b := range binaries {
+		fmt.Fprintf(o.Out, "building cmd/%s\n", b)
 		if err := build(ctx, o.Dir, filepath.Join(state, "bin", b), "./cmd/"+b); err != nil {
 			return err
 		}
 	}
-	etcd, etcdURL, err := startEtcd(filepath.Join(state, "etcd"))
+	etcdLog := newEtcdLogger(o.Out)
+	etcd, etcdURL, err := startEtcd(filepath.Join(state, "etcd"), etcdLog)
 	if err != nil {
 		return err
 	}
-	defer etcd.Close()
+	defer func() {
+		etcdLog.stop()
+		etcd.Close()
+	}()
 	fmt.Fprintf(o.Out, "etcd serving %s (data in %s/etcd)\n", etcdURL, StateDir)
 
 	port := o.Port
@@ -136,7 +144,7 @@ func build(ctx context.Context, dir, out, pkg string) error {
 	return nil
 }
 
-func startEtcd(dir string) (*embed.Etcd, string, error) {
+func startEtcd(dir string, log *etcdLogger) (*embed.Etcd, string, error) {
 	ports := make([]int, 2)
 	for i := range ports {
 		p, err := freePort()
@@ -156,6 +164,7 @@ func startEtcd(dir string) (*embed.Etcd, string, error) {
 	cfg.AdvertisePeerUrls = []url.URL{peer}
 	cfg.InitialCluster = cfg.InitialClusterFromName(cfg.Name)
 	cfg.LogLevel = "error"
+	cfg.ZapLoggerBuilder = embed.NewZapLoggerBuilder(log.logger)
 	e, err := embed.StartEtcd(cfg)
 	if err != nil {
 		return nil, "", fmt.Errorf("starting etcd: %w", err)

@@ -209,7 +209,7 @@ func TestRealAPITypes(t *testing.T) {
 	}
 	named := func(name string) string { return strings.Replace(fleet, "name: web", "name: "+name, 1) }
 
-	runOnce(t, dir, func() {
+	runOnce(t, dir, nil, []string{aggenBin, "run", "local"}, func() {
 		mustKubectl(fleet, "apply", "-f", "-")
 		mustKubectl(fleet, "apply", "--server-side", "--field-manager=ssa-test", "--force-conflicts", "-f", "-")
 
