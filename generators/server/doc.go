@@ -1,10 +1,10 @@
 // Package server renders the extension API server of a project:
 //
 //   - pkg/apiserver/zz_generated.apiserver.go: the scheme (with the
-//     defaults of every kind's schema), the storage
-//     version of every kind, and the APIGroupInfo of every group and
-//     version with the storage of pkg/registry (main resource, /status,
-//     /scale);
+//     defaults of every kind's schema), the storage version of every kind,
+//     the etcd prefix (/registry/<name>.<domain>, see EtcdPrefix) and the
+//     APIGroupInfo of every group and version with the storage of
+//     pkg/registry (main resource, /status, /scale);
 //   - pkg/apiserver/zz_generated.openapi.go: openapi-gen's definitions
 //     completed with autoscaling/v1 Scale and with each kind's schema in
 //     each version (validation keywords, defaults, enums, CEL rules,
@@ -19,7 +19,9 @@
 //   - pkg/admission/initializer/zz_generated.initializer.go: hands the
 //     generated shared informers to admission plugins;
 //   - user-owned: cmd/apiserver/main.go, pkg/apiserver/customize.go,
-//     pkg/cmd/server/admission.go and pkg/admission/plugin/admission.go.
+//     pkg/cmd/server/admission.go and pkg/admission/plugin/admission.go, a
+//     mutating and validating plugin (Admit and Validate) for creates and
+//     updates, the shape of sample-apiserver's BanFlunder.
 //
 // Local mode (--local) needs only etcd: no kube-apiserver, no core API
 // informers, and no generic admission plugins (only the project's own run).

@@ -103,6 +103,17 @@ func projectName(p *model.Project) string {
 	return path.Base(p.Module)
 }
 
+// EtcdPrefix is where the server keeps its objects in etcd:
+// /registry/<name>.<domain>. Keys below it are <group>/<resource>/...,
+// as in every server built on k8s.io/apiserver's storage options. For a
+// project named after its one group this is k8s.io/sample-apiserver's
+// layout (/registry/wardle.example.com for group wardle.example.com).
+// It is not derived from the groups, so that adding or removing a group
+// never moves the objects of the others; --etcd-prefix overrides it.
+func EtcdPrefix(p *model.Project) string {
+	return "/registry/" + projectName(p) + "." + p.Domain
+}
+
 // GoName turns "insects-server" into "InsectsServer".
 func GoName(s string) string {
 	var b strings.Builder
@@ -135,7 +146,7 @@ func newData(p *model.Project) (*data, error) {
 		Name:       projectName(p),
 		Title:      projectName(p),
 		PluginName: AdmissionPluginName(p),
-		EtcdPrefix: "/registry/" + projectName(p),
+		EtcdPrefix: EtcdPrefix(p),
 	}
 	versionImports := map[string]string{}
 	for _, g := range p.Groups {

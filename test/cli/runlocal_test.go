@@ -30,6 +30,47 @@ func TestRunLocal(t *testing.T) {
 	if err := upstream.CopyTree("../../examples/insects", dir); err != nil {
 		t.Fatal(err)
 	}
+	// The scaffolded admission plugin, filled in the way sample-apiserver's
+	// BanFlunder is: a mutation in Admit, a refusal in Validate.
+	pluginFile := filepath.Join(dir, "pkg/admission/plugin/admission.go")
+	plugin, err := os.ReadFile(pluginFile)
+	if err != nil {
+		t.Fatal(err)
+	}
+	edited := string(plugin)
+	for old, new := range map[string]string{
+		`	"k8s.io/apiserver/pkg/admission"`: `	"errors"
+
+	"k8s.io/apimachinery/pkg/api/meta"
+	"k8s.io/apiserver/pkg/admission"`,
+		"func (p *Plugin) Admit(ctx context.Context, a admission.Attributes, o admission.ObjectInterfaces) error {\n\treturn nil\n}": `func (p *Plugin) Admit(ctx context.Context, a admission.Attributes, o admission.ObjectInterfaces) error {
+	obj, err := meta.Accessor(a.GetObject())
+	if err != nil || a.GetOperation() != admission.Create || a.GetSubresource() != "" {
+		return err
+	}
+	labels := obj.GetLabels()
+	if labels == nil {
+		labels = map[string]string{}
+	}
+	labels["admitted"] = "true"
+	obj.SetLabels(labels)
+	return nil
+}`,
+		"func (p *Plugin) Validate(ctx context.Context, a admission.Attributes, o admission.ObjectInterfaces) error {\n\treturn nil\n}": `func (p *Plugin) Validate(ctx context.Context, a admission.Attributes, o admission.ObjectInterfaces) error {
+	if a.GetName() == "banned" {
+		return admission.NewForbidden(a, errors.New("this name may not be used"))
+	}
+	return nil
+}`,
+	} {
+		if !strings.Contains(edited, old) {
+			t.Fatalf("the scaffolded admission plugin lacks %q", old)
+		}
+		edited = strings.Replace(edited, old, new, 1)
+	}
+	if err := os.WriteFile(pluginFile, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	git := func(args ...string) string {
 		t.Helper()
 		cmd := exec.Command("git", append([]string{"-c", "user.name=aggen test", "-c", "user.email=test@example.com"}, args...)...)
@@ -103,6 +144,14 @@ spec:
 		}
 
 		reconciled("maya")
+		if out := kubectl("", "get", "bee", "maya", "-n", "default", "-o", "jsonpath={.metadata.labels.admitted}"); out != "true" {
+			t.Errorf("the admission plugin's Admit did not label maya: %q", out)
+		}
+		cmd := exec.Command("kubectl", "--kubeconfig", kubeconfig, "create", "-f", "-")
+		cmd.Stdin = strings.NewReader("apiVersion: insects.example.com/v1beta1\nkind: Bee\nmetadata:\n  name: banned\n  namespace: default\n")
+		if out, err := cmd.CombinedOutput(); err == nil || !strings.Contains(string(out), "this name may not be used") {
+			t.Errorf("the admission plugin's Validate did not refuse bee banned: %v\n%s", err, out)
+		}
 	})
 	for _, want := range []string{"building cmd/apiserver\n", "building cmd/controller-manager\n", "[controller-manager] "} {
 		if !strings.Contains(log, want) {

@@ -44,7 +44,7 @@ import (
 const Name = "insects-apiserver"
 
 // EtcdPathPrefix is where the server keeps its objects in etcd.
-const EtcdPathPrefix = "/registry/insects"
+const EtcdPathPrefix = "/registry/insects.example.com"
 
 // NewScheme returns a scheme with the internal and versioned types of every
 // group, plus what the generic server and the /scale subresources need.

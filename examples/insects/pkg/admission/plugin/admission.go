@@ -39,17 +39,20 @@ func Register(plugins *admission.Plugins) {
 	})
 }
 
-// Plugin validates creates and updates of this server's objects. As
-// scaffolded it admits everything.
+// Plugin is a mutating and validating admission plugin for creates and
+// updates of this server's objects, the shape of k8s.io/sample-apiserver's
+// BanFlunder. As scaffolded it admits everything unchanged.
 type Plugin struct {
 	*admission.Handler
 	informers initializer.InformerFactory
 }
 
+var _ admission.MutationInterface = &Plugin{}
 var _ admission.ValidationInterface = &Plugin{}
 var _ initializer.WantsInformerFactory = &Plugin{}
 
-// New returns the plugin, handling creates and updates.
+// New returns the plugin, handling creates and updates: a check made on
+// create only would let an update bring about what it forbids.
 func New() (*Plugin, error) {
 	return &Plugin{Handler: admission.NewHandler(admission.Create, admission.Update)}, nil
 }
@@ -61,7 +64,7 @@ func New() (*Plugin, error) {
 //	p.lister = informer.Lister()
 //	p.SetReadyFunc(informer.Informer().HasSynced)
 //
-// and use it in Validate after p.WaitForReady().
+// and use it in Admit or Validate after p.WaitForReady().
 func (p *Plugin) SetInformerFactory(f initializer.InformerFactory) {
 	p.informers = f
 }
@@ -72,7 +75,18 @@ func (p *Plugin) ValidateInitialization() error {
 	return nil
 }
 
-// Validate implements admission.ValidationInterface.
+// Admit implements admission.MutationInterface. It runs in the mutating
+// phase, before validation, and may change a.GetObject(): set defaults
+// that depend on other objects, say, or refuse early (return
+// admission.NewForbidden(a, err)). An object of this server arrives in
+// its internal version (pkg/apis/<group>).
+func (p *Plugin) Admit(ctx context.Context, a admission.Attributes, o admission.ObjectInterfaces) error {
+	return nil
+}
+
+// Validate implements admission.ValidationInterface. It runs after every
+// mutating plugin, on the object as it will be stored, and must not
+// change it.
 func (p *Plugin) Validate(ctx context.Context, a admission.Attributes, o admission.ObjectInterfaces) error {
 	return nil
 }
