@@ -107,7 +107,7 @@ func CreateAPI(o CreateAPIOptions) error {
 	if err != nil {
 		return err
 	}
-	warn(o.Out, o.Dir, res)
+	warn(o.Out, res)
 	if err := plan.Apply(o.beforeCommit); err != nil {
 		return err
 	}

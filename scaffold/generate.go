@@ -92,16 +92,18 @@ func renderFiles(o *GenerateOptions) (*generators.Result, error) {
 	if err := checkHooks(o.Dir, res.Project); err != nil {
 		return nil, err
 	}
+	broken, warnings := orphans(o.Dir, res.Project, res.Files)
+	if len(broken) > 0 {
+		return nil, loader.Merge(broken)
+	}
+	res.Warnings = append(res.Warnings, warnings...)
 	return res, nil
 }
 
 // warn prints what a run found that does not stop it.
-func warn(out io.Writer, dir string, res *generators.Result) {
+func warn(out io.Writer, res *generators.Result) {
 	for _, w := range res.Warnings {
 		fmt.Fprintf(out, "warning: %s\n", w)
-	}
-	for _, f := range orphans(dir, res.Files) {
-		fmt.Fprintf(out, "warning: %s belongs to a kind that no longer exists; it is yours, so aggen leaves it, but the project will not build until you delete it\n", f)
 	}
 }
 
@@ -113,7 +115,7 @@ func Generate(o GenerateOptions) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	warn(o.out(), o.Dir, res)
+	warn(o.out(), res)
 	if err := plan.Apply(o.BeforeCommit); err != nil {
 		return nil, err
 	}
