@@ -1,16 +1,13 @@
 package scaffold
 
 import (
-	"errors"
 	"fmt"
 	"io"
 	"strings"
 
 	"github.com/aggen-dev/aggen/generators"
 	"github.com/aggen-dev/aggen/generators/loader"
-	"github.com/aggen-dev/aggen/generators/model"
 	"github.com/aggen-dev/aggen/generators/output"
-	"github.com/aggen-dev/aggen/templates"
 )
 
 // GenerateOptions configure `aggen generate` and `aggen verify`.
@@ -49,41 +46,16 @@ func render(o *GenerateOptions) (*generators.Result, *Plan, error) {
 }
 
 // renderFiles runs every generator on the project at o.Dir and returns
-// what they rendered, writing nothing.
-//
-// The API packages are type-checked alongside (see loader.CheckTypes):
-// the check starts with the run and is waited for by a last step of
-// aggen's own generators, before the upstream generators parse anything,
-// since they stop the process on the invalid types a type error leaves.
-// Every input error of the run is reported together, once, sorted.
+// what they rendered, writing nothing. Every input error of the run (the
+// loader type-checks the API packages as it builds the model) is reported
+// together, once, sorted.
 func renderFiles(o *GenerateOptions) (*generators.Result, error) {
-	checked := make(chan error, 1)
-	go func() { checked <- loader.CheckTypes(o.Dir) }()
-	var typeErr error
-	waited := false
-	wait := func() error {
-		if !waited {
-			typeErr, waited = <-checked, true
-		}
-		return typeErr
-	}
-	gate := generators.Generator{Name: "typecheck", Generate: func(*templates.Renderer, *model.Project) ([]*output.File, error) {
-		return nil, wait()
-	}}
 	res, err := generators.Generate(o.Dir, generators.Options{
-		Generators:  append(Generators(), gate),
+		Generators:  Generators(),
 		Controllers: o.Controllers,
 		Progress:    o.Progress,
 	})
 	if err != nil {
-		// A project that does not load is not type-checked usefully (no
-		// aggen.yaml, say); otherwise report the type errors with the rest.
-		if errors.Is(err, loader.ErrNoProject) {
-			return nil, err
-		}
-		if typeErr := wait(); loader.IsInputError(typeErr) {
-			return nil, loader.Merge(err, typeErr)
-		}
 		if loader.IsInputError(err) {
 			return nil, loader.Merge(err)
 		}

@@ -150,7 +150,7 @@ func IsInputError(err error) bool {
 // Load reads the project rooted at dir.
 //
 // It parses the API version packages, type-checks them (their imports come
-// from the compiler's export data, see CheckTypes) and builds the model
+// from the compiler's export data, see typeCheck) and builds the model
 // from the resolved types: every field knows its Go type and what it is
 // underneath, so a marker applies by the kind of value it constrains, as
 // controller-gen decides it. Types of other packages that the kinds reach

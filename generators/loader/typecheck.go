@@ -7,16 +7,13 @@ import (
 	"errors"
 	"fmt"
 	"go/ast"
-	"go/parser"
 	"go/token"
 	"go/types"
 	"io"
 	"os"
 	"os/exec"
-	"path"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"sync"
 
@@ -25,63 +22,6 @@ import (
 
 	"github.com/aggen-dev/aggen/generators/model"
 )
-
-// CheckTypes type-checks the Go files of the project's API version
-// packages and returns their type errors as InputErrors with positions,
-// or nil. Syntax errors are left to Load, which reports them.
-//
-// gengo's parser, which the upstream generators run on, ignores type
-// errors: an undefined field type reaches deepcopy-gen as "invalid type"
-// and stops the process. So aggen checks first, with go/types, and
-// imports what the API packages import from the compiler's export data
-// (`go list -export`, served from the build cache once the packages were
-// built). The package's generated files take part so that hand-written
-// code may call them, but errors in them are not reported: they are
-// about to be regenerated. Imports of the project's own API packages
-// (the hub, other versions) resolve to nothing, and go/types then stays
-// silent about their uses, since they too are regenerated in this run.
-//
-// The cost is a few milliseconds of checking plus finding the export
-// data: `go list -export` takes about 0.1 s when the dependencies are in
-// the build cache (as after any build of the project; with a cold cache
-// it compiles them, as the first `go build` would), and its answer is
-// remembered in the user's cache directory (see exportCache), so later
-// runs spend about 15 ms in all. CheckTypes writes nothing to the tree.
-func CheckTypes(dir string) error {
-	pkgs, err := apiPackages(dir)
-	if err != nil || len(pkgs) == 0 {
-		return err
-	}
-	module, err := modulePath(dir)
-	if err != nil {
-		return err
-	}
-	imports := map[string]bool{}
-	for _, p := range pkgs {
-		for _, f := range p.files {
-			for _, spec := range f.Imports {
-				ip, err := strconv.Unquote(spec.Path.Value)
-				if err == nil && ip != "unsafe" && ip != "C" && !isOwnAPI(module, ip) {
-					imports[ip] = true
-				}
-			}
-		}
-	}
-	exports, err := exportData(dir, module, sortedSet(imports))
-	if err != nil {
-		return err
-	}
-	imp := &exportImporter{fset: pkgs[0].fset, exports: exports, module: module, pkgs: map[string]*types.Package{}}
-	var errs Errors
-	for _, p := range pkgs {
-		errs = append(errs, p.check(imp)...)
-	}
-	if len(errs) == 0 {
-		return nil
-	}
-	sortErrors(errs)
-	return errs
-}
 
 // apiPackage is one version package as the type checker sees it.
 type apiPackage struct {
@@ -96,84 +36,6 @@ type apiPackage struct {
 	// decls and local are the loader's view of the declared types.
 	decls []*typeDecl
 	local map[string]*typeDecl
-}
-
-// apiPackages parses the version packages under pkg/apis: hand-written
-// files first, then generated ones. Packages with syntax errors are left
-// out; Load reports those.
-func apiPackages(dir string) ([]*apiPackage, error) {
-	fset := token.NewFileSet()
-	groups, err := os.ReadDir(filepath.Join(dir, APIsDir))
-	if errors.Is(err, os.ErrNotExist) {
-		return nil, nil
-	}
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", APIsDir, err)
-	}
-	var out []*apiPackage
-	for _, g := range groups {
-		if !g.IsDir() || ignoredDir(g.Name()) {
-			continue
-		}
-		versions, err := os.ReadDir(filepath.Join(dir, APIsDir, g.Name()))
-		if err != nil {
-			return nil, fmt.Errorf("reading %s: %w", path.Join(APIsDir, g.Name()), err)
-		}
-		for _, v := range versions {
-			if !v.IsDir() || !model.ValidVersion(v.Name()) {
-				continue
-			}
-			p, err := parsePackage(dir, fset, path.Join(APIsDir, g.Name(), v.Name()))
-			if err != nil {
-				return nil, err
-			}
-			if p != nil {
-				out = append(out, p)
-			}
-		}
-	}
-	return out, nil
-}
-
-func parsePackage(root string, fset *token.FileSet, rel string) (*apiPackage, error) {
-	entries, err := os.ReadDir(filepath.Join(root, filepath.FromSlash(rel)))
-	if err != nil {
-		return nil, fmt.Errorf("reading %s: %w", rel, err)
-	}
-	p := &apiPackage{rel: rel, fset: fset, own: map[*ast.File]bool{}}
-	var generated []*ast.File
-	for _, e := range entries {
-		n := e.Name()
-		if e.IsDir() || !strings.HasSuffix(n, ".go") || strings.HasSuffix(n, "_test.go") || strings.HasPrefix(n, ".") || strings.HasPrefix(n, "_") {
-			continue
-		}
-		src, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(rel), n))
-		if err != nil {
-			return nil, fmt.Errorf("reading %s: %w", path.Join(rel, n), err)
-		}
-		if !buildable(n, src) {
-			continue
-		}
-		f, err := parser.ParseFile(fset, path.Join(rel, n), src, parser.ParseComments|parser.SkipObjectResolution)
-		gen := strings.HasPrefix(n, "zz_generated") || (f != nil && ast.IsGenerated(f))
-		switch {
-		case err != nil && gen:
-			// A broken generated file is about to be replaced.
-			continue
-		case err != nil:
-			return nil, nil
-		case gen:
-			generated = append(generated, f)
-		default:
-			p.own[f] = true
-			p.files = append(p.files, f)
-		}
-	}
-	if len(p.files) == 0 {
-		return nil, nil
-	}
-	p.files = append(p.files, generated...)
-	return p, nil
 }
 
 // check type-checks the package and returns the errors in its own files.

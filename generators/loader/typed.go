@@ -31,6 +31,18 @@ func (p *apiPackage) ownFiles() []*ast.File {
 // typeCheck type-checks every parsed version package, keeping the type
 // information the model is built from, and returns the type errors of
 // the user's files.
+//
+// gengo's parser, which the upstream generators run on, ignores type
+// errors: an undefined field type reaches deepcopy-gen as "invalid type"
+// and stops the process. So aggen checks first, with go/types, importing
+// what the API packages import from the compiler's export data (`go list
+// -export`, served from the build cache once the packages were built,
+// and remembered in the user's cache directory, see exportCache). The
+// package's generated files take part so that hand-written code may call
+// them, but errors in them are not reported: they are about to be
+// regenerated. Imports of the project's own API packages resolve to
+// nothing, and go/types stays silent about their uses, since they too are
+// regenerated in this run.
 func (l *load) typeCheck() (Errors, error) {
 	if len(l.parsed) == 0 {
 		return nil, nil
