@@ -45,7 +45,6 @@ type Config struct {
 // Format 1 lacks templates; `aggen upgrade` migrates it.
 const ConfigVersion = "2"
 
-
 // ErrNoProject is returned when dir holds no aggen.yaml.
 var ErrNoProject = errors.New("no aggen project here (aggen.yaml not found); run `aggen init` first")
 

@@ -94,6 +94,21 @@ var userEdits = []userEdit{
 	{"Makefile", "", "\n.PHONY: hello\nhello: ## The user's own target.\n\t@echo hello\n"},
 }
 
+// legacyFile is user code written against an older controller-runtime
+// (before v0.16 moved MetricsBindAddress): it does not compile with the
+// running pins until the upgrade's codemod rewrites it.
+const legacyFile, legacySource, legacyRewritten = "cmd/controller-manager/legacy.go", `package main
+
+import ctrl "sigs.k8s.io/controller-runtime"
+
+// legacyOptions are the user's own manager options.
+func legacyOptions() ctrl.Options {
+	return ctrl.Options{MetricsBindAddress: ":8080"}
+}
+
+var _ = legacyOptions
+`, `Metrics: metricsserver.Options{BindAddress: ":8080"}`
+
 // Older pins: the Kubernetes minor before the running one, with the
 // kube-openapi and controller-runtime released for it.
 var olderPins = map[string]string{
@@ -210,6 +225,7 @@ func makeFixture(t *testing.T, dir string) error {
 	for _, e := range userEdits {
 		edit(t, dir, e)
 	}
+	write(t, filepath.Join(dir, legacyFile), []byte(legacySource))
 	if _, err := scaffold.Generate(scaffold.GenerateOptions{Dir: dir, Templates: tmpl}); err != nil {
 		return err
 	}
@@ -306,6 +322,9 @@ func TestUpgrade(t *testing.T) {
 		if !strings.Contains(read(t, dir, c.file), c.new) {
 			t.Errorf("%s lacks the running template's %q", c.file, c.new)
 		}
+	}
+	if !strings.Contains(read(t, dir, legacyFile), legacyRewritten) {
+		t.Errorf("%s was not rewritten by the codemod:\n%s", legacyFile, read(t, dir, legacyFile))
 	}
 	for _, p := range []string{"Makefile", "pkg/registry/insects/bee/hooks.go", "cmd/controller-manager/main.go"} {
 		if strings.Contains(read(t, dir, p), "<<<<<<<") {
@@ -472,3 +491,44 @@ func TestUpgradeFailureWritesNothing(t *testing.T) {
 }
 
 func fmtSscan(s string, v *int) (int, error) { return fmt.Sscan(s, v) }
+
+// TestUpgradeWithoutRecord upgrades a project from before the scaffold
+// record: the base of each merge is rendered from the template revision
+// aggen.yaml records (format 1: revision 1, the running set), so every
+// user file is kept as it is, the pins and generated files move, and
+// the record is written for the next upgrade.
+func TestUpgradeWithoutRecord(t *testing.T) {
+	if testing.Short() {
+		t.Skip("makes and upgrades a project")
+	}
+	dir := older(t)
+	if err := os.Remove(filepath.Join(dir, scaffold.RecordFile)); err != nil {
+		t.Fatal(err)
+	}
+	var out bytes.Buffer
+	if err := scaffold.Upgrade(scaffold.UpgradeOptions{Dir: dir, Out: &out}); err != nil {
+		t.Fatalf("upgrade: %v\n%s", err, out.String())
+	}
+	for _, e := range userEdits {
+		if !strings.Contains(read(t, dir, e.file), e.after) {
+			t.Errorf("%s lost the user's edit %q", e.file, e.after)
+		}
+	}
+	// Revision 1 is the running set: the older texts are the user's as
+	// far as aggen can tell, and stay.
+	for _, c := range templateChanges[2:] {
+		if !strings.Contains(read(t, dir, c.file), strings.TrimSpace(c.old)) {
+			t.Errorf("%s: the text aggen cannot tell from the user's, %q, was changed", c.file, c.old)
+		}
+	}
+	rec, err := scaffold.ReadRecord(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rec.Revision != templates.Revision || !bytes.Contains(rec.Files[templateChanges[2].file], []byte(templateChanges[2].new)) {
+		t.Errorf("no record written for the next upgrade")
+	}
+	if err := scaffold.Verify(scaffold.GenerateOptions{Dir: dir}); err != nil {
+		t.Fatalf("verify after upgrade: %v", err)
+	}
+}
