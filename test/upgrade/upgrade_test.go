@@ -24,8 +24,13 @@ import (
 	"github.com/aggen-dev/aggen/generators/loader"
 	"github.com/aggen-dev/aggen/scaffold"
 	"github.com/aggen-dev/aggen/templates"
+	"github.com/aggen-dev/aggen/test/aggentest"
 	"github.com/aggen-dev/aggen/test/upstream"
 )
+
+var aggenBin string
+
+func TestMain(m *testing.M) { os.Exit(aggentest.Main(m, &aggenBin)) }
 
 // templateChange is one difference between the older template set and the
 // running one: the older set has old where the running one has new, so
@@ -530,5 +535,43 @@ func TestUpgradeWithoutRecord(t *testing.T) {
 	}
 	if err := scaffold.Verify(scaffold.GenerateOptions{Dir: dir}); err != nil {
 		t.Fatalf("verify after upgrade: %v", err)
+	}
+}
+
+// TestUpgradeConflictExitCode runs the binary on a conflict: --dry-run
+// exits 1 naming the conflict and writes nothing; the real run exits 1
+// with the conflict listed as file:line, on stdout and in the error.
+func TestUpgradeConflictExitCode(t *testing.T) {
+	if testing.Short() {
+		t.Skip("makes and upgrades a project")
+	}
+	dir := older(t)
+	hooks := "pkg/registry/insects/bee/hooks.go"
+	edit(t, dir, userEdit{hooks, "// This file is yours, aggen never overwrites it. The\n", "// Mine. The\n"})
+	before := snapshot(t, dir)
+	run := func(args ...string) (string, string, int) {
+		cmd := exec.Command(aggenBin, args...)
+		cmd.Dir = dir
+		cmd.Env = append(os.Environ(), "GOWORK=off")
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		err := cmd.Run()
+		var exit *exec.ExitError
+		if err != nil && !errors.As(err, &exit) {
+			t.Fatal(err)
+		}
+		return stdout.String(), stderr.String(), cmd.ProcessState.ExitCode()
+	}
+	stdout, stderr, code := run("upgrade", "--dry-run")
+	if code != 1 || !strings.Contains(stdout, "conflict: "+hooks+":") || !strings.Contains(stderr, "would be left as markers") {
+		t.Errorf("dry run: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	sameTree(t, before, snapshot(t, dir))
+	stdout, stderr, code = run("upgrade")
+	if code != 1 || !strings.Contains(stdout, "conflict: "+hooks+":") || !strings.Contains(stderr, "aggen upgrade: 1 conflict(s) left as markers: "+hooks+":") {
+		t.Errorf("upgrade: exit %d\nstdout:\n%s\nstderr:\n%s", code, stdout, stderr)
+	}
+	if !strings.Contains(read(t, dir, hooks), "<<<<<<< ours") {
+		t.Errorf("%s has no markers", hooks)
 	}
 }
