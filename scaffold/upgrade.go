@@ -60,7 +60,7 @@ func (e *MergeConflictError) Error() string {
 
 // Merge labels: ours is what the running aggen scaffolds, base what the
 // older one did, theirs the user's file.
-var mergeLabels = merge.Labels{Ours: "ours (aggen " + KubernetesVersion + " templates)", Base: "base (as aggen scaffolded it)", Theirs: "theirs (your file)"}
+var mergeLabels = merge.Labels{Ours: "ours (what this aggen scaffolds)", Base: "base (what aggen scaffolded)", Theirs: "theirs (your file)"}
 
 // upgrade is what Upgrade found and plans.
 type upgrade struct {
