@@ -107,6 +107,18 @@ func (p *Plan) recordScaffold() error {
 
 func (p *Plan) putRecord(rec *Record) error {
 	b := rec.Marshal()
+	// txtar has no escaping: a file with a line such as "-- name --"
+	// would split in two when read back. Refuse to record what would not
+	// come back as it went in.
+	back := txtar.Parse(b)
+	if len(back.Files) != len(rec.Files) {
+		return fmt.Errorf("%s: a scaffolded file holds a txtar file marker line (-- name --) and cannot be recorded", RecordFile)
+	}
+	for _, f := range back.Files {
+		if want, ok := rec.Files[f.Name]; !ok || !bytes.Equal(bytes.TrimSuffix(want, []byte("\n")), bytes.TrimSuffix(f.Data, []byte("\n"))) {
+			return fmt.Errorf("%s: %s cannot be recorded as it is (a txtar file marker line)", RecordFile, f.Name)
+		}
+	}
 	if old, err := os.ReadFile(filepath.Join(p.Root, RecordFile)); err == nil && bytes.Equal(old, b) {
 		return nil
 	}
