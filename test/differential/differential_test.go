@@ -114,26 +114,14 @@ func TestDifferential(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(context.Background(), 40*time.Minute)
 	defer cancel()
-	dir := t.TempDir()
-
-	start := time.Now()
-	if out, err := exec.Command("cp", "-r", filepath.Join(root, "examples", "insects")+"/.", dir).CombinedOutput(); err != nil {
-		t.Fatalf("copying the example: %v\n%s", err, out)
+	dir, bin := os.Getenv("AGGEN_DIFF_PROJECT"), ""
+	if dir != "" {
+		// A project a previous run left (AGGEN_DIFF_KEEP): its apiserver
+		// is reused, to iterate on the comparison without rebuilding.
+		bin = filepath.Join(dir, "bin")
+	} else {
+		dir, bin = makeProject(ctx, t)
 	}
-	if err := corpus.Assemble(root, dir, sources()); err != nil {
-		t.Fatal(err)
-	}
-	gen := exec.CommandContext(ctx, aggenBin, "generate")
-	gen.Dir = dir
-	if out, err := gen.CombinedOutput(); err != nil {
-		t.Fatalf("aggen generate: %v\n%s", err, out)
-	}
-	bin := filepath.Join(dir, "bin")
-	if err := harness.GoBuild(ctx, dir, bin, "./cmd/apiserver"); err != nil {
-		t.Fatal(err)
-	}
-	t.Logf("project generated and built in %v", time.Since(start).Round(time.Second))
-
 	p, err := loader.Load(dir)
 	if err != nil {
 		t.Fatalf("loading the project: %v", err)
@@ -158,7 +146,7 @@ func TestDifferential(t *testing.T) {
 		}
 	}
 
-	cp, err := harness.StartControlPlane(ctx, harness.ControlPlaneOptions{Dir: filepath.Join(dir, "cp"), Logf: t.Logf})
+	cp, err := harness.StartControlPlane(ctx, harness.ControlPlaneOptions{Dir: t.TempDir(), Logf: t.Logf})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -231,6 +219,40 @@ func TestDifferential(t *testing.T) {
 		}
 		t.Errorf("disagreement: %s", d)
 	}
+}
+
+// makeProject copies the example, lays the corpus over it, generates and
+// builds the apiserver.
+func makeProject(ctx context.Context, t *testing.T) (dir, bin string) {
+	dir = t.TempDir()
+	if keep := os.Getenv("AGGEN_DIFF_KEEP"); keep != "" {
+		dir = keep
+	}
+	start := time.Now()
+	if out, err := exec.Command("cp", "-r", filepath.Join(root, "examples", "insects")+"/.", dir).CombinedOutput(); err != nil {
+		t.Fatalf("copying the example: %v\n%s", err, out)
+	}
+	if err := corpus.Assemble(root, dir, sources()); err != nil {
+		t.Fatal(err)
+	}
+	gen := exec.CommandContext(ctx, aggenBin, "generate")
+	gen.Dir = dir
+	if out, err := gen.CombinedOutput(); err != nil {
+		t.Fatalf("aggen generate: %v\n%s", err, out)
+	}
+	// The copied packages import modules the example does not.
+	tidy := exec.CommandContext(ctx, "go", "mod", "tidy")
+	tidy.Dir = dir
+	tidy.Env = append(os.Environ(), "GOWORK=off")
+	if out, err := tidy.CombinedOutput(); err != nil {
+		t.Fatalf("go mod tidy: %v\n%s", err, out)
+	}
+	bin = filepath.Join(dir, "bin")
+	if err := harness.GoBuild(ctx, dir, bin, "./cmd/apiserver"); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("project generated and built in %v", time.Since(start).Round(time.Second))
+	return dir, bin
 }
 
 func corpusOf(g *model.Group) string {
