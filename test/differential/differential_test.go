@@ -28,7 +28,7 @@ var aggenBin string
 
 // TestMain builds aggen only for the end-to-end run.
 func TestMain(m *testing.M) {
-	if os.Getenv("AGGEN_E2E") != "1" {
+	if os.Getenv("AGGEN_E2E") != "1" || os.Getenv("AGGEN_DIFF_PROJECT") != "" {
 		os.Exit(m.Run())
 	}
 	os.Exit(aggentest.Main(m, &aggenBin))
