@@ -33,10 +33,6 @@ type Source struct {
 	// Fixes are text replacements that make the package one a CRD could
 	// be made from; each says why in the corpus it belongs to.
 	Fixes [][2]string
-	// Require pins modules the package imports ("module@version"), as
-	// the source module's go.mod does, where the newest version would
-	// not build with the Go on the machine.
-	Require []string
 }
 
 // Corpora are the named sets of sources the tests use.
@@ -103,14 +99,6 @@ func Assemble(root, dir string, sources []Source) error {
 		}
 		if err := copyPackage(filepath.Join(src, filepath.FromSlash(s.Package)), filepath.Join(dir, "pkg", "apis", s.Group, s.APIVersion), s); err != nil {
 			return fmt.Errorf("copying %s/%s: %w", s.Module, s.Package, err)
-		}
-		if len(s.Require) > 0 {
-			cmd := exec.Command("go", append([]string{"get"}, s.Require...)...)
-			cmd.Dir = dir
-			cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
-			if out, err := cmd.CombinedOutput(); err != nil {
-				return fmt.Errorf("go get %s: %v\n%s", strings.Join(s.Require, " "), err, out)
-			}
 		}
 	}
 	return nil

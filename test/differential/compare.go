@@ -116,6 +116,10 @@ type fieldInfo struct {
 	typ string
 	// hasDefault: a +default tag (defaulter-gen's default).
 	hasDefault bool
+	// alwaysPresent: encoding/json writes the field whatever its value:
+	// no pointer, and no omitempty, or a struct value (omitempty never
+	// omits a struct; only omitzero does).
+	alwaysPresent bool
 }
 
 // typeIndex resolves JSON paths of a kind to its Go fields.
@@ -141,6 +145,12 @@ func (ix typeIndex) lookup(path string) fieldInfo {
 		info = fieldInfo{found: true, omitempty: strings.Contains(tag, ",omitempty") || strings.Contains(tag, ",omitzero"),
 			pointer: f.Ref != nil && f.Ref.Kind == model.PointerRef, hasDefault: f.Default != nil}
 		ref := f.Ref.Deref()
+		omitzero := strings.Contains(tag, ",omitzero")
+		if !info.pointer && !omitzero {
+			under := f.Ref.Underlying()
+			info.alwaysPresent = !info.omitempty || (under != nil && (under.Kind == model.StructRef ||
+				(f.Ref.Kind == model.NamedRef && f.Ref.Named != nil && f.Ref.Named.Kind == model.StructType)))
+		}
 		// Through lists and maps to their elements.
 		for ref != nil && (ref.Kind == model.SliceRef || ref.Kind == model.ArrayRef || ref.Kind == model.MapRef) {
 			if ref.Kind == model.MapRef && i+1 < len(parts) {
@@ -325,7 +335,7 @@ func aggenOnlyError(ix typeIndex, sent map[string]any, f string) Difference {
 	if !info.found {
 		return ""
 	}
-	if _, present := valueAt(sent, f); !present && !info.omitempty && !info.pointer {
+	if _, present := valueAt(sent, f); !present && info.alwaysPresent {
 		return NonOmitempty
 	}
 	return ""
@@ -348,7 +358,7 @@ func crdOnlyError(ix typeIndex, sent map[string]any, f string) Difference {
 		if info.found && isZero(val) && info.omitempty && !info.pointer {
 			return OmitemptyZero
 		}
-		if info.found && isZero(val) && !info.omitempty && !info.pointer {
+		if info.found && isZero(val) && info.alwaysPresent {
 			// Inside a zero struct that aggen keeps but whose zero
 			// fields it drops: the parent explains it.
 			continue
@@ -415,17 +425,18 @@ func classifyStored(ix typeIndex, sent map[string]any, d pathDiff) Difference {
 	if !info.found {
 		return ""
 	}
+	_, sentIt := valueAt(sent, p)
 	switch {
-	case d.inA && !d.inC:
-		if !info.omitempty && !info.pointer && isZero(d.a) {
+	case d.inA && !d.inC && !sentIt:
+		if info.alwaysPresent && isZero(d.a) {
 			return NonOmitempty
 		}
-		if _, sentIt := valueAt(sent, p); !sentIt && info.hasDefault {
+		if info.hasDefault {
 			return DefaulterFirst
 		}
 		// A zero struct that aggen writes because it is no pointer and
 		// not omitempty, holding its own defaults.
-		if _, isMap := d.a.(map[string]any); isMap && !info.omitempty && !info.pointer {
+		if _, isMap := d.a.(map[string]any); isMap && info.alwaysPresent {
 			return NonOmitempty
 		}
 	case d.inC && !d.inA:

@@ -95,7 +95,7 @@ func TestCompareClassifies(t *testing.T) {
 		{GoName: "Budget", JSONName: "budget", JSONTag: `json:"budget,omitempty"`, Ref: qty},
 	}}
 	kind := &model.Type{Name: "K", Kind: model.StructType, Fields: []*model.Field{
-		{GoName: "Spec", JSONName: "spec", JSONTag: `json:"spec"`, Ref: &model.TypeRef{Kind: model.NamedRef, Name: "Spec", Named: spec}},
+		{GoName: "Spec", JSONName: "spec", JSONTag: `json:"spec,omitempty"`, Ref: &model.TypeRef{Kind: model.NamedRef, Name: "Spec", Named: spec}},
 	}}
 	ix := typeIndex{root: kind}
 	ok := func(obj string) Outcome {
@@ -118,6 +118,7 @@ func TestCompareClassifies(t *testing.T) {
 		want     []Difference
 		disagree string
 	}{
+		{name: "a struct is always written, with its defaults", sent: `{}`, a: ok(`{"spec":{"count":1}}`), crd: ok(`{}`), want: []Difference{NonOmitempty}},
 		{name: "same object", sent: `{"spec":{"name":"x"}}`, a: ok(`{"spec":{"name":"x"}}`), crd: ok(`{"spec":{"name":"x"}}`)},
 		{name: "same errors", sent: `{}`, a: invalid("spec.name"), crd: invalid("spec.name")},
 		{name: "decode", sent: `{"spec":{"count":"x"}}`, a: Outcome{Code: 400, Reason: "BadRequest"}, crd: invalid("spec.count"), want: []Difference{DecodeStatus}},
