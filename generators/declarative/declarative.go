@@ -80,7 +80,7 @@ func Tags(p *model.Project) map[string]map[int][]string {
 		}
 		for _, t := range v.Types {
 			for _, f := range t.Fields {
-				if tag := opaque(f.Ref); tag != "" && !hasDeclarative(f.Parsed) {
+				if tag := opaque(f.Ref); tag != "" && !mentionsOpaque(f.Parsed) {
 					add(f.Pos, tag)
 				}
 				if model.Find(f.Parsed, markers.Optional) != nil && model.Find(f.Parsed, "k8s:optional") == nil &&
@@ -91,6 +91,18 @@ func Tags(p *model.Project) map[string]map[int][]string {
 		}
 	}
 	return out
+}
+
+// mentionsOpaque reports a field whose own tags already say how
+// validation-gen treats the types it holds (+k8s:opaqueType, also under
+// +k8s:eachVal or +k8s:alpha).
+func mentionsOpaque(ms []*model.Marker) bool {
+	for _, m := range ms {
+		if m.Vocabulary == model.DeclarativeVocabulary && strings.Contains(m.Raw, "k8s:opaqueType") {
+			return true
+		}
+	}
+	return false
 }
 
 // structValue reports a field that holds a struct by value, which
@@ -112,6 +124,13 @@ func PackageTags(p *model.Project) map[*model.Version][]string {
 		}
 		if model.Find(have, markers.ValidationGenSchemeRegistry) == nil {
 			out[v] = append(out[v], "+"+markers.ValidationGenSchemeRegistry+"=k8s.io/apimachinery/pkg/runtime.Scheme")
+		}
+		// validation-gen's linter is advice for kube's own API reviews,
+		// and in v0.37 it crashes (nil Member in hasZeroDefault) on a
+		// nested struct whose fields are only +k8s:optional, which the
+		// +optional fields of k8s.io/api shapes become (see Tags).
+		if model.Find(have, markers.ValidationGenNoLint) == nil {
+			out[v] = append(out[v], "+"+markers.ValidationGenNoLint)
 		}
 	}
 	return out
