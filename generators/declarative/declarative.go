@@ -83,7 +83,11 @@ func Tags(p *model.Project) map[string]map[int][]string {
 				if tag := opaque(f.Ref); tag != "" && !mentionsOpaque(f.Parsed) {
 					add(f.Pos, tag)
 				}
-				if model.Find(f.Parsed, markers.Optional) != nil && model.Find(f.Parsed, "k8s:optional") == nil &&
+				// Only a field validation-gen validates needs it: its
+				// v0.37 linter crashes (nil Member in hasZeroDefault) on
+				// a nested struct whose fields are only +k8s:optional,
+				// as the +optional fields of k8s.io/api shapes would be.
+				if hasDeclarative(f.Parsed) && model.Find(f.Parsed, markers.Optional) != nil && model.Find(f.Parsed, "k8s:optional") == nil &&
 					model.Find(f.Parsed, "k8s:required") == nil && model.Find(f.Parsed, "k8s:forbidden") == nil && !structValue(f.Ref) {
 					add(f.Pos, "+k8s:optional")
 				}
@@ -124,13 +128,6 @@ func PackageTags(p *model.Project) map[*model.Version][]string {
 		}
 		if model.Find(have, markers.ValidationGenSchemeRegistry) == nil {
 			out[v] = append(out[v], "+"+markers.ValidationGenSchemeRegistry+"=k8s.io/apimachinery/pkg/runtime.Scheme")
-		}
-		// validation-gen's linter is advice for kube's own API reviews,
-		// and in v0.37 it crashes (nil Member in hasZeroDefault) on a
-		// nested struct whose fields are only +k8s:optional, which the
-		// +optional fields of k8s.io/api shapes become (see Tags).
-		if model.Find(have, markers.ValidationGenNoLint) == nil {
-			out[v] = append(out[v], "+"+markers.ValidationGenNoLint)
 		}
 	}
 	return out

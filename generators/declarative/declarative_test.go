@@ -26,6 +26,8 @@ func TestTaggedExternalFieldIsOpaque(t *testing.T) {
 			Ref: &model.TypeRef{Kind: model.PointerRef, Elem: &model.TypeRef{Kind: model.NamedRef, Named: selector}}},
 		{GoName: "Claims", Pos: pos(20), Parsed: []*model.Marker{tag(`+k8s:alpha(since: "1.37")=+k8s:eachVal=+k8s:opaqueType`)},
 			Ref: &model.TypeRef{Kind: model.SliceRef, Elem: &model.TypeRef{Kind: model.NamedRef, Named: selector}}},
+		{GoName: "Paused", Pos: pos(30), Parsed: []*model.Marker{{Name: markers.Optional, Raw: "+optional"}},
+			Ref: &model.TypeRef{Kind: model.BasicRef, Basic: "bool"}},
 	}}}}
 	p := &model.Project{Groups: []*model.Group{{Name: "apps", Versions: []*model.Version{v}}}}
 	got := Tags(p)["types.go"]
@@ -35,7 +37,10 @@ func TestTaggedExternalFieldIsOpaque(t *testing.T) {
 	if len(got[20]) != 0 {
 		t.Errorf("field whose tags say opaqueType already: want no tag added, got %q", got[20])
 	}
-	if tags := PackageTags(p)[v]; !slices.Contains(tags, "+"+markers.ValidationGenNoLint) {
-		t.Errorf("package tags: want +%s, got %q", markers.ValidationGenNoLint, tags)
+	if len(got[30]) != 0 {
+		t.Errorf("+optional field without +k8s: tags: want no +k8s:optional (validation-gen's linter crashes on it), got %q", got[30])
+	}
+	if tags := PackageTags(p)[v]; slices.Contains(tags, "+"+markers.ValidationGenNoLint) {
+		t.Errorf("package tags: want no +%s (its lint is wanted), got %q", markers.ValidationGenNoLint, tags)
 	}
 }

@@ -16,10 +16,10 @@
 //
 // What validation-gen needs but users of aggen should not have to write is
 // added to the staged copy only (see Tags): the package tags that switch it
-// on (with +k8s:validation-gen-nolint: its linter is advice for kube's
-// API reviews and crashes on some k8s.io/api shapes), +k8s:opaqueType on
+// on, +k8s:opaqueType on
 // fields of other packages' types, tagged or not (their validation is the
 // schema's; passing their packages as --readonly-pkg does not work, as
 // metav1 and core/v1 carry +k8s:customValidation whose functions live in
-// k8s.io/kubernetes), +k8s:optional where +optional says so.
+// k8s.io/kubernetes), +k8s:optional where +optional says so on a field
+// with +k8s: tags (on others it would crash validation-gen's linter).
 package declarative

@@ -492,6 +492,35 @@ func (l *load) fieldType(e ast.Expr, imports map[string]string, local map[string
 	return ft
 }
 
+// applyMethodInput refuses a +genclient:method with verb=apply whose
+// input type is not one of the project's API types: client-gen looks for
+// its apply configuration in the project's applyconfiguration tree, where
+// only the project's own types have one, and the clientset would not
+// compile (k8s.io/api's apps/v1 ApplyScale, input autoscaling/v1.Scale).
+func (l *load) applyMethodInput(m *model.Marker) {
+	var verb, input string
+	for _, part := range strings.Split(m.Text(), ",") {
+		k, v, _ := strings.Cut(strings.TrimSpace(part), "=")
+		switch k {
+		case "verb":
+			verb = v
+		case "input":
+			input = v
+		}
+	}
+	if verb != "apply" || input == "" {
+		return
+	}
+	i := strings.LastIndexByte(input, '.')
+	if i < 0 {
+		return
+	}
+	apis := l.project.Module + "/" + APIsDir + "/"
+	if !strings.HasPrefix(input[:i], apis) {
+		l.errorf(m.Pos, "+%s with verb=apply: input %s is not a type of the project's API packages, so it has no apply configuration for the clientset to use; drop the method or use verb=update", markers.GenClientMethod, input)
+	}
+}
+
 // kind turns a root type declaration into a Kind, or returns nil.
 func (l *load) kind(g *model.Group, v *model.Version, d *typeDecl) *model.Kind {
 	t := d.t
@@ -507,6 +536,8 @@ func (l *load) kind(g *model.Group, v *model.Version, d *typeDecl) *model.Kind {
 			nonNamespaced = true
 		case markers.GenClientNoStatus:
 			noStatus = true
+		case markers.GenClientMethod:
+			l.applyMethodInput(m)
 		}
 	}
 	if !genclient && !root {

@@ -41,7 +41,7 @@ var Corpora = map[string][]Source{
 	// +k8s: declarative validation tags.
 	"k8sapi": {
 		{Module: "k8s.io/api", Version: "v0.37.2", Package: "apps/v1", Group: "apps", APIVersion: "v1",
-			Kinds: []string{"Deployment", "StatefulSet", "DaemonSet"}, Status: true, Fixes: conditionTypes},
+			Kinds: []string{"Deployment", "StatefulSet", "DaemonSet"}, Status: true, Fixes: append(conditionTypes, applyScale)},
 		{Module: "k8s.io/api", Version: "v0.37.2", Package: "batch/v1", Group: "batch", APIVersion: "v1",
 			Kinds: []string{"Job", "CronJob"}, Status: true},
 		{Module: "k8s.io/api", Version: "v0.37.2", Package: "networking/v1", Group: "networking", APIVersion: "v1",
@@ -76,6 +76,14 @@ var conditionTypes = [][2]string{{
 }, {
 	"\t// Type of replica set condition.\n\t// +optional\n", "\t// Type of replica set condition.\n\t// +required\n",
 }}
+
+// applyScale: k8s.io/api's ApplyScale client method takes the apply
+// configuration of autoscaling/v1.Scale, which lives in client-go, not in
+// a project's applyconfiguration tree; aggen refuses it (see
+// testdata/bad/genclient-apply-input.txtar), and the copy drops it.
+var applyScale = [2]string{
+	"// +genclient:method=ApplyScale,verb=apply,subresource=scale,input=k8s.io/api/autoscaling/v1.Scale,result=k8s.io/api/autoscaling/v1.Scale\n", "",
+}
 
 // baseFiles come from the example project.
 var baseFiles = []string{"aggen.yaml", "go.mod", "go.sum", "hack/boilerplate.go.txt"}
