@@ -86,6 +86,9 @@ type subresourceData struct {
 	// Follow is set when the options of a connect subresource have a bool
 	// field Follow, which the scaffolded handler reads.
 	Follow bool
+	// ResponseMeta is set when the response embeds metav1.ObjectMeta,
+	// which the scaffolded handler fills from the object.
+	ResponseMeta bool
 }
 
 // SubresourceFile is the user-owned file with the handler of a custom
@@ -125,6 +128,13 @@ func subresources(g *model.Group, k *model.Kind) ([]subresourceData, error) {
 			}
 			goNames[gn] = s.Name
 			sd := &subresourceData{Subresource: s, GoName: gn, REST: gn + "REST", Handler: "handle" + gn, Versions: []kindVersion{kv}}
+			if t := v.Type(s.Response); t != nil {
+				for _, f := range t.Fields {
+					if f.Embedded && f.Type.Package == "k8s.io/apimachinery/pkg/apis/meta/v1" && f.Type.Name == "ObjectMeta" {
+						sd.ResponseMeta = true
+					}
+				}
+			}
 			if s.Type == model.ConnectSubresource {
 				sd.Methods = model.ConnectMethods
 				if t := v.Type(s.Options); t != nil {
