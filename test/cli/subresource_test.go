@@ -129,7 +129,7 @@ func TestSubresources(t *testing.T) {
 		}
 	}
 	start = time.Now()
-	out = runIn(t, dir, []string{"AGGEN_E2E=1"}, "go", "test", "-count=1", "-v", "-run", "TestSubresources", "./test/e2e/")
+	out = runIn(t, dir, []string{"AGGEN_E2E=1"}, "go", "test", "-count=1", "-timeout", "45m", "-v", "-run", "TestSubresources", "./test/e2e/")
 	t.Logf("the subresources e2e in the project: %v\n%s", time.Since(start).Round(time.Millisecond), out)
 	for _, want := range []string{
 		"--- PASS: TestSubresources/discovery_lists_the_subresources",
