@@ -242,8 +242,12 @@ func TestSubresources(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if _, err := direct.Do(ctx, http.MethodPost, base+"water", map[string]any{"apiVersion": "plants.example.com/v1", "kind": "FlowerWater"}); !harness.IsStatus(err, http.StatusForbidden) {
-			t.Errorf("POST %swater as %s at the apiserver: %v, want 403", base, user, err)
+		resp, err := direct.Do(ctx, http.MethodPost, base+"water", map[string]any{"apiVersion": "plants.example.com/v1", "kind": "FlowerWater"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if resp.StatusCode != http.StatusForbidden {
+			t.Errorf("POST %swater as %s at the apiserver: HTTP %d %s, want 403", base, user, resp.StatusCode, resp.Body)
 		}
 		if _, err := direct.Get(ctx, base+"summary"); err != nil {
 			t.Errorf("GET %ssummary as %s at the apiserver: %v", base, user, err)
