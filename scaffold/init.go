@@ -117,39 +117,12 @@ func Init(o InitOptions) error {
 // everything derived in a shadow of the new project, and returns the plan
 // that writes it all, having written nothing to o.Dir.
 func planInit(o *InitOptions) (*Plan, error) {
-	for _, f := range []string{loader.ConfigFile, "go.mod"} {
-		if _, err := os.Stat(filepath.Join(o.Dir, f)); err == nil {
-			return nil, fmt.Errorf("%w: %s exists in %s; aggen init only starts new projects", ErrProjectExists, f, o.Dir)
-		}
-	}
-	r, err := templates.New()
-	if err != nil {
+	if err := checkNewProject(o.Dir, "init"); err != nil {
 		return nil, err
 	}
-	d := projectData{
-		Module: o.Repo, Domain: o.Domain, Name: o.Name, Namespace: o.Name + "-system", Image: o.Name + ":latest",
-		Owner: o.Owner, License: o.License, Year: o.Year,
-		KubernetesVersion: KubernetesVersion, KubeOpenAPIVersion: KubeOpenAPIVersion,
-		ControllerRuntimeVersion: ControllerRuntimeVersion, GoVersion: GoVersion,
-	}
-	set := output.NewSet()
-	for _, f := range []struct{ tmpl, path string }{
-		{"project/aggen.yaml.tmpl", loader.ConfigFile},
-		{"project/go.mod.tmpl", "go.mod"},
-		{"project/boilerplate.go.txt.tmpl", "hack/boilerplate.go.txt"},
-		{"project/Makefile.tmpl", "Makefile"},
-		{"project/Dockerfile.tmpl", "Dockerfile"},
-		{"project/README.md.tmpl", "README.md"},
-		{"project/gitignore.tmpl", ".gitignore"},
-		{"project/verify.yaml.tmpl", ".github/workflows/verify.yaml"},
-	} {
-		b, err := r.Render(f.tmpl, d)
-		if err != nil {
-			return nil, err
-		}
-		if err := set.Add(&output.File{Path: f.path, Data: b, Owner: output.UserOwned}); err != nil {
-			return nil, err
-		}
+	set, err := initFiles(o)
+	if err != nil {
+		return nil, err
 	}
 	// The rest (cmd/, pkg/, config/) is derived: the generators render it
 	// from a shadow of the new project. go.sum comes from
@@ -186,6 +159,51 @@ func planInit(o *InitOptions) (*Plan, error) {
 		return nil, sh.relocate(err)
 	}
 	return plan, nil
+}
+
+// checkNewProject refuses to start a project where one exists.
+func checkNewProject(dir, command string) error {
+	for _, f := range []string{loader.ConfigFile, "go.mod"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+			return fmt.Errorf("%w: %s exists in %s; aggen %s only starts new projects", ErrProjectExists, f, dir, command)
+		}
+	}
+	return nil
+}
+
+// initFiles renders the project files init writes itself (aggen.yaml,
+// go.mod, the boilerplate, Makefile, ...), all user-owned.
+func initFiles(o *InitOptions) (*output.Set, error) {
+	r, err := templates.New()
+	if err != nil {
+		return nil, err
+	}
+	d := projectData{
+		Module: o.Repo, Domain: o.Domain, Name: o.Name, Namespace: o.Name + "-system", Image: o.Name + ":latest",
+		Owner: o.Owner, License: o.License, Year: o.Year,
+		KubernetesVersion: KubernetesVersion, KubeOpenAPIVersion: KubeOpenAPIVersion,
+		ControllerRuntimeVersion: ControllerRuntimeVersion, GoVersion: GoVersion,
+	}
+	set := output.NewSet()
+	for _, f := range []struct{ tmpl, path string }{
+		{"project/aggen.yaml.tmpl", loader.ConfigFile},
+		{"project/go.mod.tmpl", "go.mod"},
+		{"project/boilerplate.go.txt.tmpl", "hack/boilerplate.go.txt"},
+		{"project/Makefile.tmpl", "Makefile"},
+		{"project/Dockerfile.tmpl", "Dockerfile"},
+		{"project/README.md.tmpl", "README.md"},
+		{"project/gitignore.tmpl", ".gitignore"},
+		{"project/verify.yaml.tmpl", ".github/workflows/verify.yaml"},
+	} {
+		b, err := r.Render(f.tmpl, d)
+		if err != nil {
+			return nil, err
+		}
+		if err := set.Add(&output.File{Path: f.path, Data: b, Owner: output.UserOwned}); err != nil {
+			return nil, err
+		}
+	}
+	return set, nil
 }
 
 // goCommand runs the go tool in dir, showing progress: one line per
