@@ -108,14 +108,17 @@ func newCreateCommand() *cobra.Command {
 		Short: "Add a kind: write its types file and regenerate",
 		Example: `  aggen create api --group insects --version v1alpha1 --kind Bee --status --scale
   aggen create api --group insects --version v1beta1 --kind Hive --namespaced=false
-  aggen create api --group insects --version v1alpha1 --kind Policy   # plural: policies`,
+  aggen create api --group insects --version v1alpha1 --kind Policy   # plural: policies
+  aggen create api --group gateway.networking --version v1 --kind Route   # gateway.networking.<domain>
+  aggen create api --group gateway --domain networking.k8s.io --version v1 --kind Route`,
 		Args: noArgs,
 		RunE: inProject(&o.Dir, &o.Out, func(cmd *cobra.Command) error {
 			return scaffold.CreateAPI(o)
 		}),
 	}
 	f := api.Flags()
-	f.StringVar(&o.Group, "group", "", "API group short name; served as <group>.<domain>")
+	f.StringVar(&o.Group, "group", "", "API group: served as <group>.<domain>; may have several labels (gateway.networking), the first names its directory pkg/apis/<label>")
+	f.StringVar(&o.Domain, "domain", "", "domain of this group instead of the project's: --group gateway --domain networking.k8s.io serves gateway.networking.k8s.io")
 	f.StringVar(&o.Version, "version", "", "API version, e.g. v1alpha1")
 	f.StringVar(&o.Kind, "kind", "", "kind, UpperCamelCase")
 	f.StringVar(&o.Plural, "plural", "", "resource name (default: derived from the kind)")
