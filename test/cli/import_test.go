@@ -116,9 +116,9 @@ func TestImportSampleAPIServer(t *testing.T) {
 	for file, wants := range map[string][]string{
 		"aggen.yaml": {"domain: example.com", "repo: k8s.io/sample-apiserver", "name: wardle"},
 		"pkg/apiserver/zz_generated.apiserver.go": {`EtcdPathPrefix = "/registry/wardle.example.com"`},
-		"pkg/apis/wardle/v1alpha1/types.go":        {"// +kubebuilder:storageversion\n// +kubebuilder:subresource:status\ntype Flunder struct", "// +kubebuilder:storageversion\ntype Fischer struct"},
-		"pkg/apis/wardle/v1beta1/types.go":         {"// +kubebuilder:subresource:status\ntype Flunder struct"},
-		"pkg/registry/wardle/flunder/hooks.go":     {"return validation.ValidateFlunder(obj)", `"k8s.io/sample-apiserver/pkg/apis/wardle/validation"`},
+		"pkg/apis/wardle/v1alpha1/types.go":       {"// +kubebuilder:storageversion\n// +kubebuilder:subresource:status\ntype Flunder struct", "// +kubebuilder:storageversion\ntype Fischer struct"},
+		"pkg/apis/wardle/v1beta1/types.go":        {"// +kubebuilder:subresource:status\ntype Flunder struct"},
+		"pkg/registry/wardle/flunder/hooks.go":    {"return validation.ValidateFlunder(obj)", `"k8s.io/sample-apiserver/pkg/apis/wardle/validation"`},
 		"pkg/admission/plugin/admission.go": {
 			`const PluginName = "BanFlunder"`, "plugins.Register(PluginName,",
 			"func (d *DisallowFlunder) SetInformerFactory(f informers.SharedInformerFactory)",
