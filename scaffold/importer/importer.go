@@ -119,6 +119,7 @@ func Analyze(src Source, newModule string) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
+	versions = r.servedVersions(files, versions)
 	if len(versions) == 0 {
 		return nil, &NoAPIError{Source: src.Label}
 	}
@@ -322,7 +323,13 @@ func (r *Result) copyAPIs(files []string, versions []*version) (map[string]bool,
 		}
 	}
 	copied := map[string]bool{}
+	schemeCopies := r.schemeCopies(files, dirs)
 	for _, f := range files {
+		if why, ok := schemeCopies[path.Dir(f)]; ok && isOwnGo(f) {
+			copied[f] = true
+			r.Report.replaced(f, why)
+			continue
+		}
 		root := ""
 		for _, d := range dirs {
 			if strings.HasPrefix(f, d+"/") {
@@ -704,4 +711,99 @@ func (r *Result) groupOfHub(p string) string {
 func (r *Result) storage(v *version, pos string) {
 	r.Report.changed(pos, fmt.Sprintf("the original server stores %s in %s: its kinds there get +kubebuilder:storageversion", v.groupName, v.name))
 	v.storage = true
+}
+
+// servedVersions keeps the versions that declare a kind (a struct with
+// TypeMeta and ObjectMeta): a package of configuration types (a
+// controller manager's component config, say) has a +groupName but
+// nothing a server could store. The others are reported.
+func (r *Result) servedVersions(files []string, versions []*version) []*version {
+	var out []*version
+	for _, v := range versions {
+		kinds := false
+		fset := token.NewFileSet()
+		for _, f := range files {
+			if path.Dir(f) != v.dir || !isOwnGo(f) || strings.HasSuffix(f, "_test.go") {
+				continue
+			}
+			af, err := parser.ParseFile(fset, f, readFile(r.src.Dir, f), 0)
+			if err != nil {
+				kinds = true // let the loader report it
+				continue
+			}
+			ast.Inspect(af, func(n ast.Node) bool {
+				if st, ok := n.(*ast.StructType); ok && isKind(st) {
+					kinds = true
+				}
+				return !kinds
+			})
+		}
+		if kinds {
+			out = append(out, v)
+			continue
+		}
+		r.Report.changed(v.pos, fmt.Sprintf("%s declares +groupName=%s but no kind with metadata (configuration types, not resources): not imported", v.dir, v.groupName))
+	}
+	return out
+}
+
+// crScheme is controller-runtime's scheme package, whose Builder
+// kubebuilder's groupversion_info.go uses.
+const crScheme = "sigs.k8s.io/controller-runtime/pkg/scheme"
+
+// schemeCopies finds packages, among those copied, that are copies of
+// controller-runtime's scheme package (a Builder embedding
+// runtime.SchemeBuilder next to its GroupVersion), made to keep
+// controller-runtime out of an API module. The API packages import
+// controller-runtime's own instead, which aggen knows how to add its
+// registrations to; the copies stay behind.
+func (r *Result) schemeCopies(files, roots []string) map[string]string {
+	out := map[string]string{}
+	fset := token.NewFileSet()
+	for _, f := range files {
+		dir := path.Dir(f)
+		if !isOwnGo(f) || strings.HasSuffix(f, "_test.go") || model.ValidVersion(path.Base(dir)) {
+			continue
+		}
+		inRoot := false
+		for _, d := range roots {
+			inRoot = inRoot || strings.HasPrefix(f, d+"/")
+		}
+		if !inRoot {
+			continue
+		}
+		af, err := parser.ParseFile(fset, f, readFile(r.src.Dir, f), 0)
+		if err != nil {
+			continue
+		}
+		for _, d := range af.Decls {
+			gd, ok := d.(*ast.GenDecl)
+			if !ok || gd.Tok != token.TYPE {
+				continue
+			}
+			for _, sp := range gd.Specs {
+				ts := sp.(*ast.TypeSpec)
+				st, ok := ts.Type.(*ast.StructType)
+				if !ok || ts.Name.Name != "Builder" || !hasField(st, "GroupVersion") || !embeds(st, "SchemeBuilder") {
+					continue
+				}
+				out[dir] = "a copy of controller-runtime's scheme package: the API packages import " + crScheme + " instead"
+				r.rewrite = append([]mapping{{r.Module + "/" + dir, crScheme}}, r.rewrite...)
+				r.Report.changed(posString(fset.Position(ts.Pos())), "Builder copies controller-runtime's scheme.Builder: imports of "+r.Module+"/"+dir+" now name "+crScheme)
+			}
+		}
+	}
+	return out
+}
+
+func embeds(st *ast.StructType, name string) bool {
+	for _, f := range st.Fields.List {
+		if len(f.Names) > 0 {
+			continue
+		}
+		if sel, ok := f.Type.(*ast.SelectorExpr); ok && sel.Sel.Name == name {
+			return true
+		}
+	}
+	return false
 }

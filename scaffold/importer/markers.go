@@ -62,6 +62,26 @@ func (r *Result) addMarkers(versions []*version) error {
 			}
 			prevEnd = fset.Position(d.End()).Line
 		}
+		// Markers that annotate types, standing where no type is: they
+		// do nothing for the upstream generators, and aggen refuses
+		// them as misplaced.
+		var drop []int
+		for _, cg := range af.Comments {
+			if owner := typeAfter(fset, af, cg); owner {
+				continue
+			}
+			for _, c := range cg.List {
+				t := strings.TrimSpace(strings.TrimPrefix(c.Text, "//"))
+				if t == "+genclient" || strings.HasPrefix(t, "+genclient:") || t == "+kubebuilder:object:root=true" {
+					p := fset.Position(c.Pos())
+					drop = append(drop, p.Line)
+					r.Report.changed(r.srcPos(f.Path, p), fmt.Sprintf("%s annotates no type here (it stands before no type declaration): removed", t))
+				}
+			}
+		}
+		for _, l := range drop {
+			inserts = append(inserts, insert{l, ""})
+		}
 		if len(inserts) == 0 {
 			continue
 		}
@@ -69,6 +89,10 @@ func (r *Result) addMarkers(versions []*version) error {
 		lines := strings.SplitAfter(string(f.Data), "\n")
 		for _, in := range inserts {
 			at := in.line - 1
+			if in.text == "" {
+				lines = append(lines[:at], lines[at+1:]...)
+				continue
+			}
 			lines = append(lines[:at], append([]string{in.text + "\n"}, lines[at:]...)...)
 		}
 		f.Data = []byte(strings.Join(lines, ""))
@@ -121,6 +145,38 @@ func hasField(st *ast.StructType, name string) bool {
 			if n.Name == name {
 				return true
 			}
+		}
+	}
+	return false
+}
+
+// typeAfter reports whether the comment group is followed, after at most
+// one blank line, by a type declaration: the markers in it belong to that
+// type, as the upstream generators read them.
+func typeAfter(fset *token.FileSet, af *ast.File, cg *ast.CommentGroup) bool {
+	end := fset.Position(cg.End()).Line
+	if cg.Pos() < af.Name.Pos() {
+		return false
+	}
+	for _, d := range af.Decls {
+		start := fset.Position(d.Pos()).Line
+		if start <= end {
+			continue
+		}
+		gd, ok := d.(*ast.GenDecl)
+		return ok && gd.Tok == token.TYPE && start-end <= 2 || nextComment(fset, af, end, start)
+	}
+	return false
+}
+
+// nextComment reports whether another comment group lies between lines
+// after and before (markers split from their type by a comment block
+// are read through it, so leave them alone).
+func nextComment(fset *token.FileSet, af *ast.File, after, before int) bool {
+	for _, cg := range af.Comments {
+		l := fset.Position(cg.Pos()).Line
+		if l > after && l < before {
+			return true
 		}
 	}
 	return false
