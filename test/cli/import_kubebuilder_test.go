@@ -30,7 +30,7 @@ func TestImportKubebuilderProject(t *testing.T) {
 			"// +kubebuilder:validation:", "// +kubebuilder:default",
 		},
 		"pkg/apis/leaderworkerset/v1/groupversion_info.go": {`"sigs.k8s.io/controller-runtime/pkg/scheme"`, "+groupName=leaderworkerset.x-k8s.io"},
-		"test/e2e/zz_generated.kinds_test.go":                {`Group: "leaderworkerset.x-k8s.io", Version: "v1", Kind: "LeaderWorkerSet", Resource: "leaderworkersets"`},
+		"test/e2e/zz_generated.kinds_test.go":              {`Group: "leaderworkerset.x-k8s.io", Version: "v1", Kind: "LeaderWorkerSet", Resource: "leaderworkersets"`},
 		"IMPORT.md": {
 			"Imported from sigs.k8s.io/lws@v0.7.0",
 			"- pkg/controllers/leaderworkerset_controller.go: a controller-runtime reconciler of CRDs",
