@@ -316,7 +316,13 @@ func (r *Result) copyAPIs(files []string, versions []*version) (map[string]bool,
 	for d := range roots {
 		dirs = append(dirs, d)
 	}
-	sort.Slice(dirs, func(i, j int) bool { return len(dirs[i]) > len(dirs[j]) })
+	// Longest first, so a nested root wins; then by name, for a stable order.
+	sort.Slice(dirs, func(i, j int) bool {
+		if len(dirs[i]) != len(dirs[j]) {
+			return len(dirs[i]) > len(dirs[j])
+		}
+		return dirs[i] < dirs[j]
+	})
 	for _, d := range dirs {
 		if from, to := r.Module+"/"+d, r.newMod+"/"+roots[d]; from != to {
 			r.rewrite = append(r.rewrite, mapping{from, to})
