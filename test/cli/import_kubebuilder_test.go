@@ -26,7 +26,7 @@ func TestImportKubebuilderProject(t *testing.T) {
 	for file, wants := range map[string][]string{
 		"aggen.yaml": {"domain: x-k8s.io", "repo: sigs.k8s.io/lws"},
 		"pkg/apis/leaderworkerset/v1/leaderworkerset_types.go": {
-			"// +kubebuilder:subresource:status", "//+kubebuilder:resource:shortName={lws}",
+			"+kubebuilder:subresource:status", "//+kubebuilder:resource:shortName={lws}",
 			"// +kubebuilder:validation:", "// +kubebuilder:default",
 		},
 		"pkg/apis/leaderworkerset/v1/groupversion_info.go": {`"sigs.k8s.io/controller-runtime/pkg/scheme"`, "+groupName=leaderworkerset.x-k8s.io"},
@@ -56,6 +56,11 @@ func TestImportKubebuilderProject(t *testing.T) {
 		return
 	}
 	out := runIn(t, dir, []string{"GOFLAGS=-v"}, "make", "test-e2e")
+	for _, l := range strings.Split(out, "\n") {
+		if strings.Contains(l, "--- ") || strings.HasPrefix(l, "ok ") {
+			t.Log(l)
+		}
+	}
 	for _, want := range []string{
 		"--- PASS: TestAggregation/every_APIService_is_Available",
 		"--- PASS: TestAggregation/create,_get_and_delete_each_kind_through_kube-apiserver",
