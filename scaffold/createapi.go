@@ -18,7 +18,6 @@ import (
 	"github.com/aggen-dev/aggen/generators/loader"
 	"github.com/aggen-dev/aggen/generators/model"
 	"github.com/aggen-dev/aggen/generators/output"
-	"github.com/aggen-dev/aggen/templates"
 )
 
 // CreateAPIOptions are the flags of `aggen create api`.
@@ -42,6 +41,9 @@ type CreateAPIOptions struct {
 	SkipTidy bool
 	Out      io.Writer
 	Progress io.Writer
+	// Templates is the template set to render; nil is the running one.
+	// Tests make projects of an older aggen with an older set.
+	Templates fs.FS
 	// beforeCommit is Apply's hook; tests use it to fail a run late.
 	beforeCommit func() error
 	// label is the group's first label: its directory and Go package.
@@ -176,7 +178,7 @@ func planCreateAPI(o *CreateAPIOptions) (*Plan, *generators.Result, error) {
 	if err := sh.apply(ownPlan); err != nil {
 		return nil, nil, sh.relocate(err)
 	}
-	gen := GenerateOptions{Dir: sh.dir, Progress: o.Progress}
+	gen := GenerateOptions{Dir: sh.dir, Progress: o.Progress, Templates: o.Templates}
 	if o.Controller {
 		gen.Controllers = map[string]bool{o.label + "/" + o.Kind: true}
 	}
@@ -192,6 +194,7 @@ func planCreateAPI(o *CreateAPIOptions) (*Plan, *generators.Result, error) {
 		if err := plan.Put(c.Path, c.New, c.Mode); err != nil {
 			return nil, nil, err
 		}
+		plan.change(c.Path).Scaffold = true
 	}
 	if !o.SkipTidy {
 		if err := sh.apply(plan); err != nil {
@@ -203,6 +206,9 @@ func planCreateAPI(o *CreateAPIOptions) (*Plan, *generators.Result, error) {
 		if err := sh.carry(plan, "go.mod", "go.sum"); err != nil {
 			return nil, nil, sh.relocate(err)
 		}
+	}
+	if err := plan.recordScaffold(); err != nil {
+		return nil, nil, err
 	}
 	return plan, res, nil
 }
@@ -222,7 +228,7 @@ func renderKindFiles(o *CreateAPIOptions, p *model.Project) ([]*output.File, err
 		ModelPackage: util.ToRESTFriendlyName(path.Join(p.Module, loader.APIsDir, o.label, o.Version)),
 		Namespaced:   o.Namespaced, Status: o.Status, Scale: o.Scale,
 	}
-	r, err := templates.New()
+	r, err := renderer(o.Templates)
 	if err != nil {
 		return nil, err
 	}

@@ -238,5 +238,8 @@ func planImport(o *ImportOptions, res *importer.Result) (*Plan, error) {
 			return nil, sh.relocate(err)
 		}
 	}
+	if err := plan.recordScaffold(); err != nil {
+		return nil, err
+	}
 	return plan, nil
 }
