@@ -49,7 +49,7 @@ manifests, and keeps them in step as the types change.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &flagError{err} })
 	root.Args = noArgs
 	root.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
-	root.AddCommand(newInitCommand(), newCreateCommand(), newGenerateCommand(), newVerifyCommand(), newRunCommand(), newCertsCommand(), newUpgradeCommand(), newVersionCommand())
+	root.AddCommand(newInitCommand(), newCreateCommand(), newGenerateCommand(), newVerifyCommand(), newRunCommand(), newCertsCommand(), newImportCommand(), newUpgradeCommand(), newVersionCommand())
 	return root
 }
 
@@ -108,14 +108,17 @@ func newCreateCommand() *cobra.Command {
 		Short: "Add a kind: write its types file and regenerate",
 		Example: `  aggen create api --group insects --version v1alpha1 --kind Bee --status --scale
   aggen create api --group insects --version v1beta1 --kind Hive --namespaced=false
-  aggen create api --group insects --version v1alpha1 --kind Policy   # plural: policies`,
+  aggen create api --group insects --version v1alpha1 --kind Policy   # plural: policies
+  aggen create api --group gateway.networking --version v1 --kind Route   # gateway.networking.<domain>
+  aggen create api --group gateway --domain networking.k8s.io --version v1 --kind Route`,
 		Args: noArgs,
 		RunE: inProject(&o.Dir, &o.Out, func(cmd *cobra.Command) error {
 			return scaffold.CreateAPI(o)
 		}),
 	}
 	f := api.Flags()
-	f.StringVar(&o.Group, "group", "", "API group short name; served as <group>.<domain>")
+	f.StringVar(&o.Group, "group", "", "API group: served as <group>.<domain>; may have several labels (gateway.networking), the first names its directory pkg/apis/<label>")
+	f.StringVar(&o.Domain, "domain", "", "domain of this group instead of the project's: --group gateway --domain networking.k8s.io serves gateway.networking.k8s.io")
 	f.StringVar(&o.Version, "version", "", "API version, e.g. v1alpha1")
 	f.StringVar(&o.Kind, "kind", "", "kind, UpperCamelCase")
 	f.StringVar(&o.Plural, "plural", "", "resource name (default: derived from the kind)")
@@ -278,6 +281,52 @@ its NetworkPolicy: where kube-apiserver runs on its nodes' host network
 	f.StringSliceVar(&o.KubeAPIServerCIDRs, "kube-apiserver-cidr", nil, "addresses (IPs or CIDRs) kube-apiserver reaches the apiserver from, admitted by its NetworkPolicy")
 	f.BoolVar(&o.Force, "force", false, "replace the CAs too")
 	f.StringVar(&o.Dir, "dir", "", "directory of the project (default: the current directory)")
+	return cmd
+}
+
+func newImportCommand() *cobra.Command {
+	o := scaffold.ImportOptions{}
+	cmd := &cobra.Command{
+		Use:   "import PATH",
+		Short: "Start a project that serves an existing API (a sample-apiserver tree or a kubebuilder project) through aggregation",
+		Long: `import turns an existing API into a new aggen project in the current (new)
+directory. PATH is a directory or a module@version of the Go module proxy:
+a tree in the shape of k8s.io/sample-apiserver (internal and versioned
+packages, hand-written conversion, defaults, validation, admission plugin)
+or a kubebuilder project (api/<version>/*_types.go, groupversion_info.go).
+
+The module path and domain come from the source (--repo and --domain
+override them). The API packages are copied with their markers, plus
+those aggen needs to serve them as the original did; the original
+strategies' validation calls go to the kinds' hooks.go and its admission
+plugin becomes the project's. Everything else is listed, with positions,
+in IMPORT.md. All files are written at once, or none.`,
+		Example: `  mkdir wardle && cd wardle
+  aggen import k8s.io/sample-apiserver@v0.37.2
+  aggen import ../my-operator --repo github.com/acme/my-apiserver`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return &flagError{fmt.Errorf("%s takes one argument, the directory or module@version to import", cmd.CommandPath())}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.Source = args[0]
+			return inProject(&o.Dir, &o.Out, func(*cobra.Command) error {
+				return scaffold.Import(o)
+			})(cmd, nil)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.Repo, "repo", "", "Go module path of the new project (default: the source's)")
+	f.StringVar(&o.Domain, "domain", "", "domain of the API groups (default: from the source's +groupName)")
+	f.StringVar(&o.Name, "name", "", "project name (default: from the source's etcd prefix, else the last element of --repo)")
+	f.StringVar(&o.Owner, "owner", "", "copyright owner in the boilerplate header")
+	f.StringVar(&o.License, "license", "apache2", "license header of source files: apache2 or none")
+	f.StringVar(&o.Boilerplate, "boilerplate", "", "license header file (default: the source's hack/boilerplate.go.txt)")
+	f.StringVar(&o.Dir, "dir", "", "directory of the new project (default: the current directory)")
+	f.IntVar(&o.Year, "year", 0, "copyright year in the boilerplate (default: this year)")
+	_ = f.MarkHidden("year")
 	return cmd
 }
 
