@@ -62,6 +62,13 @@ func NewSession(dir, headerFile string, patterns []string) (*Session, error) {
 	// -mod=mod lets the staged copy complete a go.sum that a fresh project
 	// does not have yet; GOWORK=off keeps an enclosing workspace out.
 	env := append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
+	// Dependencies reach gengo as declarations only (see declarations);
+	// when that answer cannot be prepared, gengo loads everything itself,
+	// which is slower but reports the same problems.
+	if d, err := prepareDeclarations(dir, filepath.Join(dir, ".aggen-packages"), env,
+		[]string{"-tags", gengo.StdBuildTag}, patterns); err == nil {
+		env = append(env, "GOPACKAGESDRIVER="+d.script)
+	}
 	if err := p.LoadPackagesWithConfigForTesting(&packages.Config{Dir: dir, Env: env}, patterns...); err != nil {
 		return nil, fmt.Errorf("loading packages: %w", err)
 	}
