@@ -39,6 +39,7 @@ func main() {
 	kinds := flag.String("kinds", "1,10,50,200", "project sizes to measure: comma-separated numbers of kinds")
 	aggen := flag.String("aggen", "bin/aggen", "aggen binary")
 	keep := flag.Bool("keep", false, "keep the work directory")
+	kube := flag.Bool("kube", true, "also time kube_codegen.sh (the slow part)")
 	flag.Parse()
 	var sizes []int
 	for _, s := range strings.Split(*kinds, ",") {
@@ -49,7 +50,7 @@ func main() {
 		}
 		sizes = append(sizes, n)
 	}
-	if err := bench(*aggen, sizes, *runs, *keep); err != nil {
+	if err := bench(*aggen, sizes, *runs, *keep, *kube); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -94,7 +95,7 @@ type result struct {
 	full, noop, verify, floor, kubeCodegen []sample
 }
 
-func bench(aggen string, sizes []int, runs int, keep bool) error {
+func bench(aggen string, sizes []int, runs int, keep, kube bool) error {
 	aggen, err := filepath.Abs(aggen)
 	if err != nil {
 		return err
@@ -118,7 +119,7 @@ func bench(aggen string, sizes []int, runs int, keep bool) error {
 	}
 	var results []*result
 	for _, kinds := range sizes {
-		r, err := benchSize(aggen, floor, tools, filepath.Join(work, fmt.Sprint(kinds)), kinds, runs)
+		r, err := benchSize(aggen, floor, tools, filepath.Join(work, fmt.Sprint(kinds)), kinds, runs, kube)
 		if err != nil {
 			return fmt.Errorf("%d kinds: %w", kinds, err)
 		}
@@ -128,7 +129,7 @@ func bench(aggen string, sizes []int, runs int, keep bool) error {
 	return nil
 }
 
-func benchSize(aggen, floor string, tools *upstream.Tools, dir string, kinds, runs int) (*result, error) {
+func benchSize(aggen, floor string, tools *upstream.Tools, dir string, kinds, runs int, kube bool) (*result, error) {
 	base := filepath.Join(dir, "base")
 	r, err := makeProject(aggen, base, kinds)
 	if err != nil {
@@ -191,6 +192,9 @@ func benchSize(aggen, floor string, tools *upstream.Tools, dir string, kinds, ru
 			r.floor = append(r.floor, s)
 			return nil
 		},
+	}
+	if !kube {
+		steps = steps[1:]
 	}
 	fmt.Printf("%d kinds: warming up (builds kube_codegen.sh's generators once)\n", kinds)
 	for _, f := range steps {
@@ -340,6 +344,9 @@ type %[2]sList struct {
 }
 
 func median(ss []sample, f func(sample) time.Duration) time.Duration {
+	if len(ss) == 0 {
+		return 0
+	}
 	ds := make([]time.Duration, len(ss))
 	for i, s := range ss {
 		ds[i] = f(s)
