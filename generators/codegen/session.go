@@ -260,8 +260,9 @@ func (s *Session) Files() (map[string][]byte, error) {
 	return out, nil
 }
 
-// simplify runs `gofmt -s` over all files in one process, as gengo runs it
-// per file; the files are staged under the session directory.
+// simplify runs `gofmt -s` over the files it could change (maySimplify),
+// all in one process, as gengo runs it per file; the files are staged
+// under the session directory.
 func (s *Session) simplify(files map[string][]byte) error {
 	gofmt, err := exec.LookPath("gofmt")
 	if err != nil {
@@ -280,7 +281,11 @@ func (s *Session) simplify(files map[string][]byte) error {
 	args := []string{"-s", "-w"}
 	names := map[string]string{}
 	i := 0
-	for p, b := range files {
+	for _, p := range sortedKeys(files) {
+		b := files[p]
+		if !maySimplify(b) {
+			continue
+		}
 		name := filepath.Join(stage, fmt.Sprintf("f%d.go", i))
 		i++
 		if err := os.WriteFile(name, b, 0o644); err != nil {
@@ -288,6 +293,9 @@ func (s *Session) simplify(files map[string][]byte) error {
 		}
 		names[name] = p
 		args = append(args, name)
+	}
+	if len(names) == 0 {
+		return nil
 	}
 	cmd := exec.Command(gofmt, args...)
 	var stderr bytes.Buffer
