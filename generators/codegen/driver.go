@@ -48,10 +48,64 @@ type declarations struct {
 // strippedVersion changes whenever the copies' form does.
 const strippedVersion = "aggen-declarations-1"
 
-// prepareDeclarations loads the package graph of patterns in the module
-// at dir (one `go list`) and writes the declaration-only answer and its
-// driver script under work.
+// prepareDeclarations writes under work the declaration-only answer for
+// patterns in the module at dir, and its driver script.
 func prepareDeclarations(dir, work string, env, buildFlags, patterns []string) (*declarations, error) {
+	cache, err := strippedCacheDir()
+	if err != nil {
+		return nil, err
+	}
+	answer, roots, err := cachedGraph(dir, cache, env, buildFlags, patterns)
+	if err != nil {
+		// Anything the shortcut does not understand: list it all.
+		answer, roots, err = listedGraph(dir, cache, env, buildFlags, patterns)
+	}
+	if err != nil {
+		return nil, err
+	}
+	resp := &packages.DriverResponse{Compiler: "gc", Arch: goarch(env), Packages: answer}
+	var paths []string
+	for _, r := range roots {
+		resp.Roots = append(resp.Roots, r.ID)
+		paths = append(paths, r.PkgPath)
+	}
+	var minor int
+	if _, err := fmt.Sscanf(runtime.Version(), "go1.%d", &minor); err == nil {
+		resp.GoVersion = minor
+	}
+	b, err := json.Marshal(resp)
+	if err != nil {
+		return nil, err
+	}
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		return nil, err
+	}
+	d := &declarations{dir: work, response: filepath.Join(work, "packages.json"), script: filepath.Join(work, "gopackagesdriver")}
+	if err := os.WriteFile(d.response, b, 0o644); err != nil {
+		return nil, err
+	}
+	// gengo's parser asks twice: with the patterns, then with the import
+	// paths they expand to. Anything else goes to the go command.
+	script := fmt.Sprintf("#!/bin/sh\ncase \"$*\" in\n%s|%s) exec cat %s ;;\nesac\necho '{\"NotHandled\":true}'\n",
+		shellQuote(strings.Join(patterns, " ")), shellQuote(strings.Join(paths, " ")), shellQuote(d.response))
+	if err := os.WriteFile(d.script, []byte(script), 0o755); err != nil {
+		return nil, err
+	}
+	return d, nil
+}
+
+// listedGraph lists the whole graph of patterns with the go command and
+// strips it.
+func listedGraph(dir, cache string, env, buildFlags, patterns []string) (answer, roots []*packages.Package, err error) {
+	roots, err = listPackages(dir, env, buildFlags, patterns)
+	if err != nil {
+		return nil, nil, err
+	}
+	answer, err = strippedGraph(cache, roots)
+	return answer, roots, err
+}
+
+func listPackages(dir string, env, buildFlags, patterns []string) ([]*packages.Package, error) {
 	cfg := &packages.Config{
 		Mode: packages.NeedName | packages.NeedFiles | packages.NeedCompiledGoFiles |
 			packages.NeedImports | packages.NeedDeps | packages.NeedModule,
@@ -59,14 +113,13 @@ func prepareDeclarations(dir, work string, env, buildFlags, patterns []string) (
 		Env:        append(append([]string(nil), env...), "GOPACKAGESDRIVER=off"),
 		BuildFlags: buildFlags,
 	}
-	roots, err := packages.Load(cfg, patterns...)
-	if err != nil {
-		return nil, err
-	}
-	cache, err := strippedCacheDir()
-	if err != nil {
-		return nil, err
-	}
+	return packages.Load(cfg, patterns...)
+}
+
+// strippedGraph returns the packages reachable from roots through the
+// imports that declarations keep, each outside the main module with its
+// declaration-only files.
+func strippedGraph(cache string, roots []*packages.Package) ([]*packages.Package, error) {
 	// Every package of the graph, once.
 	var all []*packages.Package
 	seen := map[string]bool{}
@@ -105,13 +158,13 @@ func prepareDeclarations(dir, work string, env, buildFlags, patterns []string) (
 	}
 	var mu sync.Mutex
 	var errs []error
-	work_ := make(chan job)
+	queue := make(chan job)
 	var wg sync.WaitGroup
 	for i := 0; i < runtime.GOMAXPROCS(0); i++ {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			for j := range work_ {
+			for j := range queue {
 				names := map[string]string{}
 				for path, imp := range j.pkg.Imports {
 					names[path] = imp.Name
@@ -131,17 +184,15 @@ func prepareDeclarations(dir, work string, env, buildFlags, patterns []string) (
 		}()
 	}
 	for _, j := range jobs {
-		work_ <- j
+		queue <- j
 	}
-	close(work_)
+	close(queue)
 	wg.Wait()
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	// The answer: packages reachable from the roots through the imports
-	// that remain, with their stripped files.
 	out := map[string]*packages.Package{}
-	var order []string
+	var answer []*packages.Package
 	var add func(*packages.Package)
 	add = func(p *packages.Package) {
 		if out[p.ID] != nil {
@@ -150,7 +201,7 @@ func prepareDeclarations(dir, work string, env, buildFlags, patterns []string) (
 		q := *p
 		q.Imports = map[string]*packages.Package{}
 		out[p.ID] = &q
-		order = append(order, p.ID)
+		answer = append(answer, &q)
 		if files, ok := stripped[p]; ok {
 			q.CompiledGoFiles = files
 		}
@@ -158,45 +209,14 @@ func prepareDeclarations(dir, work string, env, buildFlags, patterns []string) (
 			if k, ok := kept[p]; ok && !k[path] {
 				continue
 			}
-			q.Imports[path] = p.Imports[path]
+			q.Imports[path] = &packages.Package{ID: p.Imports[path].ID}
 			add(p.Imports[path])
 		}
 	}
-	resp := &packages.DriverResponse{Compiler: "gc", Arch: goarch(env)}
 	for _, r := range roots {
 		add(r)
-		resp.Roots = append(resp.Roots, r.ID)
 	}
-	for _, id := range order {
-		resp.Packages = append(resp.Packages, out[id])
-	}
-	var minor int
-	if _, err := fmt.Sscanf(runtime.Version(), "go1.%d", &minor); err == nil {
-		resp.GoVersion = minor
-	}
-	b, err := json.Marshal(resp)
-	if err != nil {
-		return nil, err
-	}
-	if err := os.MkdirAll(work, 0o755); err != nil {
-		return nil, err
-	}
-	d := &declarations{dir: work, response: filepath.Join(work, "packages.json"), script: filepath.Join(work, "gopackagesdriver")}
-	if err := os.WriteFile(d.response, b, 0o644); err != nil {
-		return nil, err
-	}
-	// gengo's parser asks twice: with the patterns, then with the import
-	// paths they expand to. Anything else goes to the go command.
-	var paths []string
-	for _, r := range roots {
-		paths = append(paths, r.PkgPath)
-	}
-	script := fmt.Sprintf("#!/bin/sh\ncase \"$*\" in\n%s|%s) exec cat %s ;;\nesac\necho '{\"NotHandled\":true}'\n",
-		shellQuote(strings.Join(patterns, " ")), shellQuote(strings.Join(paths, " ")), shellQuote(d.response))
-	if err := os.WriteFile(d.script, []byte(script), 0o755); err != nil {
-		return nil, err
-	}
-	return d, nil
+	return answer, nil
 }
 
 func sortedImports(p *packages.Package) []string {
