@@ -46,7 +46,7 @@ type declarations struct {
 }
 
 // strippedVersion changes whenever the copies' form does.
-const strippedVersion = "aggen-declarations-1"
+const strippedVersion = "aggen-declarations-2"
 
 // prepareDeclarations writes under work the declaration-only answer for
 // patterns in the module at dir, and its driver script.
@@ -169,7 +169,10 @@ func strippedGraph(cache string, roots []*packages.Package) ([]*packages.Package
 				for path, imp := range j.pkg.Imports {
 					names[path] = imp.Name
 				}
-				copyPath, imports, err := stripCached(cache, j.pkg.CompiledGoFiles[j.file], names)
+				// The standard library carries no tags for the generators:
+				// its comments go too (three quarters of package runtime).
+				std := j.pkg.Module == nil
+				copyPath, imports, err := stripCached(cache, j.pkg.CompiledGoFiles[j.file], names, std)
 				mu.Lock()
 				if err != nil {
 					errs = append(errs, err)
@@ -255,13 +258,13 @@ func strippedCacheDir() (string, error) {
 // stripCached returns the declaration-only copy of file and the import
 // paths it keeps, from the cache or made now. names gives the package
 // name of each import path the file's package imports.
-func stripCached(cache, file string, names map[string]string) (string, []string, error) {
+func stripCached(cache, file string, names map[string]string, dropComments bool) (string, []string, error) {
 	st, err := os.Stat(file)
 	if err != nil {
 		return "", nil, err
 	}
 	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00%s\x00%d\x00%d\x00", strippedVersion, file, st.Size(), st.ModTime().UnixNano())
+	fmt.Fprintf(h, "%s\x00%s\x00%d\x00%d\x00%v\x00", strippedVersion, file, st.Size(), st.ModTime().UnixNano(), dropComments)
 	for _, path := range sortedKeys(names) {
 		fmt.Fprintf(h, "%s=%s\x00", path, names[path])
 	}
@@ -277,7 +280,7 @@ func stripCached(cache, file string, names map[string]string) (string, []string,
 	if err != nil {
 		return "", nil, err
 	}
-	out, imports, err := strip(file, src, names)
+	out, imports, err := strip(file, src, names, dropComments)
 	if err != nil {
 		return "", nil, err
 	}
@@ -329,10 +332,15 @@ func fileImports(name string, src []byte) ([]string, error) {
 }
 
 // strip removes the bodies of a file's function declarations and the
-// imports nothing else uses, keeping every line break so positions stay.
-func strip(name string, src []byte, names map[string]string) ([]byte, []string, error) {
+// imports nothing else uses, and with dropComments every comment,
+// keeping every line break so positions stay.
+func strip(name string, src []byte, names map[string]string, dropComments bool) ([]byte, []string, error) {
 	fset := token.NewFileSet()
-	f, err := parser.ParseFile(fset, name, src, parser.SkipObjectResolution)
+	mode := parser.SkipObjectResolution
+	if dropComments {
+		mode |= parser.ParseComments
+	}
+	f, err := parser.ParseFile(fset, name, src, mode)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -394,6 +402,9 @@ func strip(name string, src []byte, names map[string]string) ([]byte, []string, 
 			}
 		}
 	}
+	for _, c := range f.Comments {
+		cuts = append(cuts, cut{off(c.Pos()), off(c.End())})
+	}
 	sort.Slice(cuts, func(i, j int) bool { return cuts[i].from < cuts[j].from })
 	var out bytes.Buffer
 	out.Grow(len(src))
@@ -403,7 +414,11 @@ func strip(name string, src []byte, names map[string]string) ([]byte, []string, 
 			continue
 		}
 		out.Write(src[last:c.from])
-		out.Write(bytes.Repeat([]byte{'\n'}, bytes.Count(src[c.from:c.to], []byte{'\n'})))
+		if n := bytes.Count(src[c.from:c.to], []byte{'\n'}); n > 0 {
+			out.Write(bytes.Repeat([]byte{'\n'}, n))
+		} else {
+			out.WriteByte(' ') // a/*c*/b is not ab
+		}
 		last = c.to
 	}
 	out.Write(src[last:])
