@@ -21,6 +21,7 @@ import (
 	"bytes"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -366,7 +367,7 @@ func peak(ss []sample) int64 {
 	return m
 }
 
-func report(w *os.File, results []*result, runs int) {
+func report(w io.Writer, results []*result, runs int) {
 	fmt.Fprintf(w, "\ngenerate: medians of %d rounds; CPU is user+sys of the process and its children\n\n", runs)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintln(tw, "kinds\tgroups\tkind-versions\tkube_codegen.sh/full\t(wall)\tfull/floor\t(wall)\tfull/no-op\tfull/verify\tfull peak RSS\t")
