@@ -23,7 +23,6 @@ import (
 
 	"github.com/spf13/pflag"
 	"golang.org/x/tools/go/packages"
-	"golang.org/x/tools/imports"
 	"k8s.io/gengo/v2"
 	"k8s.io/gengo/v2/generator"
 	"k8s.io/gengo/v2/namer"
@@ -235,7 +234,7 @@ func (s *Session) Files() (map[string][]byte, error) {
 		go func() {
 			defer wg.Done()
 			for p := range work {
-				b, err := imports.Process("", s.files[p].data, &imports.Options{Comments: true, TabIndent: true, TabWidth: 8, FormatOnly: true})
+				b, err := formatGo(s.files[p].data)
 				mu.Lock()
 				if err != nil {
 					errs = append(errs, fmt.Errorf("formatting %s from %s: %w", p, s.files[p].generator, err))
