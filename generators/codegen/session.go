@@ -64,9 +64,17 @@ func NewSession(dir, headerFile string, patterns []string) (*Session, error) {
 	// Dependencies reach gengo as declarations only (see declarations);
 	// when that answer cannot be prepared, gengo loads everything itself,
 	// which is slower but reports the same problems.
-	if d, err := prepareDeclarations(dir, filepath.Join(dir, ".aggen-packages"), env,
-		[]string{"-tags", gengo.StdBuildTag}, patterns); err == nil {
-		env = append(env, "GOPACKAGESDRIVER="+d.script)
+	// The answer is asked for only by the load below; gengo loads
+	// anything later with the go command.
+	work, err := os.MkdirTemp("", "aggen-packages-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(work)
+	if abs, err := filepath.Abs(dir); err == nil {
+		if d, err := prepareDeclarations(abs, work, env, []string{"-tags", gengo.StdBuildTag}, patterns); err == nil {
+			env = append(env, "GOPACKAGESDRIVER="+d.script)
+		}
 	}
 	if err := p.LoadPackagesWithConfigForTesting(&packages.Config{Dir: dir, Env: env}, patterns...); err != nil {
 		return nil, fmt.Errorf("loading packages: %w", err)
