@@ -57,13 +57,17 @@ type rawFile struct {
 // parser resolves later requests relative to the process's working
 // directory, not dir.
 func NewSession(dir, headerFile string, patterns []string) (*Session, error) {
-	p := parser.NewWithOptions(parser.Options{BuildTags: []string{gengo.StdBuildTag}})
 	// -mod=mod lets the staged copy complete a go.sum that a fresh project
 	// does not have yet; GOWORK=off keeps an enclosing workspace out.
 	env := append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
-	// Dependencies reach gengo as declarations only (see declarations);
-	// when that answer cannot be prepared, gengo loads everything itself,
-	// which is slower but reports the same problems.
+	load := func(env []string) (*parser.Parser, error) {
+		p := parser.NewWithOptions(parser.Options{BuildTags: []string{gengo.StdBuildTag}})
+		if err := p.LoadPackagesWithConfigForTesting(&packages.Config{Dir: dir, Env: env}, patterns...); err != nil {
+			return nil, fmt.Errorf("loading packages: %w", err)
+		}
+		return p, nil
+	}
+	// Dependencies reach gengo as declarations only (see declarations).
 	// The answer is asked for only by the load below; gengo loads
 	// anything later with the go command.
 	work, err := os.MkdirTemp("", "aggen-packages-")
@@ -71,13 +75,19 @@ func NewSession(dir, headerFile string, patterns []string) (*Session, error) {
 		return nil, err
 	}
 	defer os.RemoveAll(work)
+	var p *parser.Parser
 	if abs, err := filepath.Abs(dir); err == nil {
 		if d, err := prepareDeclarations(abs, work, env, []string{"-tags", gengo.StdBuildTag}, patterns); err == nil {
-			env = append(env, "GOPACKAGESDRIVER="+d.script)
+			p, _ = load(append(env[:len(env):len(env)], "GOPACKAGESDRIVER="+d.script))
 		}
 	}
-	if err := p.LoadPackagesWithConfigForTesting(&packages.Config{Dir: dir, Env: env}, patterns...); err != nil {
-		return nil, fmt.Errorf("loading packages: %w", err)
+	if p == nil {
+		// No answer could be prepared, or the load with it failed (a
+		// temporary directory where nothing may run, a broken package):
+		// gengo loads everything itself, slower, and reports the problem.
+		if p, err = load(env); err != nil {
+			return nil, err
+		}
 	}
 	return &Session{Dir: dir, HeaderFile: headerFile, parser: p, files: map[string]*rawFile{}}, nil
 }
