@@ -3,6 +3,7 @@ package scaffold
 import (
 	"fmt"
 	"io"
+	"io/fs"
 	"strings"
 
 	"github.com/aggen-dev/aggen/generators"
@@ -23,6 +24,9 @@ type GenerateOptions struct {
 	// BeforeCommit is called after all files are staged and before any is
 	// renamed into place; tests use it to inject a late failure.
 	BeforeCommit func() error
+	// Templates is the template set to render; nil is the running one.
+	// Tests make projects of an older aggen with an older set.
+	Templates fs.FS
 }
 
 func (o *GenerateOptions) progress() io.Writer {
@@ -61,6 +65,7 @@ func renderFiles(o *GenerateOptions) (*generators.Result, error) {
 		Generators:  Generators(),
 		Controllers: o.Controllers,
 		Progress:    o.Progress,
+		Templates:   o.Templates,
 	})
 	if err != nil {
 		if loader.IsInputError(err) {
@@ -108,11 +113,14 @@ func Generate(o GenerateOptions) (*Plan, error) {
 		return nil, err
 	}
 	warn(o.out(), res)
+	if err := plan.recordScaffold(); err != nil {
+		return nil, err
+	}
 	st.forget()
 	if err := plan.Apply(o.BeforeCommit); err != nil {
 		return nil, err
 	}
-	st.record(o.Dir, plan, res.Warnings)
+	st.record(o.Dir, plan, res)
 	plan.Report(o.out(), "generate")
 	return plan, nil
 }
@@ -182,7 +190,7 @@ func Verify(o GenerateOptions) error {
 	if len(drift.Stale)+len(drift.Missing)+len(drift.Extra) > 0 {
 		return drift
 	}
-	st.record(o.Dir, plan, res.Warnings)
+	st.record(o.Dir, plan, res)
 	fmt.Fprintln(o.out(), "verify: all generated files are current")
 	return nil
 }

@@ -18,6 +18,7 @@ import (
 
 	"golang.org/x/mod/modfile"
 
+	"github.com/aggen-dev/aggen/generators"
 	"github.com/aggen-dev/aggen/generators/output"
 )
 
@@ -214,7 +215,7 @@ func (s *stamp) current(dir string) (*stampRecord, bool) {
 // record stamps the tree at dir as current after plan was applied (or
 // found nothing to do), with the warnings of the run. A stamp that
 // cannot be written only costs the next run its shortcut.
-func (s *stamp) record(dir string, plan *Plan, warnings []string) {
+func (s *stamp) record(dir string, plan *Plan, res *generators.Result) {
 	if s == nil {
 		return
 	}
@@ -222,14 +223,19 @@ func (s *stamp) record(dir string, plan *Plan, warnings []string) {
 	if err != nil {
 		return
 	}
-	r := stampRecord{Key: key, Warnings: warnings}
+	r := stampRecord{Key: key, Warnings: res.Warnings}
+	rendered := map[string]bool{}
+	for _, f := range res.Files.Files() {
+		rendered[f.Path] = true
+	}
 	for _, c := range plan.Changes {
 		// What the next run would find: what was written is current;
-		// user-owned files that exist are kept.
+		// rendered user-owned files that exist are kept; what the command
+		// puts itself (the scaffold record) is compared like the rest.
 		switch {
 		case c.Action == Delete:
 			continue
-		case c.Owner == output.UserOwned && (c.Action == Create || c.Action == Keep):
+		case c.Owner == output.UserOwned && rendered[c.Path] && (c.Action == Create || c.Action == Keep):
 			r.Changes = append(r.Changes, stampChange{c.Path, Keep})
 		default:
 			r.Changes = append(r.Changes, stampChange{c.Path, Unchanged})

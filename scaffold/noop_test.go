@@ -7,6 +7,9 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/aggen-dev/aggen/generators"
+	"github.com/aggen-dev/aggen/generators/output"
 )
 
 func writeTree(t *testing.T, dir string, files map[string]string) {
@@ -47,7 +50,7 @@ func TestStampNoticesEveryChange(t *testing.T) {
 		t.Fatal("a tree never stamped is current")
 	}
 	plan := &Plan{Root: dir, Changes: []*Change{{Path: "pkg/apis/g/v1/zz_generated.deepcopy.go", Action: Create}}}
-	s.record(dir, plan, []string{"a warning"})
+	s.record(dir, plan, &generators.Result{Files: output.NewSet(), Warnings: []string{"a warning"}})
 	r, ok := s.current(dir)
 	if !ok {
 		t.Fatal("the tree just stamped is not current")
