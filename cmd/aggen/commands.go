@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -35,7 +36,9 @@ func noArgs(cmd *cobra.Command, args []string) error {
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
-func newRootCommand() *cobra.Command {
+// newRootCommand returns the command tree and a function to call once it
+// has run (it ends a CPU profile asked for with --cpuprofile).
+func newRootCommand() (*cobra.Command, func()) {
 	root := &cobra.Command{
 		Use:   "aggen",
 		Short: "Generate Kubernetes extension API servers from annotated Go types",
@@ -49,8 +52,29 @@ manifests, and keeps them in step as the types change.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &flagError{err} })
 	root.Args = noArgs
 	root.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
+	// --cpuprofile (hidden) writes a pprof CPU profile of the command, to
+	// find where generate spends its time.
+	var cpuprofile string
+	root.PersistentFlags().StringVar(&cpuprofile, "cpuprofile", "", "write a CPU profile to this file")
+	_ = root.PersistentFlags().MarkHidden("cpuprofile")
+	stop := func() {}
+	root.PersistentPreRunE = func(*cobra.Command, []string) error {
+		if cpuprofile == "" {
+			return nil
+		}
+		f, err := os.Create(cpuprofile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			return err
+		}
+		stop = func() { pprof.StopCPUProfile(); f.Close() }
+		return nil
+	}
 	root.AddCommand(newInitCommand(), newCreateCommand(), newGenerateCommand(), newVerifyCommand(), newRunCommand(), newCertsCommand(), newImportCommand(), newUpgradeCommand(), newVersionCommand())
-	return root
+	return root, func() { stop() }
 }
 
 // inProject makes a RunE that resolves the project directory (--dir or
