@@ -1,0 +1,222 @@
+package apidocs_test
+
+import (
+	"flag"
+	"os"
+	"path/filepath"
+	"regexp"
+	"strings"
+	"testing"
+
+	"github.com/aggen-dev/aggen/generators/apidocs"
+	"github.com/aggen-dev/aggen/generators/loader"
+	"github.com/aggen-dev/aggen/generators/model"
+	"github.com/aggen-dev/aggen/generators/output"
+	"github.com/aggen-dev/aggen/generators/server/servertest"
+	"github.com/aggen-dev/aggen/test/fixture"
+)
+
+var update = flag.Bool("update", false, "rewrite the goldens under testdata")
+
+func render(t *testing.T, p *model.Project) []*output.File {
+	t.Helper()
+	files, err := apidocs.Generate(nil, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return files
+}
+
+func load(t *testing.T, dir string) *model.Project {
+	t.Helper()
+	p, err := loader.Load(dir)
+	if err != nil {
+		t.Fatalf("loading %s: %v", dir, err)
+	}
+	return p
+}
+
+// cases are the projects the goldens are made from: this package's own
+// and the schema shapes every generator is tested on.
+func cases(t *testing.T) map[string]string {
+	t.Helper()
+	out := map[string]string{}
+	for _, pattern := range []string{"testdata/*.txtar", filepath.Join(fixture.Root(), "testdata", "schema", "*.txtar")} {
+		found, err := filepath.Glob(pattern)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, f := range found {
+			out[strings.TrimSuffix(filepath.Base(f), ".txtar")] = f
+		}
+	}
+	if len(out) < 2 {
+		t.Fatalf("no cases: %v", out)
+	}
+	return out
+}
+
+func TestGolden(t *testing.T) {
+	for name, archive := range cases(t) {
+		t.Run(name, func(t *testing.T) {
+			p := load(t, fixture.Project(t, archive))
+			servertest.Golden(t, filepath.Join("testdata", name), render(t, p), *update)
+		})
+	}
+}
+
+// TestExample renders the committed example's reference and compares it
+// with the files the example carries.
+func TestExample(t *testing.T) {
+	dir := filepath.Join(fixture.Root(), "examples", "insects")
+	files := render(t, load(t, dir))
+	if len(files) == 0 {
+		t.Fatal("the example has no API reference")
+	}
+	for _, f := range files {
+		b, err := os.ReadFile(filepath.Join(dir, filepath.FromSlash(f.Path)))
+		if err != nil {
+			t.Errorf("%s: %v (run `make examples`)", f.Path, err)
+			continue
+		}
+		if string(b) != string(f.Data) {
+			t.Errorf("examples/insects/%s is not what aggen renders (run `make examples`):\n%s", f.Path, servertest.Diff(string(b), string(f.Data)))
+		}
+	}
+}
+
+// markerText is what the reference writes for each validation marker a
+// field carries, read off the marker's name, not the schema.
+var markerText = map[string]string{
+	"kubebuilder:validation:Minimum":       "minimum: ",
+	"kubebuilder:validation:Maximum":       "maximum: ",
+	"kubebuilder:validation:MultipleOf":    "multiple of: ",
+	"kubebuilder:validation:MinLength":     "min length: ",
+	"kubebuilder:validation:MaxLength":     "max length: ",
+	"kubebuilder:validation:Pattern":       "pattern: ",
+	"kubebuilder:validation:Enum":          "one of: ",
+	"kubebuilder:validation:Format":        "format: ",
+	"kubebuilder:validation:MinItems":      "min items: ",
+	"kubebuilder:validation:MaxItems":      "max items: ",
+	"kubebuilder:validation:UniqueItems":   "unique items",
+	"kubebuilder:validation:MinProperties": "min properties: ",
+	"kubebuilder:validation:MaxProperties": "max properties: ",
+	"kubebuilder:validation:XValidation":   "rule: ",
+	"kubebuilder:validation:items:Pattern": "items: pattern: ",
+	"listType":                             "list type: ",
+	"mapType":                              "map type: ",
+	"nullable":                             "nullable",
+}
+
+// TestEveryFieldWithItsMarkers checks, on every case and the example,
+// that each version's page has a row for every field of every struct its
+// kinds reach in the package, and that the row shows each validation
+// marker the field carries and its default.
+func TestEveryFieldWithItsMarkers(t *testing.T) {
+	dirs := map[string]string{"example": filepath.Join(fixture.Root(), "examples", "insects")}
+	for name, archive := range cases(t) {
+		dirs[name] = archive
+	}
+	for name, dir := range dirs {
+		t.Run(name, func(t *testing.T) {
+			if strings.HasSuffix(dir, ".txtar") {
+				dir = fixture.Project(t, dir)
+			}
+			p := load(t, dir)
+			files := map[string]string{}
+			for _, f := range render(t, p) {
+				files[f.Path] = string(f.Data)
+			}
+			checked := 0
+			for _, g := range p.Groups {
+				for _, v := range g.Versions {
+					doc := files[apidocs.PagePath(g, v)]
+					if doc == "" {
+						t.Fatalf("no page for %s/%s", g.Name, v.Name)
+					}
+					seen := map[*model.Type]bool{}
+					var walk func(*model.Type)
+					walk = func(ty *model.Type) {
+						if ty == nil || seen[ty] || ty.Package != v.Package {
+							return
+						}
+						seen[ty] = true
+						if ty.Kind == model.StructType && !strings.Contains(doc, "\n### "+ty.Name+"\n") {
+							t.Errorf("%s: no section for %s", apidocs.PagePath(g, v), ty.Name)
+						}
+						for _, f := range ty.Fields {
+							walk(elem(f.Ref))
+							if f.JSONName == "" || f.Inline || f.JSONTag == "-" {
+								continue
+							}
+							row := regexp.MustCompile(`(?m)^\| `+"`"+regexp.QuoteMeta(f.JSONName)+"`"+` \|.*$`).FindAllString(doc, -1)
+							if len(row) == 0 {
+								t.Errorf("%s: %s.%s has no row", apidocs.PagePath(g, v), ty.Name, f.JSONName)
+								continue
+							}
+							all := strings.Join(row, "\n")
+							checked++
+							for _, m := range f.Parsed {
+								if want, ok := markerText[m.Name]; ok && !strings.Contains(all, want) {
+									t.Errorf("%s: %s.%s carries +%s, its row does not say %q:\n%s", apidocs.PagePath(g, v), ty.Name, f.JSONName, m.Name, want, all)
+								}
+								if (m.Name == "default" || m.Name == "kubebuilder:default") && !regexp.MustCompile(`\| (optional|\*\*required\*\*) \| `+"`").MatchString(all) {
+									t.Errorf("%s: %s.%s has a default, its row shows none:\n%s", apidocs.PagePath(g, v), ty.Name, f.JSONName, all)
+								}
+							}
+						}
+					}
+					for _, k := range v.Kinds {
+						walk(k.Type)
+					}
+				}
+			}
+			if checked == 0 {
+				t.Fatal("no field checked")
+			}
+		})
+	}
+}
+
+// elem is the named type a field's type is made of, or nil.
+func elem(r *model.TypeRef) *model.Type {
+	for r != nil {
+		switch r.Kind {
+		case model.NamedRef:
+			return r.Named
+		case model.PointerRef, model.SliceRef, model.ArrayRef, model.MapRef:
+			r = r.Elem
+		default:
+			return nil
+		}
+	}
+	return nil
+}
+
+// TestGeneratedAndDeterministic checks the header every page starts with
+// and that two renderings are the same bytes.
+func TestGeneratedAndDeterministic(t *testing.T) {
+	p := load(t, fixture.Project(t, "testdata/zoo.txtar"))
+	a, b := render(t, p), render(t, p)
+	if len(a) != len(b) {
+		t.Fatalf("%d files, then %d", len(a), len(b))
+	}
+	for i := range a {
+		if a[i].Path != b[i].Path || string(a[i].Data) != string(b[i].Data) {
+			t.Errorf("%s: two renderings differ", a[i].Path)
+		}
+		if !strings.HasPrefix(string(a[i].Data), apidocs.Header+"\n") {
+			t.Errorf("%s does not start with %q", a[i].Path, apidocs.Header)
+		}
+		if a[i].Owner != output.Generated {
+			t.Errorf("%s is not a generated file", a[i].Path)
+		}
+	}
+}
+
+// TestNoGroupsNoDocs: a project without kinds has no reference yet.
+func TestNoGroupsNoDocs(t *testing.T) {
+	if files := render(t, &model.Project{}); len(files) != 0 {
+		t.Errorf("got %d files for a project without groups", len(files))
+	}
+}
