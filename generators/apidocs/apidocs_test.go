@@ -214,6 +214,42 @@ func TestGeneratedAndDeterministic(t *testing.T) {
 	}
 }
 
+// TestTablesAreWellFormed checks every page of every case the way a
+// code host's table parser reads it: each row has as many cells as its
+// header (a stray '|' would add one, a line break end the table), and no
+// '<' outside code starts an HTML tag the host would strip, but the line
+// breaks the cells use.
+func TestTablesAreWellFormed(t *testing.T) {
+	unescapedPipe := regexp.MustCompile(`(^|[^\\])\|`)
+	cellCount := func(line string) int { return len(unescapedPipe.FindAllStringIndex(line, -1)) }
+	for name, archive := range cases(t) {
+		t.Run(name, func(t *testing.T) {
+			for _, f := range render(t, load(t, fixture.Project(t, archive))) {
+				lines := strings.Split(string(f.Data), "\n")
+				header := 0
+				for i, l := range lines {
+					switch {
+					case !strings.HasPrefix(l, "|"):
+						header = 0
+					case header == 0:
+						header = cellCount(l)
+						if i+1 >= len(lines) || cellCount(lines[i+1]) != header || !strings.HasPrefix(lines[i+1], "| ---") {
+							t.Errorf("%s:%d: a table without its delimiter row", f.Path, i+1)
+						}
+					case cellCount(l) != header:
+						t.Errorf("%s:%d: %d cells under a header of %d: %s", f.Path, i+1, cellCount(l)-1, header-1, l)
+					}
+					prose := regexp.MustCompile("`[^`]*`").ReplaceAllString(l, "")
+					prose = strings.ReplaceAll(prose, "<br>", "")
+					if strings.Contains(prose, "<") && !strings.HasPrefix(l, apidocs.Header) {
+						t.Errorf("%s:%d: raw '<' outside code: %s", f.Path, i+1, l)
+					}
+				}
+			}
+		})
+	}
+}
+
 // TestNoGroupsNoDocs: a project without kinds has no reference yet.
 func TestNoGroupsNoDocs(t *testing.T) {
 	if files := render(t, &model.Project{}); len(files) != 0 {
