@@ -13,6 +13,7 @@ import (
 	"github.com/aggen-dev/aggen/generators/model"
 	"github.com/aggen-dev/aggen/generators/output"
 	"github.com/aggen-dev/aggen/generators/server/servertest"
+	"github.com/aggen-dev/aggen/test/corpus"
 	"github.com/aggen-dev/aggen/test/fixture"
 )
 
@@ -123,58 +124,93 @@ func TestEveryFieldWithItsMarkers(t *testing.T) {
 				dir = fixture.Project(t, dir)
 			}
 			p := load(t, dir)
-			files := map[string]string{}
-			for _, f := range render(t, p) {
-				files[f.Path] = string(f.Data)
+			checkFields(t, p, render(t, p))
+		})
+	}
+}
+
+// TestCorpora renders the reference of API packages nobody at aggen wrote
+// (k8s.io/api groups, Gateway API, the Prometheus operator, from the Go
+// module proxy) and checks it as the cases are checked.
+func TestCorpora(t *testing.T) {
+	if testing.Short() {
+		t.Skip("downloads modules and loads packages from source")
+	}
+	for _, name := range []string{"gatewayapi", "k8sapi", "prometheus"} {
+		t.Run(name, func(t *testing.T) {
+			dir := t.TempDir()
+			if err := corpus.Assemble(fixture.Root(), dir, corpus.Corpora[name]); err != nil {
+				t.Fatal(err)
 			}
-			checked := 0
-			for _, g := range p.Groups {
-				for _, v := range g.Versions {
-					doc := files[apidocs.PagePath(g, v)]
-					if doc == "" {
-						t.Fatalf("no page for %s/%s", g.Name, v.Name)
+			p := load(t, dir)
+			files := render(t, p)
+			checkFields(t, p, files)
+			checkTables(t, files)
+		})
+	}
+}
+
+// checkFields checks that each version's page has a section for every
+// type its kinds reach in the package and a row for each of their fields,
+// that shows the field's default and every validation marker it carries
+// (unless its own type enforces the same, which the type's section says).
+func checkFields(t *testing.T, p *model.Project, rendered []*output.File) {
+	t.Helper()
+	files := map[string]string{}
+	for _, f := range rendered {
+		files[f.Path] = string(f.Data)
+	}
+	checked := 0
+	for _, g := range p.Groups {
+		for _, v := range g.Versions {
+			page := apidocs.PagePath(g, v)
+			doc := files[page]
+			if doc == "" {
+				t.Fatalf("no page for %s/%s", g.Name, v.Name)
+			}
+			seen := map[*model.Type]bool{}
+			var walk func(*model.Type)
+			walk = func(ty *model.Type) {
+				if ty == nil || seen[ty] || ty.Package != v.Package {
+					return
+				}
+				seen[ty] = true
+				if ty.Kind == model.StructType && !strings.Contains(doc, "\n### "+ty.Name+"\n") {
+					t.Errorf("%s: no section for %s", page, ty.Name)
+				}
+				for _, f := range ty.Fields {
+					walk(elem(f.Ref))
+					if f.JSONName == "" || f.Inline || f.JSONTag == "-" {
+						continue
 					}
-					seen := map[*model.Type]bool{}
-					var walk func(*model.Type)
-					walk = func(ty *model.Type) {
-						if ty == nil || seen[ty] || ty.Package != v.Package {
-							return
-						}
-						seen[ty] = true
-						if ty.Kind == model.StructType && !strings.Contains(doc, "\n### "+ty.Name+"\n") {
-							t.Errorf("%s: no section for %s", apidocs.PagePath(g, v), ty.Name)
-						}
-						for _, f := range ty.Fields {
-							walk(elem(f.Ref))
-							if f.JSONName == "" || f.Inline || f.JSONTag == "-" {
-								continue
-							}
-							row := regexp.MustCompile(`(?m)^\| `+"`"+regexp.QuoteMeta(f.JSONName)+"`"+` \|.*$`).FindAllString(doc, -1)
-							if len(row) == 0 {
-								t.Errorf("%s: %s.%s has no row", apidocs.PagePath(g, v), ty.Name, f.JSONName)
-								continue
-							}
-							all := strings.Join(row, "\n")
-							checked++
-							for _, m := range f.Parsed {
-								if want, ok := markerText[m.Name]; ok && !strings.Contains(all, want) {
-									t.Errorf("%s: %s.%s carries +%s, its row does not say %q:\n%s", apidocs.PagePath(g, v), ty.Name, f.JSONName, m.Name, want, all)
-								}
-								if (m.Name == "default" || m.Name == "kubebuilder:default") && !regexp.MustCompile(`\| (optional|\*\*required\*\*) \| `+"`").MatchString(all) {
-									t.Errorf("%s: %s.%s has a default, its row shows none:\n%s", apidocs.PagePath(g, v), ty.Name, f.JSONName, all)
-								}
-							}
-						}
+					row := regexp.MustCompile(`(?m)^\| `+"`"+regexp.QuoteMeta(f.JSONName)+"`"+` \|.*$`).FindAllString(doc, -1)
+					if len(row) == 0 {
+						t.Errorf("%s: %s.%s has no row", page, ty.Name, f.JSONName)
+						continue
 					}
-					for _, k := range v.Kinds {
-						walk(k.Type)
+					all := strings.Join(row, "\n")
+					checked++
+					var typeMarkers []*model.Marker
+					if e := elem(f.Ref); e != nil {
+						typeMarkers = e.Parsed
+					}
+					for _, m := range f.Parsed {
+						if want, ok := markerText[m.Name]; ok && !strings.Contains(all, want) && model.Find(typeMarkers, m.Name) == nil {
+							t.Errorf("%s: %s.%s carries +%s, its row does not say %q:\n%s", page, ty.Name, f.JSONName, m.Name, want, all)
+						}
+						if (m.Name == "default" || m.Name == "kubebuilder:default") && !regexp.MustCompile(`\| (optional|\*\*required\*\*) \| `+"`").MatchString(all) {
+							t.Errorf("%s: %s.%s has a default, its row shows none:\n%s", page, ty.Name, f.JSONName, all)
+						}
 					}
 				}
 			}
-			if checked == 0 {
-				t.Fatal("no field checked")
+			for _, k := range v.Kinds {
+				walk(k.Type)
 			}
-		})
+		}
+	}
+	if checked == 0 {
+		t.Fatal("no field checked")
 	}
 }
 
@@ -214,39 +250,44 @@ func TestGeneratedAndDeterministic(t *testing.T) {
 	}
 }
 
-// TestTablesAreWellFormed checks every page of every case the way a
-// code host's table parser reads it: each row has as many cells as its
-// header (a stray '|' would add one, a line break end the table), and no
-// '<' outside code starts an HTML tag the host would strip, but the line
-// breaks the cells use.
+// TestTablesAreWellFormed checks every page of every case.
 func TestTablesAreWellFormed(t *testing.T) {
-	unescapedPipe := regexp.MustCompile(`(^|[^\\])\|`)
-	cellCount := func(line string) int { return len(unescapedPipe.FindAllStringIndex(line, -1)) }
 	for name, archive := range cases(t) {
 		t.Run(name, func(t *testing.T) {
-			for _, f := range render(t, load(t, fixture.Project(t, archive))) {
-				lines := strings.Split(string(f.Data), "\n")
-				header := 0
-				for i, l := range lines {
-					switch {
-					case !strings.HasPrefix(l, "|"):
-						header = 0
-					case header == 0:
-						header = cellCount(l)
-						if i+1 >= len(lines) || cellCount(lines[i+1]) != header || !strings.HasPrefix(lines[i+1], "| ---") {
-							t.Errorf("%s:%d: a table without its delimiter row", f.Path, i+1)
-						}
-					case cellCount(l) != header:
-						t.Errorf("%s:%d: %d cells under a header of %d: %s", f.Path, i+1, cellCount(l)-1, header-1, l)
-					}
-					prose := regexp.MustCompile("`[^`]*`").ReplaceAllString(l, "")
-					prose = strings.ReplaceAll(prose, "<br>", "")
-					if strings.Contains(prose, "<") && !strings.HasPrefix(l, apidocs.Header) {
-						t.Errorf("%s:%d: raw '<' outside code: %s", f.Path, i+1, l)
-					}
-				}
-			}
+			checkTables(t, render(t, load(t, fixture.Project(t, archive))))
 		})
+	}
+}
+
+// checkTables reads pages the way a code host's table parser does: each
+// row has as many cells as its header (a stray '|' would add one, a line
+// break end the table), and no '<' outside code starts an HTML tag the
+// host would strip, but the line breaks the cells use.
+func checkTables(t *testing.T, files []*output.File) {
+	t.Helper()
+	unescapedPipe := regexp.MustCompile(`(^|[^\\])\|`)
+	cellCount := func(line string) int { return len(unescapedPipe.FindAllStringIndex(line, -1)) }
+	codeSpan := regexp.MustCompile("`[^`]*`")
+	for _, f := range files {
+		lines := strings.Split(string(f.Data), "\n")
+		header := 0
+		for i, l := range lines {
+			switch {
+			case !strings.HasPrefix(l, "|"):
+				header = 0
+			case header == 0:
+				header = cellCount(l)
+				if i+1 >= len(lines) || cellCount(lines[i+1]) != header || !strings.HasPrefix(lines[i+1], "| ---") {
+					t.Errorf("%s:%d: a table without its delimiter row", f.Path, i+1)
+				}
+			case cellCount(l) != header:
+				t.Errorf("%s:%d: %d cells under a header of %d: %s", f.Path, i+1, cellCount(l)-1, header-1, l)
+			}
+			prose := strings.ReplaceAll(codeSpan.ReplaceAllString(l, ""), "<br>", "")
+			if strings.Contains(prose, "<") && !strings.HasPrefix(l, apidocs.Header) {
+				t.Errorf("%s:%d: raw '<' outside code: %s", f.Path, i+1, l)
+			}
+		}
 	}
 }
 
