@@ -83,11 +83,28 @@ func TestNewProjectE2EPasses(t *testing.T) {
 
 // runIn runs a command in dir with extra environment and fails the test,
 // showing its output, when it fails.
+// shellEnv is this process's environment without what an outer make
+// exports (MAKELEVEL, MAKEFLAGS, ...): under `make test` a nested make would
+// otherwise print "Entering directory" lines and inherit the outer flags,
+// which a user typing the command in a shell never sees.
+func shellEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		switch name {
+		case "MAKELEVEL", "MAKEFLAGS", "MFLAGS", "MAKEOVERRIDES", "MAKE_TERMOUT", "MAKE_TERMERR":
+			continue
+		}
+		env = append(env, kv)
+	}
+	return env
+}
+
 func runIn(t *testing.T, dir string, env []string, name string, args ...string) string {
 	t.Helper()
 	cmd := exec.Command(name, args...)
 	cmd.Dir = dir
-	cmd.Env = append(append(os.Environ(), "GOWORK=off"), env...)
+	cmd.Env = append(append(shellEnv(), "GOWORK=off"), env...)
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
