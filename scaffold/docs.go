@@ -41,7 +41,7 @@ func Docs(o DocsOptions) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	plan.Keep(func(path string) bool { return strings.HasPrefix(path, apidocs.Dir+"/") })
+	plan.Within(func(path string) bool { return strings.HasPrefix(path, apidocs.Dir+"/") })
 	if err := plan.Apply(nil); err != nil {
 		return nil, err
 	}

@@ -108,9 +108,9 @@ func (p *Plan) Remove(path string) error {
 	return nil
 }
 
-// Keep narrows the plan to the changes of the paths in, for a command
+// Within narrows the plan to the changes of the paths in, for a command
 // that writes one part of the project only.
-func (p *Plan) Keep(in func(path string) bool) {
+func (p *Plan) Within(in func(path string) bool) {
 	kept := p.Changes[:0]
 	for _, c := range p.Changes {
 		if in(c.Path) {
