@@ -7,6 +7,7 @@ package generators
 import (
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -59,6 +60,9 @@ type Options struct {
 	Progress io.Writer
 	// KeepStage leaves the staging directory for debugging.
 	KeepStage bool
+	// Templates is the template set to render; nil is the running one.
+	// Tests make projects of an older aggen with an older set.
+	Templates fs.FS
 }
 
 // markControllers sets Kind.Controller for kinds whose user-owned
@@ -88,18 +92,48 @@ func stageable(dir string, f *output.File) bool {
 	return os.IsNotExist(err)
 }
 
+// Load loads the project's model as Generate sees it: kinds whose
+// reconciler exists, or that controllers names, have Controller set.
+func Load(dir string, controllers map[string]bool) (*model.Project, error) {
+	p, err := loader.Load(dir)
+	if err != nil {
+		return nil, err
+	}
+	markControllers(dir, p, controllers)
+	return p, nil
+}
+
+// Own renders only the files of aggen's own generators, with r: what a
+// template set makes of the model, without the upstream generators.
+func Own(p *model.Project, r *templates.Renderer, gens []Generator) (*output.Set, error) {
+	set := output.NewSet()
+	for _, g := range gens {
+		files, err := g.Generate(r, p)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", g.Name, err)
+		}
+		if err := set.Add(files...); err != nil {
+			return nil, err
+		}
+	}
+	return set, nil
+}
+
 // Generate produces every file derived from the project's types.
 func Generate(dir string, opts Options) (*Result, error) {
 	progress := opts.Progress
 	if progress == nil {
 		progress = io.Discard
 	}
-	p, err := loader.Load(dir)
+	p, err := Load(dir, opts.Controllers)
 	if err != nil {
 		return nil, err
 	}
-	markControllers(dir, p, opts.Controllers)
-	r, err := templates.New()
+	tmpl := opts.Templates
+	if tmpl == nil {
+		tmpl = templates.Files()
+	}
+	r, err := templates.NewFS(tmpl)
 	if err != nil {
 		return nil, err
 	}

@@ -18,7 +18,6 @@ import (
 	"github.com/aggen-dev/aggen/generators/loader"
 	"github.com/aggen-dev/aggen/generators/model"
 	"github.com/aggen-dev/aggen/generators/output"
-	"github.com/aggen-dev/aggen/templates"
 )
 
 // CreateAPIOptions are the flags of `aggen create api`.
@@ -37,6 +36,9 @@ type CreateAPIOptions struct {
 	SkipTidy bool
 	Out      io.Writer
 	Progress io.Writer
+	// Templates is the template set to render; nil is the running one.
+	// Tests make projects of an older aggen with an older set.
+	Templates fs.FS
 	// beforeCommit is Apply's hook; tests use it to fail a run late.
 	beforeCommit func() error
 }
@@ -156,7 +158,7 @@ func planCreateAPI(o *CreateAPIOptions) (*Plan, *generators.Result, error) {
 	if err := sh.apply(ownPlan); err != nil {
 		return nil, nil, sh.relocate(err)
 	}
-	gen := GenerateOptions{Dir: sh.dir, Progress: o.Progress}
+	gen := GenerateOptions{Dir: sh.dir, Progress: o.Progress, Templates: o.Templates}
 	if o.Controller {
 		gen.Controllers = map[string]bool{o.Group + "/" + o.Kind: true}
 	}
@@ -172,6 +174,7 @@ func planCreateAPI(o *CreateAPIOptions) (*Plan, *generators.Result, error) {
 		if err := plan.Put(c.Path, c.New, c.Mode); err != nil {
 			return nil, nil, err
 		}
+		plan.change(c.Path).Scaffold = true
 	}
 	if !o.SkipTidy {
 		if err := sh.apply(plan); err != nil {
@@ -183,6 +186,9 @@ func planCreateAPI(o *CreateAPIOptions) (*Plan, *generators.Result, error) {
 		if err := sh.carry(plan, "go.mod", "go.sum"); err != nil {
 			return nil, nil, sh.relocate(err)
 		}
+	}
+	if err := plan.recordScaffold(); err != nil {
+		return nil, nil, err
 	}
 	return plan, res, nil
 }
@@ -202,7 +208,7 @@ func renderKindFiles(o *CreateAPIOptions, p *model.Project) ([]*output.File, err
 		ModelPackage: util.ToRESTFriendlyName(path.Join(p.Module, loader.APIsDir, o.Group, o.Version)),
 		Namespaced:   o.Namespaced, Status: o.Status, Scale: o.Scale,
 	}
-	r, err := templates.New()
+	r, err := renderer(o.Templates)
 	if err != nil {
 		return nil, err
 	}

@@ -10,11 +10,16 @@ import (
 // unifiedDiff renders a short unified diff from what is on disk to what
 // would be generated, cut after maxLines lines.
 func unifiedDiff(name string, old, new []byte, maxLines int) string {
+	return diffText(name, old, new, "on disk", "generated", maxLines)
+}
+
+// diffText is unifiedDiff with the two sides named.
+func diffText(name string, old, new []byte, from, to string, maxLines int) string {
 	text, err := difflib.GetUnifiedDiffString(difflib.UnifiedDiff{
 		A:        difflib.SplitLines(string(old)),
 		B:        difflib.SplitLines(string(new)),
-		FromFile: name + " (on disk)",
-		ToFile:   name + " (generated)",
+		FromFile: name + " (" + from + ")",
+		ToFile:   name + " (" + to + ")",
 		Context:  2,
 	})
 	if err != nil {

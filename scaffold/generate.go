@@ -3,6 +3,7 @@ package scaffold
 import (
 	"fmt"
 	"io"
+	"io/fs"
 	"strings"
 
 	"github.com/aggen-dev/aggen/generators"
@@ -23,6 +24,9 @@ type GenerateOptions struct {
 	// BeforeCommit is called after all files are staged and before any is
 	// renamed into place; tests use it to inject a late failure.
 	BeforeCommit func() error
+	// Templates is the template set to render; nil is the running one.
+	// Tests make projects of an older aggen with an older set.
+	Templates fs.FS
 }
 
 func (o *GenerateOptions) out() io.Writer {
@@ -54,6 +58,7 @@ func renderFiles(o *GenerateOptions) (*generators.Result, error) {
 		Generators:  Generators(),
 		Controllers: o.Controllers,
 		Progress:    o.Progress,
+		Templates:   o.Templates,
 	})
 	if err != nil {
 		if loader.IsInputError(err) {
@@ -88,6 +93,9 @@ func Generate(o GenerateOptions) (*Plan, error) {
 		return nil, err
 	}
 	warn(o.out(), res)
+	if err := plan.recordScaffold(); err != nil {
+		return nil, err
+	}
 	if err := plan.Apply(o.BeforeCommit); err != nil {
 		return nil, err
 	}

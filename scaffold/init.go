@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path"
@@ -33,6 +34,9 @@ type InitOptions struct {
 	// SkipDownload skips `go mod download` (tests that run offline).
 	SkipDownload bool
 	Out          io.Writer
+	// Templates is the template set to render; nil is the running one.
+	// Tests make projects of an older aggen with an older set.
+	Templates fs.FS
 	// beforeCommit is Apply's hook; tests use it to fail a run late.
 	beforeCommit func() error
 }
@@ -93,6 +97,7 @@ type projectData struct {
 	Year                                                   int
 	KubernetesVersion, KubeOpenAPIVersion                  string
 	ControllerRuntimeVersion, GoVersion                    string
+	TemplatesRevision                                      int
 }
 
 // Init scaffolds a new project in o.Dir, all of it at once: a failure at
@@ -122,34 +127,17 @@ func planInit(o *InitOptions) (*Plan, error) {
 			return nil, fmt.Errorf("%w: %s exists in %s; aggen init only starts new projects", ErrProjectExists, f, o.Dir)
 		}
 	}
-	r, err := templates.New()
+	r, err := renderer(o.Templates)
 	if err != nil {
 		return nil, err
 	}
 	d := projectData{
 		Module: o.Repo, Domain: o.Domain, Name: o.Name, Namespace: o.Name + "-system", Image: o.Name + ":latest",
 		Owner: o.Owner, License: o.License, Year: o.Year,
-		KubernetesVersion: KubernetesVersion, KubeOpenAPIVersion: KubeOpenAPIVersion,
-		ControllerRuntimeVersion: ControllerRuntimeVersion, GoVersion: GoVersion,
 	}
-	set := output.NewSet()
-	for _, f := range []struct{ tmpl, path string }{
-		{"project/aggen.yaml.tmpl", loader.ConfigFile},
-		{"project/go.mod.tmpl", "go.mod"},
-		{"project/boilerplate.go.txt.tmpl", "hack/boilerplate.go.txt"},
-		{"project/Makefile.tmpl", "Makefile"},
-		{"project/Dockerfile.tmpl", "Dockerfile"},
-		{"project/README.md.tmpl", "README.md"},
-		{"project/gitignore.tmpl", ".gitignore"},
-		{"project/verify.yaml.tmpl", ".github/workflows/verify.yaml"},
-	} {
-		b, err := r.Render(f.tmpl, d)
-		if err != nil {
-			return nil, err
-		}
-		if err := set.Add(&output.File{Path: f.path, Data: b, Owner: output.UserOwned}); err != nil {
-			return nil, err
-		}
+	set, err := renderProjectFiles(r, d, projectFiles)
+	if err != nil {
+		return nil, err
 	}
 	// The rest (cmd/, pkg/, config/) is derived: the generators render it
 	// from a shadow of the new project. go.sum comes from
@@ -171,7 +159,7 @@ func planInit(o *InitOptions) (*Plan, error) {
 			return nil, sh.relocate(err)
 		}
 	}
-	res, err := renderFiles(&GenerateOptions{Dir: sh.dir})
+	res, err := renderFiles(&GenerateOptions{Dir: sh.dir, Templates: o.Templates})
 	if err != nil {
 		return nil, sh.relocate(err)
 	}
@@ -185,7 +173,50 @@ func planInit(o *InitOptions) (*Plan, error) {
 	if err := sh.carry(plan, "go.sum"); err != nil {
 		return nil, sh.relocate(err)
 	}
+	if err := plan.recordScaffold(); err != nil {
+		return nil, err
+	}
 	return plan, nil
+}
+
+// projectFiles are the files init renders from the project's settings
+// alone, template and path.
+var projectFiles = []struct{ tmpl, path string }{
+	{"project/aggen.yaml.tmpl", loader.ConfigFile},
+	{"project/go.mod.tmpl", "go.mod"},
+	{"project/boilerplate.go.txt.tmpl", "hack/boilerplate.go.txt"},
+	{"project/Makefile.tmpl", "Makefile"},
+	{"project/Dockerfile.tmpl", "Dockerfile"},
+	{"project/README.md.tmpl", "README.md"},
+	{"project/gitignore.tmpl", ".gitignore"},
+	{"project/verify.yaml.tmpl", ".github/workflows/verify.yaml"},
+}
+
+// renderProjectFiles renders files from the project's settings, pinned to
+// the running aggen's versions.
+func renderProjectFiles(r *templates.Renderer, d projectData, files []struct{ tmpl, path string }) (*output.Set, error) {
+	d.KubernetesVersion, d.KubeOpenAPIVersion = KubernetesVersion, KubeOpenAPIVersion
+	d.ControllerRuntimeVersion, d.GoVersion = ControllerRuntimeVersion, GoVersion
+	d.TemplatesRevision = templates.Revision
+	set := output.NewSet()
+	for _, f := range files {
+		b, err := r.Render(f.tmpl, d)
+		if err != nil {
+			return nil, err
+		}
+		if err := set.Add(&output.File{Path: f.path, Data: b, Owner: output.UserOwned}); err != nil {
+			return nil, err
+		}
+	}
+	return set, nil
+}
+
+// renderer parses a template set; nil is the running one.
+func renderer(fsys fs.FS) (*templates.Renderer, error) {
+	if fsys == nil {
+		return templates.New()
+	}
+	return templates.NewFS(fsys)
 }
 
 // goCommand runs the go tool in dir, showing progress: one line per

@@ -50,6 +50,9 @@ type Change struct {
 	// Old and New are the bytes on disk and the rendered bytes.
 	Old, New []byte
 	Mode     uint32
+	// Scaffold marks a user-owned file as aggen rendered it from a
+	// template: its New bytes go to the scaffold record when written.
+	Scaffold bool
 }
 
 // Plan is the set of changes that brings a project in line with a
@@ -90,6 +93,16 @@ func (p *Plan) Put(path string, data []byte, mode uint32) error {
 	}
 	p.Changes = append(p.Changes, c)
 	sort.Slice(p.Changes, func(i, j int) bool { return p.Changes[i].Path < p.Changes[j].Path })
+	return nil
+}
+
+// change returns the change of path, or nil.
+func (p *Plan) change(path string) *Change {
+	for _, c := range p.Changes {
+		if c.Path == path {
+			return c
+		}
+	}
 	return nil
 }
 
@@ -232,7 +245,7 @@ func NewPlan(root string, files *output.Set, force bool) (*Plan, error) {
 	want := map[string]bool{}
 	for _, f := range files.Files() {
 		want[f.Path] = true
-		c := &Change{Path: f.Path, Owner: f.Owner, New: f.Data, Mode: f.Mode}
+		c := &Change{Path: f.Path, Owner: f.Owner, New: f.Data, Mode: f.Mode, Scaffold: f.Owner == output.UserOwned}
 		old, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(f.Path)))
 		switch {
 		case errors.Is(err, fs.ErrNotExist):

@@ -6,6 +6,7 @@ import (
 	"bytes"
 	"embed"
 	"fmt"
+	"io/fs"
 	"strings"
 	"text/template"
 
@@ -21,25 +22,60 @@ type Renderer struct {
 	root *template.Template
 }
 
+// Revision numbers the embedded template set as far as the files it
+// scaffolds for the user go: a project records the revision it was
+// scaffolded from (aggen.yaml's templates), and `aggen upgrade` renders the
+// base of its three-way merges from that revision when the project has no
+// scaffold record (aggen.scaffold.txtar). Projects made since the record
+// exists never need an old set; revision 1 is the set of every project
+// made before.
+const Revision = 1
+
+// Files is the running template set; names are paths such as
+// "project/Makefile.tmpl".
+func Files() fs.FS {
+	sub, err := fs.Sub(files, "files")
+	if err != nil {
+		panic(err) // the embedded directory exists
+	}
+	return sub
+}
+
+// ForRevision returns the template set of a revision, if aggen still
+// embeds it.
+func ForRevision(rev int) (fs.FS, bool) {
+	if rev == Revision {
+		return Files(), true
+	}
+	return nil, false
+}
+
 // New parses every embedded template. Template names are their paths under
 // files/, e.g. "project/Makefile.tmpl".
-func New() (*Renderer, error) {
+func New() (*Renderer, error) { return NewFS(Files()) }
+
+// NewFS parses every template of a template set laid out as the embedded
+// one: tests render projects from an older or modified set with it.
+func NewFS(fsys fs.FS) (*Renderer, error) {
 	root := template.New("").Funcs(sprig.TxtFuncMap()).Funcs(extraFuncs())
-	if err := parseTree(root, "files"); err != nil {
+	if err := parseTree(fsys, root, "."); err != nil {
 		return nil, err
 	}
 	return &Renderer{root: root}, nil
 }
 
-func parseTree(root *template.Template, dir string) error {
-	entries, err := files.ReadDir(dir)
+func parseTree(fsys fs.FS, root *template.Template, dir string) error {
+	entries, err := fs.ReadDir(fsys, dir)
 	if err != nil {
 		return fmt.Errorf("reading templates: %w", err)
 	}
 	for _, e := range entries {
-		p := dir + "/" + e.Name()
+		p := e.Name()
+		if dir != "." {
+			p = dir + "/" + p
+		}
 		if e.IsDir() {
-			if err := parseTree(root, p); err != nil {
+			if err := parseTree(fsys, root, p); err != nil {
 				return err
 			}
 			continue
@@ -47,11 +83,11 @@ func parseTree(root *template.Template, dir string) error {
 		if !strings.HasSuffix(e.Name(), ".tmpl") {
 			continue
 		}
-		b, err := files.ReadFile(p)
+		b, err := fs.ReadFile(fsys, p)
 		if err != nil {
 			return fmt.Errorf("reading template %s: %w", p, err)
 		}
-		name := strings.TrimPrefix(p, "files/")
+		name := p
 		if _, err := root.New(name).Parse(string(b)); err != nil {
 			return fmt.Errorf("parsing template %s: %w", name, err)
 		}

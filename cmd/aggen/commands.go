@@ -49,7 +49,7 @@ manifests, and keeps them in step as the types change.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &flagError{err} })
 	root.Args = noArgs
 	root.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
-	root.AddCommand(newInitCommand(), newCreateCommand(), newGenerateCommand(), newVerifyCommand(), newDocsCommand(), newRunCommand(), newCertsCommand(), newVersionCommand())
+	root.AddCommand(newInitCommand(), newCreateCommand(), newGenerateCommand(), newVerifyCommand(), newDocsCommand(), newRunCommand(), newCertsCommand(), newUpgradeCommand(), newVersionCommand())
 	return root
 }
 
@@ -262,6 +262,39 @@ its NetworkPolicy: where kube-apiserver runs on its nodes' host network
 	f.StringSliceVar(&o.KubeAPIServerCIDRs, "kube-apiserver-cidr", nil, "addresses (IPs or CIDRs) kube-apiserver reaches the apiserver from, admitted by its NetworkPolicy")
 	f.BoolVar(&o.Force, "force", false, "replace the CAs too")
 	f.StringVar(&o.Dir, "dir", "", "directory of the project (default: the current directory)")
+	return cmd
+}
+
+func newUpgradeCommand() *cobra.Command {
+	o := scaffold.UpgradeOptions{}
+	cmd := &cobra.Command{
+		Use:   "upgrade",
+		Short: "Move a project made by an older aggen to this one: pins, aggen.yaml, your scaffolded files, generated files",
+		Long: `upgrade moves the project to the running aggen in one change:
+
+  - go.mod: the k8s.io libraries, kube-openapi and controller-runtime move
+    together to the versions this aggen pins, then go mod tidy;
+  - aggen.yaml is migrated to the current format;
+  - every user-owned file aggen scaffolded is merged three ways: base is
+    what aggen scaffolded then (recorded in aggen.scaffold.txtar), ours what
+    this aggen scaffolds, theirs your file; clean merges are applied,
+    conflicts are left between <<<<<<< ||||||| ======= >>>>>>> markers;
+  - known API changes of the libraries in your Go code are rewritten;
+  - every generated file is regenerated.
+
+Nothing is written when any step fails. Exit 0: upgraded. Exit 1: upgraded,
+with conflicts left as markers, listed as file:line; resolve them, then run
+aggen generate. Exit 2 bad usage, 3 invalid types or markers, 4 any other
+failure. --dry-run prints what would change and writes nothing.`,
+		Example: `  aggen upgrade --dry-run
+  aggen upgrade && go build ./... && aggen verify`,
+		Args: noArgs,
+		RunE: inProject(&o.Dir, &o.Out, func(cmd *cobra.Command) error {
+			return scaffold.Upgrade(o)
+		}),
+	}
+	cmd.Flags().BoolVar(&o.DryRun, "dry-run", false, "print what would change; write nothing")
+	cmd.Flags().StringVar(&o.Dir, "dir", "", "directory of the project (default: the current directory)")
 	return cmd
 }
 

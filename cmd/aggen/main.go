@@ -19,7 +19,7 @@ import (
 // Exit codes scripts can rely on.
 const (
 	exitOK      = 0
-	exitDrift   = 1 // verify: generated files are not current
+	exitDrift   = 1 // verify: generated files are not current; upgrade: conflicts left as markers
 	exitUsage   = 2 // bad flags or arguments
 	exitInput   = 3 // the project's types, markers or names are invalid
 	exitFailure = 4 // anything else: I/O, the Go toolchain, a bug
@@ -52,9 +52,13 @@ func run(args []string) int {
 		return exitOK
 	}
 	code := exitCode(err)
-	if code != exitDrift {
+	var merged *scaffold.MergeConflictError
+	switch {
+	case errors.As(err, &merged):
+		fmt.Fprintf(os.Stderr, "aggen upgrade: %v\n", err)
+	case code != exitDrift:
 		fmt.Fprintf(os.Stderr, "aggen: %v\n", err)
-	} else {
+	default:
 		fmt.Fprintf(os.Stderr, "aggen verify: %v\n", err)
 	}
 	return code
@@ -66,8 +70,9 @@ func exitCode(err error) int {
 	var drift *scaffold.DriftError
 	var dup *scaffold.DuplicateKindError
 	var conflict *scaffold.ConflictError
+	var merged *scaffold.MergeConflictError
 	switch {
-	case errors.As(err, &drift):
+	case errors.As(err, &drift), errors.As(err, &merged):
 		return exitDrift
 	case errors.As(err, &usage), errors.As(err, &flagErr), errors.Is(err, loader.ErrNoProject), errors.Is(err, scaffold.ErrProjectExists):
 		return exitUsage

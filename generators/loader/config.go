@@ -36,7 +36,14 @@ type Config struct {
 	Owner     string `json:"owner,omitempty"`
 	// KubernetesVersion is the k8s.io library version the project is pinned to.
 	KubernetesVersion string `json:"kubernetesVersion"`
+	// Templates is the revision of aggen's templates the project's files
+	// were scaffolded from (format 2); format 1 files were revision 1.
+	Templates int `json:"templates,omitempty"`
 }
+
+// ConfigVersion is the format of aggen.yaml the running aggen writes.
+// Format 1 lacks templates; `aggen upgrade` migrates it.
+const ConfigVersion = "2"
 
 // ErrNoProject is returned when dir holds no aggen.yaml.
 var ErrNoProject = errors.New("no aggen project here (aggen.yaml not found); run `aggen init` first")
@@ -56,6 +63,16 @@ func ReadConfig(dir string) (*Config, error) {
 		return nil, configError(b, err)
 	}
 	var errs Errors
+	switch c.Version {
+	case "", "1":
+		c.Templates = 1
+	case ConfigVersion:
+		if c.Templates == 0 {
+			c.Templates = 1
+		}
+	default:
+		errs = append(errs, &InputError{Pos: keyPos(b, "version", true), Msg: fmt.Sprintf("version %q: this aggen reads formats 1 and %s of aggen.yaml; a newer aggen made this project", c.Version, ConfigVersion)})
+	}
 	for _, req := range []struct{ key, value string }{{"domain", c.Domain}, {"repo", c.Repo}, {"name", c.Name}} {
 		if req.value == "" {
 			errs = append(errs, &InputError{Pos: model.Position{File: ConfigFile, Line: 1, Column: 1}, Msg: fmt.Sprintf("%s is required", req.key)})

@@ -87,3 +87,29 @@ func asMarkerError(err error, target **registry.MarkerError) bool {
 	}
 	return ok
 }
+
+// TestStatusTypeOfAnyName: a kind's status type need not be called
+// <Kind>Status (the Prometheus operator's Probe has a
+// ConfigResourceStatus); the strategy clears the status without naming
+// its type.
+func TestStatusTypeOfAnyName(t *testing.T) {
+	r, err := templates.New()
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := servertest.Insects()
+	files, err := registry.Generate(r, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range files {
+		if !strings.HasSuffix(f.Path, "bee/zz_generated.strategy.go") {
+			continue
+		}
+		if s := string(f.Data); strings.Contains(s, "BeeStatus") || !strings.Contains(s, "o.Status = insects.Bee{}.Status") {
+			t.Errorf("%s does not clear the status through the kind's type:\n%s", f.Path, s)
+		}
+		return
+	}
+	t.Error("no strategy for Bee")
+}

@@ -77,7 +77,7 @@ func (Strategy) GetResetFields() map[fieldpath.APIVersion]*fieldpath.Set {
 // PrepareForCreate clears the status, sets the first generation and calls the prepareForCreate hook.
 func (Strategy) PrepareForCreate(ctx context.Context, obj runtime.Object) {
 	o := obj.(*insects.Bee)
-	o.Status = insects.BeeStatus{}
+	o.Status = insects.Bee{}.Status
 	o.Generation = 1
 	prepareForCreate(ctx, o)
 }

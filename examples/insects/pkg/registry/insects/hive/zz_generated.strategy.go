@@ -76,7 +76,7 @@ func (Strategy) GetResetFields() map[fieldpath.APIVersion]*fieldpath.Set {
 // PrepareForCreate clears the status, sets the first generation and calls the prepareForCreate hook.
 func (Strategy) PrepareForCreate(ctx context.Context, obj runtime.Object) {
 	o := obj.(*insects.Hive)
-	o.Status = insects.HiveStatus{}
+	o.Status = insects.Hive{}.Status
 	o.Generation = 1
 	prepareForCreate(ctx, o)
 }
