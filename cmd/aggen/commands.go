@@ -125,8 +125,48 @@ func newCreateCommand() *cobra.Command {
 	f.BoolVar(&o.Controller, "controller", true, "scaffold a reconciler for the kind")
 	f.BoolVar(&o.Force, "force", false, "overwrite the kind's types file if it exists")
 	f.StringVar(&o.Dir, "dir", "", "directory of the project (default: the current directory)")
-	create.AddCommand(api)
+	create.AddCommand(api, newCreateSubresourceCommand())
 	return create
+}
+
+func newCreateSubresourceCommand() *cobra.Command {
+	o := scaffold.CreateSubresourceOptions{}
+	cmd := &cobra.Command{
+		Use:   "subresource",
+		Short: "Add a custom subresource to a kind: an action, a getter or a connect",
+		Long: `subresource adds a subresource that a handler you write serves, below an
+object of an existing kind:
+
+  action   POST of a request kind, answered with a response kind or a Status
+           (like pods/eviction); the client gets a method <Name>
+  getter   GET of a view of the object that the handler computes (like
+           /scale, read only); the client gets a method Get<Name>
+  connect  a stream or an upgraded connection (like pods/log, pods/exec),
+           with options from the query parameters
+
+It adds +aggen:subresource to the kind, writes the kinds the subresource
+uses that the package lacks, and regenerates: the storage, the client
+method, OpenAPI, RBAC and pkg/registry/<group>/<kind>/<name>_subresource.go
+with the handler, which is yours.`,
+		Example: `  aggen create subresource --group insects --version v1alpha1 --kind Bee --name sting --type action
+  aggen create subresource --group insects --version v1alpha1 --kind Bee --name summary --type getter
+  aggen create subresource --group insects --version v1alpha1 --kind Bee --name log --type connect`,
+		Args: noArgs,
+		RunE: inProject(&o.Dir, &o.Out, func(cmd *cobra.Command) error {
+			return scaffold.CreateSubresource(o)
+		}),
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.Group, "group", "", "API group short name of the kind")
+	f.StringVar(&o.Version, "version", "", "API version of the kind")
+	f.StringVar(&o.Kind, "kind", "", "the kind that gets the subresource")
+	f.StringVar(&o.Name, "name", "", "the subresource's name: the path segment below the object")
+	f.StringVar(&o.Type, "type", "", "action, getter or connect")
+	f.StringVar(&o.Request, "request", "", "action: the kind of the request body (default <Kind><Name>)")
+	f.StringVar(&o.Response, "response", "", "action: the kind of the response (default: a Status); getter: the kind returned (default <Kind><Name>)")
+	f.StringVar(&o.Options, "options", "", "connect: the kind of the query parameters (default <Kind><Name>Options)")
+	f.StringVar(&o.Dir, "dir", "", "directory of the project (default: the current directory)")
+	return cmd
 }
 
 func newGenerateCommand() *cobra.Command {
