@@ -73,7 +73,7 @@ manifests, and keeps them in step as the types change.`,
 		stop = func() { pprof.StopCPUProfile(); f.Close() }
 		return nil
 	}
-	root.AddCommand(newInitCommand(), newCreateCommand(), newGenerateCommand(), newVerifyCommand(), newRunCommand(), newCertsCommand(), newImportCommand(), newUpgradeCommand(), newVersionCommand())
+	root.AddCommand(newInitCommand(), newCreateCommand(), newGenerateCommand(), newVerifyCommand(), newDocsCommand(), newRunCommand(), newCertsCommand(), newImportCommand(), newUpgradeCommand(), newVersionCommand())
 	return root, func() { stop() }
 }
 
@@ -231,6 +231,30 @@ Exit 2 means bad usage, 3 invalid types or markers, 4 any other failure.`,
 		Args:    noArgs,
 		RunE: inProject(&o.Dir, &o.Out, func(cmd *cobra.Command) error {
 			return scaffold.Verify(o)
+		}),
+	}
+	cmd.Flags().StringVar(&o.Dir, "dir", "", "directory of the project (default: the current directory)")
+	return cmd
+}
+
+func newDocsCommand() *cobra.Command {
+	o := scaffold.DocsOptions{}
+	cmd := &cobra.Command{
+		Use:   "docs",
+		Short: "Write the API reference (docs/api) from the types, and nothing else",
+		Long: `docs writes docs/api/README.md and docs/api/<group>/<version>.md: per version,
+every kind (scope, resource names, storage version, subresources, printer
+columns, field selectors) and every type with its fields, their types,
+defaults, validation from the markers and the Go doc comments, in Markdown.
+It reads only the types, so it is quick and works before the rest of the
+project is regenerated. generate writes the same pages and verify reports
+them stale.`,
+		Example: `  aggen docs
+  aggen docs --dir ./examples/insects`,
+		Args: noArgs,
+		RunE: inProject(&o.Dir, &o.Out, func(cmd *cobra.Command) error {
+			_, err := scaffold.Docs(o)
+			return err
 		}),
 	}
 	cmd.Flags().StringVar(&o.Dir, "dir", "", "directory of the project (default: the current directory)")

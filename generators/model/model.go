@@ -385,6 +385,13 @@ type Type struct {
 	Markers    []string
 	Validation Validation
 	Pos        Position
+	// Schema is the type's own structural schema, references resolved and
+	// merged (see package crdschema): what a field of this type gets
+	// before the field's own markers apply. Its properties carry each
+	// field's constraints, defaults and CEL rules as enforced. Set for the
+	// types of the project's version packages and for the external types
+	// their fields refer to, for the API reference; nil for any other.
+	Schema *apiextensionsv1.JSONSchemaProps
 }
 
 // Field returns the field with the given Go name, or nil.
