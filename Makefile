@@ -41,8 +41,20 @@ test-short: ## The fast part: unit and golden tests only.
 	$(GO) test -short ./...
 
 .PHONY: bench
-bench: build ## aggen generate vs kube_codegen.sh wall time; discovery p50/p99 through kube-apiserver, aggen's server vs sample-apiserver.
-	$(GO) run ./test/bench -aggen $(BIN)/aggen
+bench: bench-generate ## Both benchmarks below.
+	$(GO) run ./test/bench/discovery -n 1000
+
+# KINDS: project sizes of the generate benchmark (kinds, comma-separated);
+# RUNS: timed rounds at each size.
+KINDS ?= 1,10,50,200
+RUNS ?= 3
+
+.PHONY: bench-generate
+bench-generate: build ## aggen generate (full, no-op), verify, the go/packages floor and kube_codegen.sh on synthetic projects of KINDS kinds (default 1,10,50,200): ratios, CPU and wall time, peak memory.
+	$(GO) run ./test/bench -aggen $(BIN)/aggen -kinds $(KINDS) -runs $(RUNS)
+
+.PHONY: bench-discovery
+bench-discovery: ## Discovery p50/p99 through kube-apiserver, aggen's server vs sample-apiserver.
 	$(GO) run ./test/bench/discovery -n 1000
 
 .PHONY: e2e-binaries

@@ -22,8 +22,13 @@ import (
 
 // CreateAPIOptions are the flags of `aggen create api`.
 type CreateAPIOptions struct {
-	Dir        string
+	Dir string
+	// Group is the group's first label (its directory under pkg/apis),
+	// more labels (gateway.networking), or a full group name that ends in
+	// the project's domain; Domain, when set, replaces the project's
+	// domain for this group.
 	Group      string
+	Domain     string
 	Version    string
 	Kind       string
 	Plural     string
@@ -41,6 +46,10 @@ type CreateAPIOptions struct {
 	Templates fs.FS
 	// beforeCommit is Apply's hook; tests use it to fail a run late.
 	beforeCommit func() error
+	// label is the group's first label: its directory and Go package.
+	label string
+	// groupName is the API group, settled against the project.
+	groupName string
 }
 
 // Validate checks every name and fills defaults.
@@ -48,12 +57,20 @@ func (o *CreateAPIOptions) Validate() error {
 	if o.Group == "" || o.Version == "" || o.Kind == "" {
 		return usagef("--group, --version and --kind are required")
 	}
-	if errs := validation.IsDNS1123Label(o.Group); len(errs) > 0 {
-		return usagef("--group %q is not a DNS-1123 label: %s", o.Group, strings.Join(errs, "; "))
+	label, _, multi := strings.Cut(o.Group, ".")
+	if errs := validation.IsDNS1123Label(label); len(errs) > 0 {
+		return usagef("--group %q: %q is not a DNS-1123 label: %s", o.Group, label, strings.Join(errs, "; "))
 	}
-	if strings.Contains(o.Group, "-") || token.IsKeyword(o.Group) {
-		return usagef("--group %q is also a Go package name: use letters and digits only, and no Go keyword", o.Group)
+	if strings.Contains(label, "-") || token.IsKeyword(label) {
+		return usagef("--group %q: its first label %q is also a Go package name (the directory pkg/apis/%s): use letters and digits only, and no Go keyword", o.Group, label, label)
 	}
+	if errs := validation.IsDNS1123Subdomain(o.Group); multi && len(errs) > 0 {
+		return usagef("--group %q is not a lower-case DNS subdomain: %s", o.Group, strings.Join(errs, "; "))
+	}
+	if errs := validation.IsDNS1123Subdomain(o.Domain); o.Domain != "" && len(errs) > 0 {
+		return usagef("--domain %q is not a lower-case DNS subdomain: %s", o.Domain, strings.Join(errs, "; "))
+	}
+	o.label = label
 	if !model.ValidVersion(o.Version) {
 		return usagef("--version %q is not a Kubernetes API version such as v1, v1alpha1 or v2beta3", o.Version)
 	}
@@ -125,7 +142,10 @@ func planCreateAPI(o *CreateAPIOptions) (*Plan, *generators.Result, error) {
 	if err != nil {
 		return nil, nil, err
 	}
-	if g := p.Group(o.Group); g != nil {
+	if err := o.settleGroupName(p); err != nil {
+		return nil, nil, err
+	}
+	if g := p.Group(o.label); g != nil {
 		for _, v := range g.Versions {
 			if k := v.Kind(o.Kind); k != nil && (v.Name == o.Version) && !o.Force {
 				return nil, nil, &DuplicateKindError{Kind: o.Kind, GroupVersion: g.GroupName + "/" + v.Name, Pos: k.Pos}
@@ -160,7 +180,7 @@ func planCreateAPI(o *CreateAPIOptions) (*Plan, *generators.Result, error) {
 	}
 	gen := GenerateOptions{Dir: sh.dir, Progress: o.Progress, Templates: o.Templates}
 	if o.Controller {
-		gen.Controllers = map[string]bool{o.Group + "/" + o.Kind: true}
+		gen.Controllers = map[string]bool{o.label + "/" + o.Kind: true}
 	}
 	res, err := renderFiles(&gen)
 	if err != nil {
@@ -197,22 +217,22 @@ func planCreateAPI(o *CreateAPIOptions) (*Plan, *generators.Result, error) {
 // doc.go when the version is new. A types file that exists is replaced
 // only with --force.
 func renderKindFiles(o *CreateAPIOptions, p *model.Project) ([]*output.File, error) {
-	groupName := o.Group + "." + p.Domain
+	groupName := o.groupName
 	d := apiData{
-		Project: p, Group: o.Group, Version: o.Version, Kind: o.Kind, Plural: o.Plural,
+		Project: p, Group: o.label, Version: o.Version, Kind: o.Kind, Plural: o.Plural,
 		DefaultPlural: loader.Plural(o.Kind), GroupName: groupName,
-		HubPackage: path.Join(p.Module, loader.APIsDir, o.Group),
+		HubPackage: path.Join(p.Module, loader.APIsDir, o.label),
 		// Model names follow the Go import path, as k8s.io types and
 		// sample-apiserver do: applyconfiguration-gen finds the schema of
 		// a type only under that name.
-		ModelPackage: util.ToRESTFriendlyName(path.Join(p.Module, loader.APIsDir, o.Group, o.Version)),
+		ModelPackage: util.ToRESTFriendlyName(path.Join(p.Module, loader.APIsDir, o.label, o.Version)),
 		Namespaced:   o.Namespaced, Status: o.Status, Scale: o.Scale,
 	}
 	r, err := renderer(o.Templates)
 	if err != nil {
 		return nil, err
 	}
-	dir := path.Join(loader.APIsDir, o.Group, o.Version)
+	dir := path.Join(loader.APIsDir, o.label, o.Version)
 	var out []*output.File
 	docPath := path.Join(dir, "doc.go")
 	if _, err := os.Stat(filepath.Join(o.Dir, filepath.FromSlash(docPath))); errors.Is(err, fs.ErrNotExist) {
@@ -238,4 +258,32 @@ func scopeWord(namespaced bool) string {
 		return "namespaced"
 	}
 	return "cluster-scoped"
+}
+
+// settleGroupName works out the API group: --group joined with --domain
+// or the project's domain (a --group that already ends in the project's
+// domain is the full name), or, for a bare first label naming a group
+// the project has, that group's name whatever its domain.
+func (o *CreateAPIOptions) settleGroupName(p *model.Project) error {
+	_, _, multi := strings.Cut(o.Group, ".")
+	switch {
+	case o.Domain != "":
+		o.groupName = o.Group + "." + o.Domain
+	case strings.HasSuffix(o.Group, "."+p.Domain):
+		o.groupName = o.Group
+	default:
+		o.groupName = o.Group + "." + p.Domain
+	}
+	if errs := validation.IsDNS1123Subdomain(o.groupName); len(errs) > 0 {
+		return usagef("API group %q is not a lower-case DNS subdomain: %s", o.groupName, strings.Join(errs, "; "))
+	}
+	g := p.Group(o.label)
+	if g == nil || g.GroupName == o.groupName {
+		return nil
+	}
+	if !multi && o.Domain == "" {
+		o.groupName = g.GroupName
+		return nil
+	}
+	return usagef("--group %s: directory %s/%s already serves API group %s, and a group's directory is its first label; pick another first label", o.Group, loader.APIsDir, o.label, g.GroupName)
 }

@@ -122,20 +122,10 @@ func Init(o InitOptions) error {
 // everything derived in a shadow of the new project, and returns the plan
 // that writes it all, having written nothing to o.Dir.
 func planInit(o *InitOptions) (*Plan, error) {
-	for _, f := range []string{loader.ConfigFile, "go.mod"} {
-		if _, err := os.Stat(filepath.Join(o.Dir, f)); err == nil {
-			return nil, fmt.Errorf("%w: %s exists in %s; aggen init only starts new projects", ErrProjectExists, f, o.Dir)
-		}
-	}
-	r, err := renderer(o.Templates)
-	if err != nil {
+	if err := checkNewProject(o.Dir, "init"); err != nil {
 		return nil, err
 	}
-	d := projectData{
-		Module: o.Repo, Domain: o.Domain, Name: o.Name, Namespace: o.Name + "-system", Image: o.Name + ":latest",
-		Owner: o.Owner, License: o.License, Year: o.Year,
-	}
-	set, err := renderProjectFiles(r, d, projectFiles)
+	set, err := initFiles(o)
 	if err != nil {
 		return nil, err
 	}
@@ -177,6 +167,30 @@ func planInit(o *InitOptions) (*Plan, error) {
 		return nil, err
 	}
 	return plan, nil
+}
+
+// checkNewProject refuses to start a project where one exists.
+func checkNewProject(dir, command string) error {
+	for _, f := range []string{loader.ConfigFile, "go.mod"} {
+		if _, err := os.Stat(filepath.Join(dir, f)); err == nil {
+			return fmt.Errorf("%w: %s exists in %s; aggen %s only starts new projects", ErrProjectExists, f, dir, command)
+		}
+	}
+	return nil
+}
+
+// initFiles renders the project files init writes itself (aggen.yaml,
+// go.mod, the boilerplate, Makefile, ...), all user-owned.
+func initFiles(o *InitOptions) (*output.Set, error) {
+	r, err := renderer(o.Templates)
+	if err != nil {
+		return nil, err
+	}
+	d := projectData{
+		Module: o.Repo, Domain: o.Domain, Name: o.Name, Namespace: o.Name + "-system", Image: o.Name + ":latest",
+		Owner: o.Owner, License: o.License, Year: o.Year,
+	}
+	return renderProjectFiles(r, d, projectFiles)
 }
 
 // projectFiles are the files init renders from the project's settings

@@ -2,6 +2,7 @@ package scaffold
 
 import (
 	"github.com/aggen-dev/aggen/generators"
+	"github.com/aggen-dev/aggen/generators/apidocs"
 	"github.com/aggen-dev/aggen/generators/controller"
 	"github.com/aggen-dev/aggen/generators/e2e"
 	"github.com/aggen-dev/aggen/generators/hub"
@@ -26,5 +27,6 @@ func Generators() []generators.Generator {
 		{Name: "manifests", Generate: manifests.Generate},
 		{Name: "e2e", Generate: e2e.Generate},
 		{Name: "e2e scaffold", Generate: e2e.Scaffold},
+		{Name: "apidocs", Generate: apidocs.Generate},
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"runtime/pprof"
 	"syscall"
 	"time"
 
@@ -35,7 +36,9 @@ func noArgs(cmd *cobra.Command, args []string) error {
 // version is set at build time with -ldflags "-X main.version=...".
 var version = "dev"
 
-func newRootCommand() *cobra.Command {
+// newRootCommand returns the command tree and a function to call once it
+// has run (it ends a CPU profile asked for with --cpuprofile).
+func newRootCommand() (*cobra.Command, func()) {
 	root := &cobra.Command{
 		Use:   "aggen",
 		Short: "Generate Kubernetes extension API servers from annotated Go types",
@@ -49,8 +52,29 @@ manifests, and keeps them in step as the types change.`,
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return &flagError{err} })
 	root.Args = noArgs
 	root.RunE = func(cmd *cobra.Command, _ []string) error { return cmd.Help() }
-	root.AddCommand(newInitCommand(), newCreateCommand(), newGenerateCommand(), newVerifyCommand(), newRunCommand(), newCertsCommand(), newUpgradeCommand(), newVersionCommand())
-	return root
+	// --cpuprofile (hidden) writes a pprof CPU profile of the command, to
+	// find where generate spends its time.
+	var cpuprofile string
+	root.PersistentFlags().StringVar(&cpuprofile, "cpuprofile", "", "write a CPU profile to this file")
+	_ = root.PersistentFlags().MarkHidden("cpuprofile")
+	stop := func() {}
+	root.PersistentPreRunE = func(*cobra.Command, []string) error {
+		if cpuprofile == "" {
+			return nil
+		}
+		f, err := os.Create(cpuprofile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			f.Close()
+			return err
+		}
+		stop = func() { pprof.StopCPUProfile(); f.Close() }
+		return nil
+	}
+	root.AddCommand(newInitCommand(), newCreateCommand(), newGenerateCommand(), newVerifyCommand(), newDocsCommand(), newRunCommand(), newCertsCommand(), newImportCommand(), newUpgradeCommand(), newVersionCommand())
+	return root, func() { stop() }
 }
 
 // inProject makes a RunE that resolves the project directory (--dir or
@@ -108,14 +132,17 @@ func newCreateCommand() *cobra.Command {
 		Short: "Add a kind: write its types file and regenerate",
 		Example: `  aggen create api --group insects --version v1alpha1 --kind Bee --status --scale
   aggen create api --group insects --version v1beta1 --kind Hive --namespaced=false
-  aggen create api --group insects --version v1alpha1 --kind Policy   # plural: policies`,
+  aggen create api --group insects --version v1alpha1 --kind Policy   # plural: policies
+  aggen create api --group gateway.networking --version v1 --kind Route   # gateway.networking.<domain>
+  aggen create api --group gateway --domain networking.k8s.io --version v1 --kind Route`,
 		Args: noArgs,
 		RunE: inProject(&o.Dir, &o.Out, func(cmd *cobra.Command) error {
 			return scaffold.CreateAPI(o)
 		}),
 	}
 	f := api.Flags()
-	f.StringVar(&o.Group, "group", "", "API group short name; served as <group>.<domain>")
+	f.StringVar(&o.Group, "group", "", "API group: served as <group>.<domain>; may have several labels (gateway.networking), the first names its directory pkg/apis/<label>")
+	f.StringVar(&o.Domain, "domain", "", "domain of this group instead of the project's: --group gateway --domain networking.k8s.io serves gateway.networking.k8s.io")
 	f.StringVar(&o.Version, "version", "", "API version, e.g. v1alpha1")
 	f.StringVar(&o.Kind, "kind", "", "kind, UpperCamelCase")
 	f.StringVar(&o.Plural, "plural", "", "resource name (default: derived from the kind)")
@@ -125,8 +152,48 @@ func newCreateCommand() *cobra.Command {
 	f.BoolVar(&o.Controller, "controller", true, "scaffold a reconciler for the kind")
 	f.BoolVar(&o.Force, "force", false, "overwrite the kind's types file if it exists")
 	f.StringVar(&o.Dir, "dir", "", "directory of the project (default: the current directory)")
-	create.AddCommand(api)
+	create.AddCommand(api, newCreateSubresourceCommand())
 	return create
+}
+
+func newCreateSubresourceCommand() *cobra.Command {
+	o := scaffold.CreateSubresourceOptions{}
+	cmd := &cobra.Command{
+		Use:   "subresource",
+		Short: "Add a custom subresource to a kind: an action, a getter or a connect",
+		Long: `subresource adds a subresource that a handler you write serves, below an
+object of an existing kind:
+
+  action   POST of a request kind, answered with a response kind or a Status
+           (like pods/eviction); the client gets a method <Name>
+  getter   GET of a view of the object that the handler computes (like
+           /scale, read only); the client gets a method Get<Name>
+  connect  a stream or an upgraded connection (like pods/log, pods/exec),
+           with options from the query parameters
+
+It adds +aggen:subresource to the kind, writes the kinds the subresource
+uses that the package lacks, and regenerates: the storage, the client
+method, OpenAPI, RBAC and pkg/registry/<group>/<kind>/<name>_subresource.go
+with the handler, which is yours.`,
+		Example: `  aggen create subresource --group insects --version v1alpha1 --kind Bee --name sting --type action
+  aggen create subresource --group insects --version v1alpha1 --kind Bee --name summary --type getter
+  aggen create subresource --group insects --version v1alpha1 --kind Bee --name log --type connect`,
+		Args: noArgs,
+		RunE: inProject(&o.Dir, &o.Out, func(cmd *cobra.Command) error {
+			return scaffold.CreateSubresource(o)
+		}),
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.Group, "group", "", "API group short name of the kind")
+	f.StringVar(&o.Version, "version", "", "API version of the kind")
+	f.StringVar(&o.Kind, "kind", "", "the kind that gets the subresource")
+	f.StringVar(&o.Name, "name", "", "the subresource's name: the path segment below the object")
+	f.StringVar(&o.Type, "type", "", "action, getter or connect")
+	f.StringVar(&o.Request, "request", "", "action: the kind of the request body (default <Kind><Name>)")
+	f.StringVar(&o.Response, "response", "", "action: the kind of the response (default: a Status); getter: the kind returned (default <Kind><Name>)")
+	f.StringVar(&o.Options, "options", "", "connect: the kind of the query parameters (default <Kind><Name>Options)")
+	f.StringVar(&o.Dir, "dir", "", "directory of the project (default: the current directory)")
+	return cmd
 }
 
 func newGenerateCommand() *cobra.Command {
@@ -164,6 +231,30 @@ Exit 2 means bad usage, 3 invalid types or markers, 4 any other failure.`,
 		Args:    noArgs,
 		RunE: inProject(&o.Dir, &o.Out, func(cmd *cobra.Command) error {
 			return scaffold.Verify(o)
+		}),
+	}
+	cmd.Flags().StringVar(&o.Dir, "dir", "", "directory of the project (default: the current directory)")
+	return cmd
+}
+
+func newDocsCommand() *cobra.Command {
+	o := scaffold.DocsOptions{}
+	cmd := &cobra.Command{
+		Use:   "docs",
+		Short: "Write the API reference (docs/api) from the types, and nothing else",
+		Long: `docs writes docs/api/README.md and docs/api/<group>/<version>.md: per version,
+every kind (scope, resource names, storage version, subresources, printer
+columns, field selectors) and every type with its fields, their types,
+defaults, validation from the markers and the Go doc comments, in Markdown.
+It reads only the types, so it is quick and works before the rest of the
+project is regenerated. generate writes the same pages and verify reports
+them stale.`,
+		Example: `  aggen docs
+  aggen docs --dir ./examples/insects`,
+		Args: noArgs,
+		RunE: inProject(&o.Dir, &o.Out, func(cmd *cobra.Command) error {
+			_, err := scaffold.Docs(o)
+			return err
 		}),
 	}
 	cmd.Flags().StringVar(&o.Dir, "dir", "", "directory of the project (default: the current directory)")
@@ -238,6 +329,52 @@ its NetworkPolicy: where kube-apiserver runs on its nodes' host network
 	f.StringSliceVar(&o.KubeAPIServerCIDRs, "kube-apiserver-cidr", nil, "addresses (IPs or CIDRs) kube-apiserver reaches the apiserver from, admitted by its NetworkPolicy")
 	f.BoolVar(&o.Force, "force", false, "replace the CAs too")
 	f.StringVar(&o.Dir, "dir", "", "directory of the project (default: the current directory)")
+	return cmd
+}
+
+func newImportCommand() *cobra.Command {
+	o := scaffold.ImportOptions{}
+	cmd := &cobra.Command{
+		Use:   "import PATH",
+		Short: "Start a project that serves an existing API (a sample-apiserver tree or a kubebuilder project) through aggregation",
+		Long: `import turns an existing API into a new aggen project in the current (new)
+directory. PATH is a directory or a module@version of the Go module proxy:
+a tree in the shape of k8s.io/sample-apiserver (internal and versioned
+packages, hand-written conversion, defaults, validation, admission plugin)
+or a kubebuilder project (api/<version>/*_types.go, groupversion_info.go).
+
+The module path and domain come from the source (--repo and --domain
+override them). The API packages are copied with their markers, plus
+those aggen needs to serve them as the original did; the original
+strategies' validation calls go to the kinds' hooks.go and its admission
+plugin becomes the project's. Everything else is listed, with positions,
+in IMPORT.md. All files are written at once, or none.`,
+		Example: `  mkdir wardle && cd wardle
+  aggen import k8s.io/sample-apiserver@v0.37.2
+  aggen import ../my-operator --repo github.com/acme/my-apiserver`,
+		Args: func(cmd *cobra.Command, args []string) error {
+			if len(args) != 1 {
+				return &flagError{fmt.Errorf("%s takes one argument, the directory or module@version to import", cmd.CommandPath())}
+			}
+			return nil
+		},
+		RunE: func(cmd *cobra.Command, args []string) error {
+			o.Source = args[0]
+			return inProject(&o.Dir, &o.Out, func(*cobra.Command) error {
+				return scaffold.Import(o)
+			})(cmd, nil)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.Repo, "repo", "", "Go module path of the new project (default: the source's)")
+	f.StringVar(&o.Domain, "domain", "", "domain of the API groups (default: from the source's +groupName)")
+	f.StringVar(&o.Name, "name", "", "project name (default: from the source's etcd prefix, else the last element of --repo)")
+	f.StringVar(&o.Owner, "owner", "", "copyright owner in the boilerplate header")
+	f.StringVar(&o.License, "license", "apache2", "license header of source files: apache2 or none")
+	f.StringVar(&o.Boilerplate, "boilerplate", "", "license header file (default: the source's hack/boilerplate.go.txt)")
+	f.StringVar(&o.Dir, "dir", "", "directory of the new project (default: the current directory)")
+	f.IntVar(&o.Year, "year", 0, "copyright year in the boilerplate (default: this year)")
+	_ = f.MarkHidden("year")
 	return cmd
 }
 

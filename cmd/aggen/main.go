@@ -45,9 +45,10 @@ func main() {
 }
 
 func run(args []string) int {
-	cmd := newRootCommand()
+	cmd, finish := newRootCommand()
 	cmd.SetArgs(args)
 	err := cmd.Execute()
+	finish()
 	if err == nil {
 		return exitOK
 	}

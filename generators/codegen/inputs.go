@@ -1,7 +1,6 @@
 package codegen
 
 import (
-	"bufio"
 	"bytes"
 	"os"
 	"path"
@@ -41,14 +40,12 @@ func NewTree(dir, module, apis string) (Tree, error) {
 			return err
 		}
 		rel = filepath.ToSlash(rel)
-		sc := bufio.NewScanner(bytes.NewReader(b))
-		sc.Buffer(make([]byte, 1024*1024), 1024*1024)
-		for sc.Scan() {
-			if line := strings.TrimSpace(sc.Text()); strings.HasPrefix(line, "//") {
+		for line := range bytes.Lines(b) {
+			if line := strings.TrimSpace(string(line)); strings.HasPrefix(line, "//") {
 				t.comments[rel] = append(t.comments[rel], line)
 			}
 		}
-		return sc.Err()
+		return nil
 	})
 	return t, err
 }

@@ -23,7 +23,6 @@ import (
 
 	"github.com/spf13/pflag"
 	"golang.org/x/tools/go/packages"
-	"golang.org/x/tools/imports"
 	"k8s.io/gengo/v2"
 	"k8s.io/gengo/v2/generator"
 	"k8s.io/gengo/v2/namer"
@@ -58,12 +57,37 @@ type rawFile struct {
 // parser resolves later requests relative to the process's working
 // directory, not dir.
 func NewSession(dir, headerFile string, patterns []string) (*Session, error) {
-	p := parser.NewWithOptions(parser.Options{BuildTags: []string{gengo.StdBuildTag}})
 	// -mod=mod lets the staged copy complete a go.sum that a fresh project
 	// does not have yet; GOWORK=off keeps an enclosing workspace out.
 	env := append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
-	if err := p.LoadPackagesWithConfigForTesting(&packages.Config{Dir: dir, Env: env}, patterns...); err != nil {
-		return nil, fmt.Errorf("loading packages: %w", err)
+	load := func(env []string) (*parser.Parser, error) {
+		p := parser.NewWithOptions(parser.Options{BuildTags: []string{gengo.StdBuildTag}})
+		if err := p.LoadPackagesWithConfigForTesting(&packages.Config{Dir: dir, Env: env}, patterns...); err != nil {
+			return nil, fmt.Errorf("loading packages: %w", err)
+		}
+		return p, nil
+	}
+	// Dependencies reach gengo as declarations only (see declarations).
+	// The answer is asked for only by the load below; gengo loads
+	// anything later with the go command.
+	work, err := os.MkdirTemp("", "aggen-packages-")
+	if err != nil {
+		return nil, err
+	}
+	defer os.RemoveAll(work)
+	var p *parser.Parser
+	if abs, err := filepath.Abs(dir); err == nil {
+		if d, err := prepareDeclarations(abs, work, env, []string{"-tags", gengo.StdBuildTag}, patterns); err == nil {
+			p, _ = load(append(env[:len(env):len(env)], "GOPACKAGESDRIVER="+d.script))
+		}
+	}
+	if p == nil {
+		// No answer could be prepared, or the load with it failed (a
+		// temporary directory where nothing may run, a broken package):
+		// gengo loads everything itself, slower, and reports the problem.
+		if p, err = load(env); err != nil {
+			return nil, err
+		}
 	}
 	return &Session{Dir: dir, HeaderFile: headerFile, parser: p, files: map[string]*rawFile{}}, nil
 }
@@ -228,7 +252,7 @@ func (s *Session) Files() (map[string][]byte, error) {
 		go func() {
 			defer wg.Done()
 			for p := range work {
-				b, err := imports.Process("", s.files[p].data, &imports.Options{Comments: true, TabIndent: true, TabWidth: 8, FormatOnly: true})
+				b, err := formatGo(s.files[p].data)
 				mu.Lock()
 				if err != nil {
 					errs = append(errs, fmt.Errorf("formatting %s from %s: %w", p, s.files[p].generator, err))
@@ -253,8 +277,9 @@ func (s *Session) Files() (map[string][]byte, error) {
 	return out, nil
 }
 
-// simplify runs `gofmt -s` over all files in one process, as gengo runs it
-// per file; the files are staged under the session directory.
+// simplify runs `gofmt -s` over the files it could change (maySimplify),
+// all in one process, as gengo runs it per file; the files are staged
+// under the session directory.
 func (s *Session) simplify(files map[string][]byte) error {
 	gofmt, err := exec.LookPath("gofmt")
 	if err != nil {
@@ -273,7 +298,11 @@ func (s *Session) simplify(files map[string][]byte) error {
 	args := []string{"-s", "-w"}
 	names := map[string]string{}
 	i := 0
-	for p, b := range files {
+	for _, p := range sortedKeys(files) {
+		b := files[p]
+		if !maySimplify(b) {
+			continue
+		}
 		name := filepath.Join(stage, fmt.Sprintf("f%d.go", i))
 		i++
 		if err := os.WriteFile(name, b, 0o644); err != nil {
@@ -281,6 +310,9 @@ func (s *Session) simplify(files map[string][]byte) error {
 		}
 		names[name] = p
 		args = append(args, name)
+	}
+	if len(names) == 0 {
+		return nil
 	}
 	cmd := exec.Command(gofmt, args...)
 	var stderr bytes.Buffer

@@ -96,8 +96,57 @@ func Build(p *model.Project) error {
 			}
 		}
 	}
+	b.typeSchemas()
 	if len(b.errs) > 0 {
 		return b.errs
+	}
+	return nil
+}
+
+// typeSchemas gives every type of the version packages, and every
+// external type their fields refer to, its own schema (model.Type.Schema)
+// for the API reference. A type that no kind reaches is never served, so
+// what would be wrong in its schema stops nothing, as before.
+func (b *builder) typeSchemas() {
+	n := len(b.errs)
+	defer func() { b.errs = b.errs[:n] }()
+	set := func(t *model.Type) {
+		if t.Schema == nil && t.Ref != nil {
+			t.Schema = flattenEmbedded(b.flattened(t).DeepCopy())
+		}
+	}
+	for _, g := range b.p.Groups {
+		for _, v := range g.Versions {
+			for _, t := range v.Types {
+				set(t)
+				refs := []*model.TypeRef{t.Ref}
+				for _, f := range t.Fields {
+					refs = append(refs, f.Ref)
+				}
+				for _, r := range refs {
+					if e := referredType(r); e != nil && e.External {
+						set(e)
+					}
+				}
+			}
+		}
+	}
+}
+
+// referredType is the named type a type expression is made of, through
+// pointers, lists and map values, or nil.
+func referredType(r *model.TypeRef) *model.Type {
+	for range 64 {
+		switch {
+		case r == nil:
+			return nil
+		case r.Kind == model.NamedRef:
+			return r.Named
+		case r.Kind == model.PointerRef, r.Kind == model.SliceRef, r.Kind == model.ArrayRef, r.Kind == model.MapRef:
+			r = r.Elem
+		default:
+			return nil
+		}
 	}
 	return nil
 }

@@ -46,6 +46,9 @@ type data struct {
 	// Declared are the names the hand-written internal package declares
 	// already; the generated registration leaves them out.
 	Declared map[string]bool
+	// Subresources are the kinds custom subresources use, registered with
+	// the internal version as the kinds are.
+	Subresources []string
 }
 
 // Generate renders the hub and install packages of every group.
@@ -90,6 +93,17 @@ func Generate(r *templates.Renderer, p *model.Project) ([]*output.File, error) {
 func handWritten(p *model.Project, g *model.Group) (*data, error) {
 	d := &data{Project: p, Group: g, Declared: g.Hub.Declared, KindTaken: g.Hub.Declared["Kind"]}
 	var errs []error
+	for _, v := range g.Versions {
+		for _, vk := range v.Kinds {
+			for _, s := range vk.Subresources {
+				for _, name := range s.Types() {
+					if g.Hub.Type(name) == nil {
+						errs = append(errs, &model.Problem{Pos: s.Pos, Msg: fmt.Sprintf("subresource %q of kind %s needs a type %s in the internal package %s, which you write by hand: add it there (registered with the internal version)", s.Name, vk.Name, name, g.Dir)})
+					}
+				}
+			}
+		}
+	}
 	for _, k := range g.Kinds {
 		for _, name := range []string{k.Name, k.ListName} {
 			if g.Hub.Type(name) == nil {
@@ -144,6 +158,28 @@ func derive(p *model.Project, g *model.Group) (*data, error) {
 			}
 		}
 	}
+	// The kinds of custom subresources, from every version that declares
+	// one: runtime.Objects of the internal version too.
+	for _, v := range g.Versions {
+		for _, vk := range v.Kinds {
+			for _, s := range vk.Subresources {
+				for _, name := range s.Types() {
+					t := v.Type(name)
+					if t == nil {
+						continue
+					}
+					if !roots[name] {
+						roots[name] = true
+						d.Subresources = append(d.Subresources, name)
+					}
+					if err := add(t, vk); err != nil {
+						return nil, err
+					}
+				}
+			}
+		}
+	}
+	sort.Strings(d.Subresources)
 	for _, v := range g.Versions {
 		if !storage[v] {
 			continue

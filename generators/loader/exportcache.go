@@ -47,7 +47,7 @@ func newExportCache(dir, module string, pkgs []string) *exportCache {
 	if err != nil {
 		return c
 	}
-	f, err := modfile.ParseLax("go.mod", gomod, nil)
+	f, err := modfile.Parse("go.mod", gomod, nil)
 	if err != nil {
 		return c
 	}

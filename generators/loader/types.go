@@ -662,6 +662,7 @@ func (l *load) kind(g *model.Group, v *model.Version, d *typeDecl) *model.Kind {
 			l.storagePos[k] = m.Pos
 		}
 	}
+	l.subresources(k, d, local)
 	if k.HasStatusField() && !k.Status && !noStatus {
 		l.errorf(t.Pos, "kind %s has a Status field but no /status subresource: add +kubebuilder:subresource:status to serve /status, or +genclient:noStatus so the client does not call it", t.Name)
 	}
@@ -858,4 +859,174 @@ func (l *load) checkKindNames(v *model.Version) {
 			}
 		}
 	}
+}
+
+// builtinClientMethods are the methods client-gen generates for every
+// kind, which a subresource's client method must not repeat.
+var builtinClientMethods = map[string]bool{
+	"Create": true, "Update": true, "UpdateStatus": true, "Delete": true, "DeleteCollection": true,
+	"Get": true, "List": true, "Watch": true, "Patch": true, "Apply": true, "ApplyStatus": true,
+	"GetScale": true, "UpdateScale": true, "ApplyScale": true,
+}
+
+// subresources reads the kind's +aggen:subresource markers: each names a
+// subresource, its type and the kinds of the same package it uses, which
+// must be structs embedding metav1.TypeMeta (so register-gen registers
+// them) and not kinds. The client method of an action or getter is
+// implied as a +genclient:method tag, unless the kind declares one of
+// that name itself; a kind it uses that lacks the runtime.Object deepcopy
+// tag gets that implied too.
+func (l *load) subresources(k *model.Kind, d *typeDecl, local map[string]*typeDecl) {
+	t := k.Type
+	own := map[string]bool{}
+	for _, m := range d.markers {
+		if m.Name == markers.GenClientMethod {
+			name, _, _ := strings.Cut(m.Text(), ",")
+			own[strings.TrimSpace(name)] = true
+		}
+	}
+	seen := map[string]bool{}
+	for _, m := range d.markers {
+		if m.Name != markers.Subresource {
+			continue
+		}
+		s := &model.Subresource{Name: m.Args["name"], Type: model.SubresourceType(m.Args["type"]), Request: m.Args["request"], Response: m.Args["response"], Options: m.Args["options"], Pos: m.Pos}
+		ok := true
+		if errs := validation.IsDNS1123Label(s.Name); len(errs) > 0 {
+			l.errorf(m.PosOf("name"), "subresource name %q must be a lower-case DNS label (a-z, 0-9, '-')", s.Name)
+			ok = false
+		} else if s.Name == "status" || s.Name == "scale" {
+			l.errorf(m.PosOf("name"), "subresource %q is aggen's own: use +kubebuilder:subresource:%s", s.Name, s.Name)
+			ok = false
+		} else if seen[s.Name] {
+			l.errorf(m.PosOf("name"), "kind %s declares subresource %q twice", t.Name, s.Name)
+			ok = false
+		}
+		seen[s.Name] = true
+		args := map[string]bool{}
+		switch s.Type {
+		case model.ActionSubresource:
+			args["request"], args["response"] = true, true
+			if s.Request == "" {
+				l.errorf(m.Pos, "subresource %q: an action needs request=<kind>, the type its POST body decodes into", s.Name)
+				ok = false
+			}
+		case model.GetterSubresource:
+			args["response"] = true
+			if s.Response == "" {
+				l.errorf(m.Pos, "subresource %q: a getter needs response=<kind>, the type its GET returns", s.Name)
+				ok = false
+			}
+		case model.ConnectSubresource:
+			args["options"] = true
+			if s.Options == "" {
+				l.errorf(m.Pos, "subresource %q: a connect subresource needs options=<kind>, the type its query parameters decode into", s.Name)
+				ok = false
+			}
+		default:
+			l.errorf(m.PosOf("type"), "subresource %q: type must be action, getter or connect, not %q", s.Name, s.Type)
+			continue
+		}
+		for _, a := range []string{"request", "response", "options"} {
+			if _, set := m.Args[a]; set && !args[a] {
+				l.errorf(m.PosOf(a), "subresource %q: a %s subresource takes no %s", s.Name, s.Type, a)
+				ok = false
+			}
+		}
+		if method := s.ClientMethod(); method != "" && builtinClientMethods[method] {
+			l.errorf(m.PosOf("name"), "subresource %q: its client method %s would clash with the client's own; pick another name", s.Name, method)
+			ok = false
+		}
+		for _, a := range []string{"request", "response", "options"} {
+			name := m.Args[a]
+			if name == "" {
+				continue
+			}
+			if !l.subresourceType(m.PosOf(a), s, a, name, local) {
+				ok = false
+			}
+		}
+		if !ok {
+			continue
+		}
+		if method := s.ClientMethod(); method != "" && !own[method] {
+			tag := "+" + markers.GenClientMethod + "=" + method
+			switch s.Type {
+			case model.ActionSubresource:
+				result := s.Response
+				if result == "" {
+					result = metav1 + ".Status"
+				}
+				tag += ",verb=create,subresource=" + s.Name + ",input=" + s.Request + ",result=" + result
+			case model.GetterSubresource:
+				tag += ",verb=get,subresource=" + s.Name + ",result=" + s.Response
+			}
+			t.ImpliedTags = append(t.ImpliedTags, tag)
+		}
+		k.Subresources = append(k.Subresources, s)
+	}
+	sort.Slice(k.Subresources, func(i, j int) bool { return k.Subresources[i].Name < k.Subresources[j].Name })
+}
+
+// subresourceType checks a kind a subresource uses and implies its
+// runtime.Object deepcopy tag.
+func (l *load) subresourceType(pos model.Position, s *model.Subresource, arg, name string, local map[string]*typeDecl) bool {
+	d, found := local[name]
+	if !found {
+		l.errorf(pos, "subresource %q: %s %s is not a type of this package", s.Name, arg, name)
+		return false
+	}
+	rt := d.t
+	if rt.Kind != model.StructType {
+		l.errorf(pos, "subresource %q: %s %s must be a struct embedding metav1.TypeMeta", s.Name, arg, name)
+		return false
+	}
+	typeMeta := false
+	for _, f := range rt.Fields {
+		if f.Embedded && f.Type.Package == metav1 && f.Type.Name == "TypeMeta" {
+			typeMeta = true
+		}
+	}
+	if !typeMeta {
+		l.errorf(pos, "subresource %q: %s %s must embed metav1.TypeMeta, so that the scheme knows it", s.Name, arg, name)
+		return false
+	}
+	for _, m := range d.markers {
+		switch m.Name {
+		case markers.GenClient, markers.ObjectRoot:
+			if m.Text() != "false" {
+				l.errorf(pos, "subresource %q: %s %s is a kind of its own (+%s); a subresource uses a plain type", s.Name, arg, name, m.Name)
+				return false
+			}
+		}
+	}
+	if arg == "options" {
+		for _, f := range rt.Fields {
+			if f.Embedded {
+				continue
+			}
+			ft := f.Type
+			if ft.Pointer && ft.Elem != nil {
+				ft = *ft.Elem
+			}
+			if ft.Slice && ft.Elem != nil && ft.Elem.Basic == "string" {
+				continue
+			}
+			if ft.Basic == "" || ft.Slice || ft.Map || ft.Basic == "[]byte" {
+				l.errorf(f.Pos, "subresource %q: field %s of options %s must be a string, boolean or number (or a pointer to one, or []string): it is read from a query parameter", s.Name, f.GoName, name)
+				return false
+			}
+		}
+	}
+	has := false
+	for _, m := range d.markers {
+		if m.Name == markers.DeepcopyInterfaces && m.Text() == "k8s.io/apimachinery/pkg/runtime.Object" {
+			has = true
+		}
+	}
+	tag := "+" + markers.DeepcopyInterfaces + "=k8s.io/apimachinery/pkg/runtime.Object"
+	if !has && !slices.Contains(rt.ImpliedTags, tag) {
+		rt.ImpliedTags = append(rt.ImpliedTags, tag)
+	}
+	return true
 }

@@ -2,6 +2,7 @@ package manifests
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -38,6 +39,46 @@ type groupRights struct {
 	GroupName       string
 	Resources       []string
 	StatusResources []string
+	// Subresources are the rules of the custom subresources: the verb
+	// their requests are authorized with (action: create, getter: get,
+	// connect: get for GET and create for POST).
+	Subresources []subresourceRule
+}
+
+type subresourceRule struct {
+	Resources []string
+	Verbs     []string
+}
+
+// subresourceRules groups the custom subresources of a group's kinds by
+// the verbs they take, in a stable order.
+func subresourceRules(g *model.Group) []subresourceRule {
+	byVerbs := map[string][]string{}
+	for _, v := range g.Versions {
+		for _, k := range v.Kinds {
+			for _, s := range k.Subresources {
+				verbs := "create"
+				switch s.Type {
+				case model.GetterSubresource:
+					verbs = "get"
+				case model.ConnectSubresource:
+					verbs = "get,create"
+				}
+				r := k.Plural + "/" + s.Name
+				if !slices.Contains(byVerbs[verbs], r) {
+					byVerbs[verbs] = append(byVerbs[verbs], r)
+				}
+			}
+		}
+	}
+	var out []subresourceRule
+	for _, verbs := range []string{"get", "create", "get,create"} {
+		if rs := byVerbs[verbs]; len(rs) > 0 {
+			sort.Strings(rs)
+			out = append(out, subresourceRule{Resources: rs, Verbs: strings.Split(verbs, ",")})
+		}
+	}
+	return out
 }
 
 // Names are the object names the manifests use; the e2e harness and
@@ -185,6 +226,7 @@ func Generate(r *templates.Renderer, p *model.Project) ([]*output.File, error) {
 				gr.StatusResources = append(gr.StatusResources, k.Plural)
 			}
 		}
+		gr.Subresources = subresourceRules(g)
 		d.Groups = append(d.Groups, gr)
 	}
 	dev, production := d, d

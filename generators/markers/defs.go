@@ -73,6 +73,12 @@ const (
 	// group-version; they are aggen's own.
 	GroupPriorityMinimum = "aggen:groupPriorityMinimum"
 	VersionPriority      = "aggen:versionPriority"
+
+	// Subresource declares a custom subresource of a kind, served by a
+	// handler the user writes: an action (POST of a request kind), a
+	// getter (GET of a computed view) or a connect (a stream or an
+	// upgraded connection, through rest.Connecter).
+	Subresource = "aggen:subresource"
 )
 
 // Known returns the registry of every marker aggen understands: its own,
@@ -120,6 +126,8 @@ func Known() (*Registry, error) {
 
 		&Def{Name: GroupPriorityMinimum, Targets: OnPackage, Value: Int},
 		&Def{Name: VersionPriority, Targets: OnPackage, Value: Int},
+		&Def{Name: Subresource, Targets: OnType, Repeatable: true, Required: []string{"name", "type"},
+			Args: map[string]ValueKind{"name": String, "type": String, "request": String, "response": String, "options": String}},
 	).Unsupported(map[string]string{
 		"kubebuilder:pruning:PreserveUnknownFields":     "an aggregated API server decodes into Go types, so unknown fields cannot be kept; use a field of type runtime.RawExtension or apiextensionsv1.JSON for free-form data",
 		"kubebuilder:validation:XPreserveUnknownFields": "an aggregated API server decodes into Go types, so unknown fields cannot be kept; use a field of type runtime.RawExtension or apiextensionsv1.JSON for free-form data",

@@ -196,6 +196,9 @@ type Kind struct {
 	// (see package crdschema). Validation, defaulting and the published
 	// OpenAPI of the generated server all derive from it.
 	Schema *apiextensionsv1.JSONSchemaProps
+	// Subresources are the kind's custom subresources in this version
+	// (+aggen:subresource), sorted by Name.
+	Subresources []*Subresource
 	// Controller is true when the project has a reconciler for the kind
 	// (`aggen create api --controller`); the controller generator then
 	// scaffolds pkg/controller/<group>/<kind>_controller.go and wires it
@@ -214,6 +217,92 @@ type Scale struct {
 	SpecReplicasPath   string
 	StatusReplicasPath string
 	LabelSelectorPath  string
+}
+
+// SubresourceType is what a custom subresource does.
+type SubresourceType string
+
+const (
+	// ActionSubresource is a POST of a request kind that a handler acts on
+	// (like pods/eviction): rest.NamedCreater.
+	ActionSubresource SubresourceType = "action"
+	// GetterSubresource is a GET of a view of the object that a handler
+	// computes (like /scale, read only): rest.Getter.
+	GetterSubresource SubresourceType = "getter"
+	// ConnectSubresource is a stream or an upgraded connection (like
+	// pods/log, pods/exec): rest.Connecter.
+	ConnectSubresource SubresourceType = "connect"
+)
+
+// SubresourceTypes are the valid SubresourceType values.
+var SubresourceTypes = []SubresourceType{ActionSubresource, GetterSubresource, ConnectSubresource}
+
+// Subresource is a custom subresource of a kind (+aggen:subresource),
+// served by a handler the user writes. Its request, response and options
+// kinds are types of the kind's version package that embed
+// metav1.TypeMeta.
+type Subresource struct {
+	// Name is the path segment below the object, e.g. "sting".
+	Name string
+	Type SubresourceType
+	// Request is the kind an action receives; "" for the others.
+	Request string
+	// Response is the kind an action or a getter returns; "" for an
+	// action means metav1.Status.
+	Response string
+	// Options is the kind a connect subresource decodes its query
+	// parameters into (as pods/log's PodLogOptions).
+	Options string
+	Pos     Position
+}
+
+// ConnectMethods are the HTTP methods of a connect subresource: GET (a
+// stream, or a WebSocket upgrade) and POST (an upgrade, as exec takes).
+var ConnectMethods = []string{"GET", "POST"}
+
+// Types returns the names of the kinds the subresource uses.
+func (s *Subresource) Types() []string {
+	var out []string
+	for _, n := range []string{s.Request, s.Response, s.Options} {
+		if n != "" {
+			out = append(out, n)
+		}
+	}
+	return out
+}
+
+// ClientMethod is the name of the typed client method client-gen
+// generates for an action or getter ("" for connect): the action's name
+// in Go ("sting" → Sting), a getter's with Get before it (GetSummary).
+func (s *Subresource) ClientMethod() string {
+	n := GoName(s.Name)
+	switch s.Type {
+	case ActionSubresource:
+		return n
+	case GetterSubresource:
+		return "Get" + n
+	}
+	return ""
+}
+
+// GoName turns a lower-case name with dashes ("port-forward") into a Go
+// identifier part ("PortForward").
+func GoName(s string) string {
+	var b strings.Builder
+	up := true
+	for _, r := range s {
+		switch {
+		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
+			if up && r >= 'a' && r <= 'z' {
+				r -= 'a' - 'A'
+			}
+			b.WriteRune(r)
+			up = false
+		default:
+			up = true
+		}
+	}
+	return b.String()
 }
 
 // PrintColumn is an extra `kubectl get` column.
@@ -296,6 +385,13 @@ type Type struct {
 	Markers    []string
 	Validation Validation
 	Pos        Position
+	// Schema is the type's own structural schema, references resolved and
+	// merged (see package crdschema): what a field of this type gets
+	// before the field's own markers apply. Its properties carry each
+	// field's constraints, defaults and CEL rules as enforced. Set for the
+	// types of the project's version packages and for the external types
+	// their fields refer to, for the API reference; nil for any other.
+	Schema *apiextensionsv1.JSONSchemaProps
 }
 
 // Field returns the field with the given Go name, or nil.

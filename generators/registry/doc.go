@@ -38,6 +38,11 @@
 //	+kubebuilder:printcolumn:name=,type=,JSONPath=,description=,format=,priority=
 //	+kubebuilder:selectablefield:JSONPath=
 //	+kubebuilder:storageversion
+//	+aggen:subresource:name=,type=action|getter|connect,request=,response=,options=
+//
+// A custom subresource (+aggen:subresource) gets its storage in
+// zz_generated.subresources.go, which calls handle<Name> in the
+// user-owned <name>_subresource.go, scaffolded once.
 //
 // and, through the schema, every marker controller-gen turns into one.
 // Field selectors accept metadata.name, metadata.namespace (namespaced

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"go/token"
 	"path"
+	"sort"
 	"strings"
 
 	"github.com/aggen-dev/aggen/generators/declarative"
@@ -62,6 +63,96 @@ type kindData struct {
 	Versions []kindVersion
 	// Declarative is set when validation-gen validates a version of it.
 	Declarative bool
+	// Subresources are the kind's custom subresources, over every version
+	// that declares them, sorted by name.
+	Subresources []subresourceData
+	// SubresourceVersions are the versions whose types the subresources
+	// name in OpenAPI.
+	SubresourceVersions []kindVersion
+	HasConnect          bool
+	// Subresource is the one a user-owned handler file is rendered for.
+	Subresource *subresourceData
+}
+
+// subresourceData is a custom subresource as the templates see it.
+type subresourceData struct {
+	*model.Subresource
+	// GoName is the name in Go ("port-forward" → PortForward), REST its
+	// storage type and Handler the user-owned function it calls.
+	GoName, REST, Handler string
+	// Versions serve the subresource.
+	Versions []kindVersion
+	Methods  []string
+	// Follow is set when the options of a connect subresource have a bool
+	// field Follow, which the scaffolded handler reads.
+	Follow bool
+	// ResponseMeta is set when the response embeds metav1.ObjectMeta,
+	// which the scaffolded handler fills from the object.
+	ResponseMeta bool
+}
+
+// SubresourceFile is the user-owned file with the handler of a custom
+// subresource, relative to the project root.
+func SubresourceFile(p *model.Project, g *model.Group, k *model.Kind, name string) string {
+	_, dir, _ := KindPackage(p, g, k)
+	return path.Join(dir, name+"_subresource.go")
+}
+
+// subresources merges the custom subresources a kind declares in its
+// versions: one subresource of a name, the same in every version that
+// declares it.
+func subresources(g *model.Group, k *model.Kind) ([]subresourceData, error) {
+	byName := map[string]*subresourceData{}
+	var names []string
+	goNames := map[string]string{}
+	for _, v := range g.Versions {
+		vk := v.Kind(k.Name)
+		if vk == nil {
+			continue
+		}
+		for _, s := range vk.Subresources {
+			kv := kindVersion{Name: v.Name, Alias: g.Name + v.Name, Package: v.Package}
+			if prev, ok := byName[s.Name]; ok {
+				if prev.Type != s.Type || prev.Request != s.Request || prev.Response != s.Response || prev.Options != s.Options {
+					return nil, &MarkerError{Pos: s.Pos, Marker: "aggen:subresource", Message: fmt.Sprintf("subresource %q of kind %s differs from its declaration in %s (%s): a subresource is the same in every version that serves it", s.Name, k.Name, prev.Versions[0].Name, prev.Pos)}
+				}
+				prev.Versions = append(prev.Versions, kv)
+				continue
+			}
+			gn := model.GoName(s.Name)
+			if other, clash := goNames[gn]; clash {
+				return nil, &MarkerError{Pos: s.Pos, Marker: "aggen:subresource", Message: fmt.Sprintf("subresources %q and %q of kind %s have the same Go name %s", other, s.Name, k.Name, gn)}
+			}
+			if gn == k.Name {
+				return nil, &MarkerError{Pos: s.Pos, Marker: "aggen:subresource", Message: fmt.Sprintf("subresource %q has the Go name of its kind %s; pick another name", s.Name, k.Name)}
+			}
+			goNames[gn] = s.Name
+			sd := &subresourceData{Subresource: s, GoName: gn, REST: gn + "REST", Handler: "handle" + gn, Versions: []kindVersion{kv}}
+			if t := v.Type(s.Response); t != nil {
+				for _, f := range t.Fields {
+					if f.Embedded && f.Type.Package == "k8s.io/apimachinery/pkg/apis/meta/v1" && f.Type.Name == "ObjectMeta" {
+						sd.ResponseMeta = true
+					}
+				}
+			}
+			if s.Type == model.ConnectSubresource {
+				sd.Methods = model.ConnectMethods
+				if t := v.Type(s.Options); t != nil {
+					if f := t.Field("Follow"); f != nil && f.Type.Basic == "bool" && !f.Type.Pointer {
+						sd.Follow = true
+					}
+				}
+			}
+			byName[s.Name] = sd
+			names = append(names, s.Name)
+		}
+	}
+	sort.Strings(names)
+	out := make([]subresourceData, 0, len(names))
+	for _, n := range names {
+		out = append(out, *byName[n])
+	}
+	return out, nil
 }
 
 // kindVersion is one version that serves a kind, with its schema.
@@ -175,7 +266,11 @@ func Generate(r *templates.Renderer, p *model.Project) ([]*output.File, error) {
 				{"registry/strategy.go.tmpl", "zz_generated.strategy.go"},
 				{"registry/storage.go.tmpl", "zz_generated.storage.go"},
 				{"registry/kindschema.go.tmpl", "zz_generated.schema.go"},
+				{"registry/subresources.go.tmpl", "zz_generated.subresources.go"},
 			} {
+				if t.file == "zz_generated.subresources.go" && len(d.Subresources) == 0 {
+					continue
+				}
 				f, err := render(r, t.tmpl, path.Join(dir, t.file), d, output.Generated)
 				if err != nil {
 					return nil, err
@@ -210,6 +305,19 @@ func Scaffold(r *templates.Renderer, p *model.Project) ([]*output.File, error) {
 				return nil, err
 			}
 			out = append(out, f)
+			subs, err := subresources(g, k)
+			if err != nil {
+				return nil, err
+			}
+			for i := range subs {
+				sd := d
+				sd.Subresource = &subs[i]
+				f, err := render(r, "registry/subresource.go.tmpl", SubresourceFile(p, g, k, subs[i].Name), sd, output.UserOwned)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, f)
+			}
 		}
 	}
 	return out, nil
@@ -264,6 +372,24 @@ func newKindData(p *model.Project, g *model.Group, k *model.Kind) (*kindData, er
 			d.NeedStrconv = true
 		}
 	}
+	subs, err := subresources(g, k)
+	if err != nil {
+		return nil, err
+	}
+	d.Subresources = subs
+	seen := map[string]bool{}
+	for _, s := range subs {
+		d.HasConnect = d.HasConnect || s.Type == model.ConnectSubresource
+		if s.Type == model.ActionSubresource && s.Response != "" {
+			for _, kv := range s.Versions {
+				if !seen[kv.Name] {
+					seen[kv.Name] = true
+					d.SubresourceVersions = append(d.SubresourceVersions, kv)
+				}
+			}
+		}
+	}
+	sort.Slice(d.SubresourceVersions, func(i, j int) bool { return d.SubresourceVersions[i].Package < d.SubresourceVersions[j].Package })
 	if k.Scale != nil && k.Type != nil {
 		sd, err := newScaleData(v, k, g.Name+".")
 		if err != nil {

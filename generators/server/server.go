@@ -3,6 +3,7 @@ package server
 import (
 	"fmt"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -28,6 +29,13 @@ type kindStorage struct {
 	Path   string
 	Status bool
 	Scale  bool
+	// Subresources are the custom subresources the kind has in this version.
+	Subresources []subresourceStorage
+}
+
+// subresourceStorage is a custom subresource served in one version.
+type subresourceStorage struct {
+	Name, GoName string
 }
 
 type versionStorage struct {
@@ -39,6 +47,10 @@ type groupData struct {
 	Group        *model.Group
 	InstallAlias string
 	Versions     []versionStorage
+	// Connect is set when a kind of the group has a connect subresource:
+	// its options are decoded from query parameters with the server's
+	// scheme, which knows them, instead of metav1's.
+	Connect bool
 }
 
 type storageVersion struct {
@@ -79,6 +91,9 @@ type data struct {
 	VersionImports  []importLine
 	Overlays        []kindOverlays
 	FirstResource   *firstResource
+	// LongRunning are the names of the connect subresources, whose
+	// requests the server lets run past its request timeout.
+	LongRunning []string
 }
 
 type firstResource struct {
@@ -171,7 +186,17 @@ func newData(p *model.Project) (*data, error) {
 					continue
 				}
 				importPath, _, name := registry.KindPackage(p, g, k)
-				vs.Kinds = append(vs.Kinds, kindStorage{Kind: k, Alias: g.Name + name, Path: importPath, Status: k.Status && k.HasStatusField(), Scale: k.Scale != nil})
+				ks := kindStorage{Kind: k, Alias: g.Name + name, Path: importPath, Status: k.Status && k.HasStatusField(), Scale: k.Scale != nil}
+				for _, s := range vk.Subresources {
+					ks.Subresources = append(ks.Subresources, subresourceStorage{Name: s.Name, GoName: model.GoName(s.Name)})
+					if s.Type == model.ConnectSubresource {
+						gd.Connect = true
+						if !slices.Contains(d.LongRunning, s.Name) {
+							d.LongRunning = append(d.LongRunning, s.Name)
+						}
+					}
+				}
+				vs.Kinds = append(vs.Kinds, ks)
 			}
 			if len(vs.Kinds) > 0 {
 				gd.Versions = append(gd.Versions, vs)
@@ -199,6 +224,7 @@ func newData(p *model.Project) (*data, error) {
 		}
 		d.Groups = append(d.Groups, gd)
 	}
+	sort.Strings(d.LongRunning)
 	for alias, p := range versionImports {
 		d.VersionImports = append(d.VersionImports, importLine{Alias: alias, Path: p})
 	}

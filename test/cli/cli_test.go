@@ -243,7 +243,7 @@ func TestVersionAndHelp(t *testing.T) {
 	if !strings.Contains(out, "kubernetes v0.37.2") {
 		t.Errorf("version output %q lacks the Kubernetes version", out)
 	}
-	for _, cmd := range [][]string{{"init"}, {"create", "api"}, {"generate"}, {"verify"}, {"version"}} {
+	for _, cmd := range [][]string{{"init"}, {"create", "api"}, {"generate"}, {"verify"}, {"docs"}, {"version"}} {
 		out := mustAggen(t, t.TempDir(), append(cmd, "--help")...)
 		if !strings.Contains(out, "Examples:") {
 			t.Errorf("aggen %v --help has no examples:\n%s", cmd, out)

@@ -18,9 +18,8 @@ import (
 var elsewhere = map[string]string{
 	"run":      "TestRunLocal (make run, stopped with Ctrl-C)",
 	"test-e2e": "TestNewProjectE2EPasses (make test-e2e in a new project)",
-	// deploy and undeploy are issue 10's work.
 	"deploy":   "test/e2e/insects TestManifestsOnRestrictedPodSecurity (make deploy against a real kube-apiserver)",
-	"undeploy": "issue 10's; not tested yet",
+	"undeploy": "test/e2e/insects TestManifestsOnRestrictedPodSecurity (make undeploy after make deploy)",
 }
 
 // phonyTargets lists the .PHONY targets of a Makefile.

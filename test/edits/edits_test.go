@@ -352,6 +352,7 @@ func TestEditSequence(t *testing.T) {
 	p.mustContain("pkg/generated/applyconfiguration/insects/v1beta1/hivespec.go", "WithCapacity(")
 	p.mustContain("pkg/generated/openapi/zz_generated.openapi.go", `"capacity"`)
 	p.mustContain(apis+"/zz_generated.types.go", "Capacity int32")
+	p.mustContain("docs/api/insects/v1beta1.md", "| `capacity` | integer (int32) | optional | | minimum: 1 | Capacity is how many bees fit. |")
 	p.build(step)
 
 	step = "rename a field"
@@ -362,6 +363,8 @@ func TestEditSequence(t *testing.T) {
 	p.mustContain("pkg/generated/applyconfiguration/insects/v1beta1/hivespec.go", "WithSummary(")
 	p.mustNotContain("pkg/generated/applyconfiguration/insects/v1beta1/hivespec.go", "WithDescription(")
 	p.mustContain(apis+"/zz_generated.types.go", "Summary string")
+	p.mustContain("docs/api/insects/v1beta1.md", "- **Field selectors**: `metadata.name`, `spec.summary`")
+	p.mustNotContain("docs/api/insects/v1beta1.md", "`spec.description`")
 	p.build(step)
 
 	step = "remove a field"
@@ -463,6 +466,8 @@ func TestEditSequence(t *testing.T) {
 			t.Errorf("%s: %s is stored as %s, want %s", step, kind, v, want)
 		}
 	}
+	p.mustContain("docs/api/insects/v1.md", "| [Bee](#bee) | `bees` | Namespaced | `status`, `scale` | [v1beta1](v1beta1.md#bee) |")
+	p.mustContain("docs/api/insects/v1beta1.md", "| [Bee](#bee) | `bees` | Namespaced | `status`, `scale` | this version |")
 	p.build(step)
 
 	step = "add a group"
@@ -474,6 +479,7 @@ func TestEditSequence(t *testing.T) {
 		"pkg/apis/garden/v1alpha1/zz_generated.conversion.go",
 		"pkg/generated/clientset/versioned/typed/garden/v1alpha1/flower.go",
 		"pkg/registry/garden/flower/zz_generated.strategy.go",
+		"docs/api/garden/v1alpha1.md",
 	} {
 		if !p.exists(f) {
 			t.Errorf("%s: %s was not generated", step, f)
@@ -492,6 +498,9 @@ func TestEditSequence(t *testing.T) {
 		t.Errorf("%s: Hive is stored as %s, want v1", step, v)
 	}
 	p.mustContain("pkg/controller/insects/zz_generated.reconcile.go", "type HiveObject = insectsv1.Hive")
+	if p.exists("docs/api/insects/v1beta1.md") {
+		t.Errorf("%s: the removed version's API reference page is left behind", step)
+	}
 	p.build(step)
 	t.Logf("the whole sequence took %v", time.Since(start).Round(time.Second))
 }

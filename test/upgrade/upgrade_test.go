@@ -304,6 +304,40 @@ func goBuild(t *testing.T, dir string) {
 	}
 }
 
+// projectE2E runs the upgraded project's own aggregation test, the way
+// its user does (make test-e2e: real etcd and kube-apiserver, the
+// project's apiserver built and deployed with its local overlay), when
+// AGGEN_E2E=1.
+func projectE2E(t *testing.T, dir string) {
+	t.Helper()
+	if os.Getenv("AGGEN_E2E") != "1" {
+		t.Log("set AGGEN_E2E=1 to run the upgraded project's own e2e test")
+		return
+	}
+	cmd := exec.Command("make", "test-e2e")
+	cmd.Dir = dir
+	var env []string
+	for _, kv := range os.Environ() {
+		// The outer make's variables (under make test) are not the user's.
+		if name, _, _ := strings.Cut(kv, "="); name != "MAKELEVEL" && name != "MAKEFLAGS" && name != "MFLAGS" {
+			env = append(env, kv)
+		}
+	}
+	cmd.Env = append(env, "GOWORK=off", "GOFLAGS=-mod=mod -v")
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("make test-e2e in the upgraded project: %v\n%s", err, out)
+	}
+	for _, want := range []string{"--- PASS: TestAggregation ", "--- PASS: TestAggregation/create,_get_and_delete_each_kind_through_kube-apiserver"} {
+		if !bytes.Contains(out, []byte(want)) {
+			t.Errorf("make test-e2e in the upgraded project lacks %q:\n%s", want, out)
+		}
+	}
+	if bytes.Contains(out, []byte("--- SKIP")) {
+		t.Errorf("make test-e2e in the upgraded project skipped something:\n%s", out)
+	}
+}
+
 // TestUpgrade is the check: edits in the types, hooks,
 // controller, both main packages and the Makefile of a project from an
 // older template set and Kubernetes minor survive the upgrade, the
@@ -371,6 +405,7 @@ func TestUpgrade(t *testing.T) {
 	if err := scaffold.Verify(scaffold.GenerateOptions{Dir: dir, Out: &verify}); err != nil {
 		t.Fatalf("verify after upgrade: %v\n%s", err, verify.String())
 	}
+	projectE2E(t, dir)
 	// A second upgrade has nothing left to do.
 	before := snapshot(t, dir)
 	out.Reset()

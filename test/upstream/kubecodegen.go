@@ -135,9 +135,16 @@ kube::codegen::gen_openapi --output-dir pkg/generated/openapi --output-pkg %s/pk
 // Run runs kube_codegen.sh in project dir, with apply configurations
 // generated from the OpenAPI schema s.
 func (t *Tools) Run(dir, module string, s Schema) error {
+	_, err := t.RunCommand(dir, module, s)
+	return err
+}
+
+// RunCommand is Run returning the finished command, whose ProcessState
+// holds the resource usage of the script and every process it waited for.
+func (t *Tools) RunCommand(dir, module string, s Schema) (*exec.Cmd, error) {
 	report, err := os.CreateTemp("", "aggen-openapi-report-")
 	if err != nil {
-		return err
+		return nil, err
 	}
 	report.Close()
 	defer os.Remove(report.Name())
@@ -148,9 +155,9 @@ func (t *Tools) Run(dir, module string, s Schema) error {
 	cmd.Stdout = &out
 	cmd.Stderr = &out
 	if err := cmd.Run(); err != nil {
-		return fmt.Errorf("kube_codegen.sh: %w\n%s", err, out.String())
+		return cmd, fmt.Errorf("kube_codegen.sh: %w\n%s", err, out.String())
 	}
-	return nil
+	return cmd, nil
 }
 
 // ModulePath reads the module path from dir/go.mod.

@@ -242,3 +242,78 @@ func TestVerifyExitCodes(t *testing.T) {
 		}
 	}
 }
+
+// TestVerifyStaleDocs edits only what the API reference shows of a field
+// (its doc comment and a marker's bound) in a copy of the example: verify
+// names the version's page with a diff of the changed row; `aggen docs`
+// then rewrites that page and nothing else, after which verify no longer
+// names it.
+func TestVerifyStaleDocs(t *testing.T) {
+	if testing.Short() {
+		t.Skip("runs the generators")
+	}
+	dir := example(t)
+	types := filepath.Join(dir, "pkg/apis/insects/v1beta1/hive_types.go")
+	b, err := os.ReadFile(types)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := "type HiveSpec struct {\n\t// Description is an example field: edit or replace it, then run\n\t// `aggen generate`.\n\t// +kubebuilder:validation:MaxLength=256\n"
+	edited := strings.Replace(string(b), old, "type HiveSpec struct {\n\t// Description says what the hive is for.\n\t// +kubebuilder:validation:MaxLength=128\n", 1)
+	if edited == string(b) {
+		t.Fatal("could not edit the Hive types")
+	}
+	if err := os.WriteFile(types, []byte(edited), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	const page = "docs/api/insects/v1beta1.md"
+	out, errOut, code := aggen(t, dir, "verify")
+	if code != 1 {
+		t.Fatalf("verify after a types edit: exit %d, want 1\n%s%s", code, out, errOut)
+	}
+	for _, want := range []string{
+		"stale:   " + page + "\n",
+		"+| `description` | string | optional | | max length: 128 | Description says what the hive is for. |",
+		"-| `description` | string | optional | | max length: 256 | Description is an example field: edit or replace it, then run `aggen generate`. |",
+	} {
+		if !strings.Contains(out, want) {
+			t.Errorf("verify output lacks %q:\n%s", want, out)
+		}
+	}
+	if strings.Contains(out, "docs/api/insects/v1alpha1.md") || strings.Contains(out, "docs/api/README.md") {
+		t.Errorf("verify names pages the edit does not touch:\n%s", out)
+	}
+	before := snapshot(t, dir)
+	out, errOut, code = aggen(t, dir, "docs")
+	if code != 0 {
+		t.Fatalf("docs: exit %d\n%s%s", code, out, errOut)
+	}
+	if !strings.Contains(out, "update  "+page+"\n") || !strings.Contains(out, "docs: 0 created, 1 updated, 0 deleted, 2 unchanged") {
+		t.Errorf("docs reports:\n%s", out)
+	}
+	after := snapshot(t, dir)
+	for p, a := range after {
+		if before[p] != a && p != page {
+			t.Errorf("docs changed %s", p)
+		}
+	}
+	if before[page] == after[page] {
+		t.Errorf("docs did not rewrite %s", page)
+	}
+	out, errOut, code = aggen(t, dir, "verify")
+	if code != 1 || strings.Contains(out, "docs/api/") {
+		t.Errorf("verify after docs: exit %d (want 1: the code is still stale), docs/api named:\n%s%s", code, out, errOut)
+	}
+	// A version that is gone takes its page along; the rest of the tree,
+	// which no longer compiles, is not docs' business.
+	if err := os.RemoveAll(filepath.Join(dir, "pkg/apis/insects/v1alpha1")); err != nil {
+		t.Fatal(err)
+	}
+	out, errOut, code = aggen(t, dir, "docs")
+	if code != 0 || !strings.Contains(out, "delete  docs/api/insects/v1alpha1.md\n") || !strings.Contains(out, "update  docs/api/README.md\n") {
+		t.Errorf("docs after removing v1alpha1: exit %d\n%s%s", code, out, errOut)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "docs/api/insects/v1alpha1.md")); !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("docs left the page of the removed version: %v", err)
+	}
+}

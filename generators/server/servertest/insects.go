@@ -2,7 +2,8 @@
 // registry and controller generators render: module
 // github.com/acme/insects, group insects.example.com with Bee (namespaced,
 // status, scale, served as v1alpha1 and v1beta1, stored as v1beta1) and
-// Hive (cluster-scoped, v1beta1).
+// Hive (cluster-scoped, v1beta1, with the custom subresources census, a
+// getter, inspect, an action, and log, a connect).
 package servertest
 
 import (
@@ -93,12 +94,27 @@ func hiveTypes() (*model.Kind, []*model.Type) {
 	}}
 	root := &model.Type{Name: "Hive", Kind: model.StructType, Fields: rootFields("Hive")}
 	list := &model.Type{Name: "HiveList", Kind: model.StructType}
+	meta := rootFields("")[:2]
+	inspection := &model.Type{Name: "HiveInspection", Kind: model.StructType, Fields: append(meta[:1:1],
+		&model.Field{GoName: "Reason", JSONName: "reason", Optional: true, Type: str("string")})}
+	report := &model.Type{Name: "HiveReport", Kind: model.StructType, Fields: append(meta[:2:2],
+		&model.Field{GoName: "Message", JSONName: "message", Optional: true, Type: str("string")})}
+	census := &model.Type{Name: "HiveCensus", Kind: model.StructType, Fields: append(meta[:1:1],
+		&model.Field{GoName: "Bees", JSONName: "bees", Optional: true, Type: model.FieldType{Expr: "int64", Basic: "int64"}})}
+	logOptions := &model.Type{Name: "HiveLogOptions", Kind: model.StructType, Fields: append(meta[:1:1],
+		&model.Field{GoName: "Follow", JSONName: "follow", Optional: true, Type: model.FieldType{Expr: "bool", Basic: "bool"}})}
+	file := "pkg/apis/insects/v1beta1/hive_types.go"
 	k := &model.Kind{
 		Name: "Hive", ListName: "HiveList", Group: "insects", Version: "v1beta1",
 		Plural: "hives", Singular: "hive", Status: true, StorageVersion: true,
 		PrintColumns: []model.PrintColumn{{Name: "Capacity", Type: "integer", JSONPath: ".spec.capacity"}},
-		Type:         root,
-		Pos:          model.Position{File: "pkg/apis/insects/v1beta1/hive_types.go", Line: 30, Column: 1},
+		Subresources: []*model.Subresource{
+			{Name: "census", Type: model.GetterSubresource, Response: "HiveCensus", Pos: model.Position{File: file, Line: 27, Column: 4}},
+			{Name: "inspect", Type: model.ActionSubresource, Request: "HiveInspection", Response: "HiveReport", Pos: model.Position{File: file, Line: 28, Column: 4}},
+			{Name: "log", Type: model.ConnectSubresource, Options: "HiveLogOptions", Pos: model.Position{File: file, Line: 29, Column: 4}},
+		},
+		Type: root,
+		Pos:  model.Position{File: file, Line: 30, Column: 1},
 		Schema: object(map[string]apiextensionsv1.JSONSchemaProps{
 			"spec": *object(map[string]apiextensionsv1.JSONSchemaProps{
 				"capacity": {Type: "integer", Format: "int64", Minimum: ptr(1.0), Maximum: ptr(10000.0), ExclusiveMaximum: true},
@@ -110,7 +126,7 @@ func hiveTypes() (*model.Kind, []*model.Type) {
 			}),
 		}),
 	}
-	return k, []*model.Type{root, list, spec, status}
+	return k, []*model.Type{root, list, spec, status, inspection, report, census, logOptions}
 }
 
 func raw(s string) *apiextensionsv1.JSON { return &apiextensionsv1.JSON{Raw: []byte(s)} }

@@ -244,6 +244,56 @@ func TestManifestsOnRestrictedPodSecurity(t *testing.T) {
 			t.Errorf("the APIService's caBundle is not the CA of the serving certificate")
 		}
 	})
+
+	t.Run("make undeploy deletes what deploy applied", func(t *testing.T) {
+		// kubectl delete waits until the namespace is gone, and only a
+		// namespace controller (kube-controller-manager, which this
+		// control plane does not run) finishes a namespace's deletion: the
+		// test does its part once undeploy has deleted everything in it.
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			finishNamespaceDeletion(ctx, kc, projectNamespace)
+		}()
+		out, _, err := runIn(ctx, project, []string{"KUBECONFIG=" + kc}, "make", "undeploy")
+		<-done
+		if err != nil {
+			t.Fatal(err)
+		}
+		t.Logf("make undeploy:\n%s", out)
+		if _, err := kubectlErr(ctx, kc, "", "get", "apiservice", "v1beta1."+group); err == nil || !strings.Contains(err.Error(), "NotFound") {
+			t.Errorf("the APIService outlives make undeploy: %v", err)
+		}
+		for _, obj := range []string{"deployment/insects-apiserver", "statefulset/insects-etcd", "networkpolicy/insects-etcd"} {
+			if _, err := kubectlErr(ctx, kc, "", "get", "-n", projectNamespace, obj); err == nil || !strings.Contains(err.Error(), "NotFound") {
+				t.Errorf("%s outlives make undeploy: %v", obj, err)
+			}
+		}
+		// A second undeploy finds nothing and still succeeds.
+		if _, _, err := runIn(ctx, project, []string{"KUBECONFIG=" + kc}, "make", "undeploy"); err != nil {
+			t.Errorf("make undeploy on an undeployed project: %v", err)
+		}
+	})
+}
+
+// finishNamespaceDeletion does what the namespace controller does for a
+// namespace being deleted: once it is Terminating it clears its finalizers
+// (nothing in the namespace needs cleaning up that kubectl has not
+// deleted), so the deletion completes.
+func finishNamespaceDeletion(ctx context.Context, kc, namespace string) {
+	for ctx.Err() == nil {
+		phase, err := kubectlErr(ctx, kc, "", "get", "namespace", namespace, "-o", "jsonpath={.status.phase}")
+		if err != nil && strings.Contains(err.Error(), "NotFound") {
+			return
+		}
+		if phase == "Terminating" {
+			finalize := `{"apiVersion":"v1","kind":"Namespace","metadata":{"name":"` + namespace + `"},"spec":{"finalizers":[]}}`
+			if _, err := kubectlErr(ctx, kc, finalize, "replace", "--raw", "/api/v1/namespaces/"+namespace+"/finalize", "-f", "-"); err == nil {
+				return
+			}
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
 
 // podOf makes a Pod of a workload's pod template, in its namespace, with

@@ -1,0 +1,281 @@
+package scaffold
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"hash"
+	"io"
+	"io/fs"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"runtime/debug"
+	"sort"
+	"strings"
+
+	"golang.org/x/mod/modfile"
+
+	"github.com/aggen-dev/aggen/generators"
+	"github.com/aggen-dev/aggen/generators/output"
+)
+
+// A stamp remembers that a project tree is exactly what `aggen generate`
+// makes of it, so that the next generate or verify of the same tree only
+// reads the tree, hashes it and compares, instead of loading and
+// rendering everything again.
+//
+// The key is a hash of everything the output depends on:
+//   - every file of the project (path and content) but those under .git,
+//     bin and node_modules: the inputs (types, go.mod, go.sum, aggen.yaml,
+//     the boilerplate, user-owned files whose existence or content
+//     generation reads) and the outputs, so an edited generated file is
+//     noticed too;
+//   - the aggen binary (path, size and modification time, and its build
+//     information): a rebuilt aggen, with other templates or generators,
+//     is another tool;
+//   - the Go toolchain and build configuration (go env) and AGGEN_*
+//     variables;
+//   - the options of the run; runs with --force, with controllers to
+//     scaffold or with a commit hook are never stamped.
+//
+// Modules are immutable in the module cache, so go.mod and go.sum stand
+// for the dependencies; a go.mod that replaces a module with a directory
+// reaches files outside the tree, and such projects are never stamped.
+type stamp struct {
+	file string // where the stamp is kept
+	tool string // everything but the tree
+}
+
+type stampRecord struct {
+	Key      string
+	Changes  []stampChange
+	Warnings []string
+}
+
+type stampChange struct {
+	Path   string
+	Action Action
+}
+
+// stampVersion changes whenever the key's recipe or the record's form do.
+const stampVersion = "aggen-stamp-1"
+
+// newStamp returns the stamp of the run o describes, or nil when the run
+// cannot be stamped.
+func newStamp(o *GenerateOptions) *stamp {
+	if o.Force || len(o.Controllers) > 0 || o.BeforeCommit != nil {
+		return nil
+	}
+	exe, err := os.Executable()
+	if err != nil {
+		return nil
+	}
+	tool, err := toolIdentity(exe)
+	if err != nil {
+		return nil
+	}
+	return newStampWith(o.Dir, tool)
+}
+
+func newStampWith(dir, tool string) *stamp {
+	abs, err := filepath.Abs(dir)
+	if err != nil {
+		return nil
+	}
+	gomod, err := os.ReadFile(filepath.Join(abs, "go.mod"))
+	if err != nil {
+		return nil
+	}
+	f, err := modfile.Parse("go.mod", gomod, nil)
+	if err != nil {
+		return nil
+	}
+	for _, r := range f.Replace {
+		if r.New.Version == "" {
+			return nil
+		}
+	}
+	cache := os.Getenv("AGGEN_CACHE")
+	if cache == "" {
+		base, err := os.UserCacheDir()
+		if err != nil {
+			return nil
+		}
+		cache = filepath.Join(base, "aggen")
+	}
+	sum := sha256.Sum256([]byte(abs))
+	return &stamp{
+		file: filepath.Join(cache, "stamps", hex.EncodeToString(sum[:16])+".json"),
+		tool: tool,
+	}
+}
+
+// toolIdentity names the aggen binary exe, the Go toolchain and the
+// environment that configure generation.
+func toolIdentity(exe string) (string, error) {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00", stampVersion)
+	st, err := os.Stat(exe)
+	if err != nil {
+		return "", err
+	}
+	fmt.Fprintf(h, "%s\x00%d\x00%d\x00", exe, st.Size(), st.ModTime().UnixNano())
+	if info, ok := debug.ReadBuildInfo(); ok {
+		fmt.Fprintf(h, "%s\x00", info.String())
+	}
+	cmd := exec.Command("go", "env", "-json", "GOVERSION", "GOROOT", "GOOS", "GOARCH", "GOFLAGS",
+		"GOEXPERIMENT", "CGO_ENABLED", "GOMODCACHE", "GOAMD64", "GOARM64")
+	cmd.Env = append(os.Environ(), "GOWORK=off")
+	out, err := cmd.Output()
+	if err != nil {
+		return "", err
+	}
+	h.Write(out)
+	var env []string
+	for _, e := range os.Environ() {
+		if strings.HasPrefix(e, "AGGEN_") {
+			env = append(env, e)
+		}
+	}
+	sort.Strings(env)
+	fmt.Fprintf(h, "%q\x00", env)
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+// skipInStamp names directories whose content generation never reads.
+var skipInStamp = map[string]bool{".git": true, "bin": true, "node_modules": true}
+
+// key hashes the tree at dir with the tool identity.
+func (s *stamp) key(dir string) (string, error) {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00", s.tool)
+	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if d.IsDir() {
+			if p != dir && skipInStamp[d.Name()] {
+				return filepath.SkipDir
+			}
+			return nil
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		if !d.Type().IsRegular() {
+			// A symbolic link or anything else: hash what it is, not
+			// where it leads.
+			fmt.Fprintf(h, "%s\x00%v\x00", filepath.ToSlash(rel), d.Type())
+			return nil
+		}
+		fmt.Fprintf(h, "%s\x00", filepath.ToSlash(rel))
+		return hashFile(h, p)
+	})
+	if err != nil {
+		return "", err
+	}
+	return hex.EncodeToString(h.Sum(nil)), nil
+}
+
+func hashFile(h hash.Hash, p string) error {
+	f, err := os.Open(p)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	n, err := io.Copy(h, f)
+	fmt.Fprintf(h, "\x00%d\x00", n)
+	return err
+}
+
+// current returns the record when the tree at dir is the one stamped.
+func (s *stamp) current(dir string) (*stampRecord, bool) {
+	if s == nil {
+		return nil, false
+	}
+	b, err := os.ReadFile(s.file)
+	if err != nil {
+		return nil, false
+	}
+	var r stampRecord
+	if err := json.Unmarshal(b, &r); err != nil || r.Key == "" {
+		return nil, false
+	}
+	key, err := s.key(dir)
+	if err != nil || key != r.Key {
+		return nil, false
+	}
+	return &r, true
+}
+
+// record stamps the tree at dir as current after plan was applied (or
+// found nothing to do), with the warnings of the run. A stamp that
+// cannot be written only costs the next run its shortcut.
+func (s *stamp) record(dir string, plan *Plan, res *generators.Result) {
+	if s == nil {
+		return
+	}
+	key, err := s.key(dir)
+	if err != nil {
+		return
+	}
+	r := stampRecord{Key: key, Warnings: res.Warnings}
+	rendered := map[string]bool{}
+	for _, f := range res.Files.Files() {
+		rendered[f.Path] = true
+	}
+	for _, c := range plan.Changes {
+		// What the next run would find: what was written is current;
+		// rendered user-owned files that exist are kept; what the command
+		// puts itself (the scaffold record) is compared like the rest.
+		switch {
+		case c.Action == Delete:
+			continue
+		case c.Owner == output.UserOwned && rendered[c.Path] && (c.Action == Create || c.Action == Keep):
+			r.Changes = append(r.Changes, stampChange{c.Path, Keep})
+		default:
+			r.Changes = append(r.Changes, stampChange{c.Path, Unchanged})
+		}
+	}
+	b, err := json.Marshal(r)
+	if err != nil {
+		return
+	}
+	if err := os.MkdirAll(filepath.Dir(s.file), 0o755); err != nil {
+		return
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(s.file), ".stamp-")
+	if err != nil {
+		return
+	}
+	_, werr := io.Copy(tmp, bytes.NewReader(b))
+	if cerr := tmp.Close(); werr != nil || cerr != nil {
+		os.Remove(tmp.Name())
+		return
+	}
+	if err := os.Rename(tmp.Name(), s.file); err != nil {
+		os.Remove(tmp.Name())
+	}
+}
+
+// forget removes the stamp: the tree is about to change in ways the
+// stamp does not know.
+func (s *stamp) forget() {
+	if s != nil {
+		os.Remove(s.file)
+	}
+}
+
+// plan is the plan a full run would have made of a stamped tree: nothing
+// to write.
+func (r *stampRecord) plan(dir string) *Plan {
+	p := &Plan{Root: dir}
+	for _, c := range r.Changes {
+		p.Changes = append(p.Changes, &Change{Path: c.Path, Action: c.Action})
+	}
+	return p
+}

@@ -1,0 +1,58 @@
+package main
+
+import (
+	"bytes"
+	"go/parser"
+	"go/token"
+	"strings"
+	"testing"
+	"time"
+)
+
+// The synthetic project's files are Go.
+func TestSyntheticFilesParse(t *testing.T) {
+	for name, src := range map[string]string{
+		"doc.go":   versionDoc("group0", "v1beta1"),
+		"types.go": types("v1beta1", "Kind007"),
+	} {
+		if _, err := parser.ParseFile(token.NewFileSet(), name, src, parser.ParseComments); err != nil {
+			t.Errorf("%s: %v", name, err)
+		}
+	}
+	if got := []int{groupsFor(1), groupsFor(10), groupsFor(50), groupsFor(200)}; got[0] != 1 || got[1] != 5 || got[2] != 10 || got[3] != 10 {
+		t.Errorf("groups for 1, 10, 50, 200 kinds = %v, want 1, 5, 10, 10", got)
+	}
+}
+
+// The table divides the right medians: kube_codegen.sh by full, full by
+// the floor, by the no-op and by verify.
+func TestReportRatios(t *testing.T) {
+	s := func(cpu ...time.Duration) []sample {
+		var out []sample
+		for _, c := range cpu {
+			out = append(out, sample{cpu: c, wall: 2 * c, rss: 300 << 20})
+		}
+		return out
+	}
+	r := &result{kinds: 50, groups: 10, versions: 75,
+		full:        s(2*time.Second, 9*time.Second, 1*time.Second), // median 2 s
+		noop:        s(100 * time.Millisecond),
+		verify:      s(200 * time.Millisecond),
+		floor:       s(time.Second),
+		kubeCodegen: s(40 * time.Second),
+	}
+	var out bytes.Buffer
+	report(&out, []*result{r}, 3)
+	line := ""
+	for _, l := range strings.Split(out.String(), "\n") {
+		if strings.HasPrefix(strings.TrimSpace(l), "50 ") {
+			line = l
+			break
+		}
+	}
+	for _, want := range []string{"20.0x", "2.00x", "20.0x", "10.0x", "300 MiB"} {
+		if !strings.Contains(line, want) {
+			t.Errorf("ratio row %q lacks %s\n%s", line, want, out.String())
+		}
+	}
+}
