@@ -247,7 +247,33 @@ func subresources(k *model.Kind) []string {
 	if k.Scale != nil {
 		out = append(out, code("scale"))
 	}
+	for _, sr := range k.Subresources {
+		out = append(out, code(sr.Name))
+	}
 	return out
+}
+
+// customSubresource says what a +aggen:subresource does and with which
+// kinds, as a client sees it.
+func (w *page) customSubresource(sr *model.Subresource) string {
+	text := code("/" + sr.Name)
+	switch sr.Type {
+	case model.ActionSubresource:
+		resp := code("Status")
+		if sr.Response != "" {
+			resp = w.typeName(w.v.Package, sr.Response)
+		}
+		text += " (action: POST a " + w.typeName(w.v.Package, sr.Request) + ", returns " + resp + ")"
+	case model.GetterSubresource:
+		text += " (getter: GET returns a " + w.typeName(w.v.Package, sr.Response) + ")"
+	case model.ConnectSubresource:
+		text += " (connect: GET or POST, a stream or an upgraded connection"
+		if sr.Options != "" {
+			text += "; query parameters of " + w.typeName(w.v.Package, sr.Options)
+		}
+		text += ")"
+	}
+	return text
 }
 
 // stored says which version of a kind etcd holds.
@@ -300,6 +326,9 @@ func (w *page) kind(k *model.Kind) {
 			sc += ", label selector " + code(k.Scale.LabelSelectorPath)
 		}
 		subs = append(subs, sc+")")
+	}
+	for _, sr := range k.Subresources {
+		subs = append(subs, w.customSubresource(sr))
 	}
 	if len(subs) == 0 {
 		subs = append(subs, "none")
