@@ -367,7 +367,7 @@ func newKindData(p *model.Project, g *model.Group, k *model.Kind) (*kindData, er
 		if err != nil {
 			return nil, &MarkerError{Pos: sf.Pos, Marker: "kubebuilder:selectablefield", Message: err.Error()}
 		}
-		d.SelectFields = append(d.SelectFields, selectField{Label: sf.FieldLabel, Func: "select" + goIdent(sf.FieldLabel), Body: body})
+		d.SelectFields = append(d.SelectFields, selectField{Label: sf.FieldLabel, Func: "select" + model.GoName(sf.FieldLabel), Body: body})
 		if strings.Contains(body, "strconv.") {
 			d.NeedStrconv = true
 		}
@@ -399,25 +399,6 @@ func newKindData(p *model.Project, g *model.Group, k *model.Kind) (*kindData, er
 		d.Scale = sd
 	}
 	return d, nil
-}
-
-// goIdent turns "spec.color" into "SpecColor".
-func goIdent(s string) string {
-	var b strings.Builder
-	up := true
-	for _, r := range s {
-		switch {
-		case r >= 'a' && r <= 'z', r >= 'A' && r <= 'Z', r >= '0' && r <= '9':
-			if up && r >= 'a' && r <= 'z' {
-				r -= 'a' - 'A'
-			}
-			b.WriteRune(r)
-			up = false
-		default:
-			up = true
-		}
-	}
-	return b.String()
 }
 
 // selectBody returns the body of a func(o *Kind) string that reads a
