@@ -170,21 +170,9 @@ func planImport(o *ImportOptions, res *importer.Result) (*Plan, error) {
 		return nil, err
 	}
 	defer sh.remove()
-	ownPlan, err := NewPlan(sh.dir, set, false)
+	gen, err := renderNewProject(sh, set, !o.SkipTidy, o.Out, nil)
 	if err != nil {
 		return nil, err
-	}
-	if err := sh.apply(ownPlan); err != nil {
-		return nil, sh.relocate(err)
-	}
-	if !o.SkipTidy {
-		if err := goCommand(sh.dir, o.Out, "downloading modules (the first time takes a minute)", "mod", "download", "-x"); err != nil {
-			return nil, sh.relocate(err)
-		}
-	}
-	gen, err := renderFiles(&GenerateOptions{Dir: sh.dir})
-	if err != nil {
-		return nil, sh.relocate(err)
 	}
 	plan, err := NewPlan(o.Dir, gen.Files, false)
 	if err != nil {

@@ -16,6 +16,7 @@ import (
 	"golang.org/x/mod/module"
 	"k8s.io/apimachinery/pkg/util/validation"
 
+	"github.com/aggen-dev/aggen/generators"
 	"github.com/aggen-dev/aggen/generators/loader"
 	"github.com/aggen-dev/aggen/generators/output"
 	"github.com/aggen-dev/aggen/templates"
@@ -137,21 +138,9 @@ func planInit(o *InitOptions) (*Plan, error) {
 		return nil, err
 	}
 	defer sh.remove()
-	ownPlan, err := NewPlan(sh.dir, set, false)
+	res, err := renderNewProject(sh, set, !o.SkipDownload, o.Out, o.Templates)
 	if err != nil {
 		return nil, err
-	}
-	if err := sh.apply(ownPlan); err != nil {
-		return nil, sh.relocate(err)
-	}
-	if !o.SkipDownload {
-		if err := goCommand(sh.dir, o.Out, "downloading modules (the first time takes a minute)", "mod", "download", "-x"); err != nil {
-			return nil, sh.relocate(err)
-		}
-	}
-	res, err := renderFiles(&GenerateOptions{Dir: sh.dir, Templates: o.Templates})
-	if err != nil {
-		return nil, sh.relocate(err)
 	}
 	if err := res.Files.Add(set.Files()...); err != nil {
 		return nil, err
@@ -167,6 +156,29 @@ func planInit(o *InitOptions) (*Plan, error) {
 		return nil, err
 	}
 	return plan, nil
+}
+
+// renderNewProject writes a new project's own files into the shadow,
+// downloads its modules there (for go.sum) when download is set, and
+// renders everything derived from them, as init and import both need.
+func renderNewProject(sh *shadow, set *output.Set, download bool, out io.Writer, tmpl fs.FS) (*generators.Result, error) {
+	ownPlan, err := NewPlan(sh.dir, set, false)
+	if err != nil {
+		return nil, err
+	}
+	if err := sh.apply(ownPlan); err != nil {
+		return nil, sh.relocate(err)
+	}
+	if download {
+		if err := goCommand(sh.dir, out, "downloading modules (the first time takes a minute)", "mod", "download", "-x"); err != nil {
+			return nil, sh.relocate(err)
+		}
+	}
+	res, err := renderFiles(&GenerateOptions{Dir: sh.dir, Templates: tmpl})
+	if err != nil {
+		return nil, sh.relocate(err)
+	}
+	return res, nil
 }
 
 // checkNewProject refuses to start a project where one exists.
