@@ -16,6 +16,10 @@ func checkHooks(dir string, p *model.Project) error {
 	var errs loader.Errors
 	for _, g := range p.Groups {
 		for _, k := range g.Kinds {
+			if k.Computed {
+				// No strategy calls hooks; its source.go is the user's.
+				continue
+			}
 			_, rel, _ := registry.KindPackage(p, g, k)
 			own, err := loader.ReadOwnFuncs(dir, rel, "hooks.go")
 			if err != nil {

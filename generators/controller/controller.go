@@ -75,7 +75,9 @@ func newData(p *model.Project) *data {
 			d.Versions = append(d.Versions, versionImport{Alias: g.Name + v.Name, Path: v.Package})
 		}
 		for _, k := range g.Kinds {
-			if !k.Controller {
+			// A computed kind (+aggen:computed) cannot be written: there is
+			// nothing for a reconciler to do.
+			if !k.Controller || k.Computed {
 				continue
 			}
 			v := g.Version(k.Version)

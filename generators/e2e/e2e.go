@@ -50,7 +50,9 @@ func KubernetesVersion(p *model.Project) string {
 type Kind struct {
 	Group, Version, Kind, Resource string
 	Namespaced, Preferred          bool
-	ShortNames                     []string
+	// ReadOnly is set for a computed kind (+aggen:computed).
+	ReadOnly   bool
+	ShortNames []string
 }
 
 // Kinds lists every kind the project serves in every version that serves
@@ -67,6 +69,7 @@ func Kinds(p *model.Project) []Kind {
 				out = append(out, Kind{
 					Group: g.GroupName, Version: v.Name, Kind: k.Name, Resource: k.Plural,
 					Namespaced: k.Namespaced, Preferred: !seen[k.Name], ShortNames: k.ShortNames,
+					ReadOnly: k.Computed,
 				})
 				seen[k.Name] = true
 			}

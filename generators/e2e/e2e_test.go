@@ -226,9 +226,9 @@ func TestKindsAndVersions(t *testing.T) {
 	p := servertest.Insects() // Bee has the short name bz
 	var rows []string
 	for _, k := range e2e.Kinds(p) {
-		rows = append(rows, strings.Join([]string{k.Version, k.Kind, k.Resource, boolStr(k.Namespaced, "ns"), boolStr(k.Preferred, "preferred"), strings.Join(k.ShortNames, ",")}, " "))
+		rows = append(rows, strings.Join([]string{k.Version, k.Kind, k.Resource, boolStr(k.Namespaced, "ns"), boolStr(k.Preferred, "preferred"), strings.Join(k.ShortNames, ","), boolStr(k.ReadOnly, "ro")}, " "))
 	}
-	want := []string{"v1beta1 Bee bees ns preferred bz", "v1beta1 Hive hives - preferred ", "v1alpha1 Bee bees ns - bz"}
+	want := []string{"v1beta1 Bee bees ns preferred bz -", "v1beta1 Hive hives - preferred  -", "v1beta1 Swarm swarms ns preferred sw ro", "v1alpha1 Bee bees ns - bz -"}
 	if !slices.Equal(rows, want) {
 		t.Errorf("kinds %q, want %q", rows, want)
 	}

@@ -525,9 +525,14 @@ func (l *load) applyMethodInput(m *model.Marker) {
 func (l *load) kind(g *model.Group, v *model.Version, d *typeDecl) *model.Kind {
 	t := d.t
 	local := l.parsed[v].local
-	var genclient, root, nonNamespaced, noStatus bool
+	var genclient, root, nonNamespaced, noStatus, readonly bool
+	var computed *model.Marker
 	for _, m := range d.markers {
 		switch m.Name {
+		case markers.Computed:
+			computed = m
+		case markers.GenClientReadonly:
+			readonly = true
 		case markers.GenClient:
 			genclient = m.Text() != "false"
 		case markers.ObjectRoot:
@@ -663,6 +668,11 @@ func (l *load) kind(g *model.Group, v *model.Version, d *typeDecl) *model.Kind {
 		}
 	}
 	l.subresources(k, d, local)
+	if computed != nil {
+		l.computedKind(k, d, computed, readonly)
+		// The client of a computed kind has no status methods.
+		noStatus = true
+	}
 	if k.HasStatusField() && !k.Status && !noStatus {
 		l.errorf(t.Pos, "kind %s has a Status field but no /status subresource: add +kubebuilder:subresource:status to serve /status, or +genclient:noStatus so the client does not call it", t.Name)
 	}
@@ -673,6 +683,32 @@ func (l *load) kind(g *model.Group, v *model.Version, d *typeDecl) *model.Kind {
 		l.errorf(t.Pos, "kind %s: +kubebuilder:subresource:status contradicts +genclient:noStatus", t.Name)
 	}
 	return k
+}
+
+// computedKind marks a kind +aggen:computed: read only, so its client is
+// +genclient:readonly (implied in the staged copy), and it refuses what
+// needs a stored object to read or write: /status, /scale and custom
+// subresources, each at its marker.
+func (l *load) computedKind(k *model.Kind, d *typeDecl, computed *model.Marker, readonly bool) {
+	k.Computed = true
+	if !readonly {
+		k.Type.ImpliedTags = append(k.Type.ImpliedTags, "+"+markers.GenClientReadonly)
+	}
+	for _, m := range d.markers {
+		switch m.Name {
+		case markers.SubresourceStat:
+			l.errorf(m.Pos, "kind %s is +%s (read only, at %s): it has no /status to write; drop +%s", k.Name, markers.Computed, computed.Pos, markers.SubresourceStat)
+		case markers.SubresourceScale:
+			l.errorf(m.Pos, "kind %s is +%s (read only, at %s): it has no replicas to scale; drop +%s", k.Name, markers.Computed, computed.Pos, markers.SubresourceScale)
+		case markers.Subresource:
+			l.errorf(m.Pos, "kind %s is +%s (at %s): custom subresources read or write a stored object, which a computed kind has not; serve the view as a field of the computed kind instead", k.Name, markers.Computed, computed.Pos)
+		case markers.GenClientMethod:
+			l.errorf(m.Pos, "kind %s is +%s (read only, at %s): its client has only get, list and watch; drop +%s", k.Name, markers.Computed, computed.Pos, markers.GenClientMethod)
+		}
+	}
+	k.Status = false
+	k.Scale = nil
+	k.Subresources = nil
 }
 
 // objectMetaFields maps the JSON names of metav1.ObjectMeta's fields to

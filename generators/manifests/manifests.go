@@ -36,9 +36,12 @@ type APIService struct {
 }
 
 type groupRights struct {
-	GroupName       string
-	Resources       []string
-	StatusResources []string
+	GroupName string
+	Resources []string
+	// ReadOnlyResources are the computed kinds (+aggen:computed), which
+	// serve only get, list and watch.
+	ReadOnlyResources []string
+	StatusResources   []string
 	// Subresources are the rules of the custom subresources: the verb
 	// their requests are authorized with (action: create, getter: get,
 	// connect: get for GET and create for POST).
@@ -221,6 +224,10 @@ func Generate(r *templates.Renderer, p *model.Project) ([]*output.File, error) {
 	for _, g := range p.Groups {
 		gr := groupRights{GroupName: g.GroupName}
 		for _, k := range g.Kinds {
+			if k.Computed {
+				gr.ReadOnlyResources = append(gr.ReadOnlyResources, k.Plural)
+				continue
+			}
 			gr.Resources = append(gr.Resources, k.Plural)
 			if k.Status {
 				gr.StatusResources = append(gr.StatusResources, k.Plural)

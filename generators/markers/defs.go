@@ -79,6 +79,14 @@ const (
 	// getter (GET of a computed view) or a connect (a stream or an
 	// upgraded connection, through rest.Connecter).
 	Subresource = "aggen:subresource"
+
+	// Computed makes a kind computed and read only, as metrics.k8s.io
+	// serves its metrics: no etcd storage, objects made on every read by a
+	// source the user writes (Get and List), watched by polling it; only
+	// get, list and watch are served (writes are 405 Method Not Allowed)
+	// and the client is +genclient:readonly. It cannot have /status, /scale
+	// or custom subresources, which all read or write a stored object.
+	Computed = "aggen:computed"
 )
 
 // Known returns the registry of every marker aggen understands: its own,
@@ -126,6 +134,7 @@ func Known() (*Registry, error) {
 
 		&Def{Name: GroupPriorityMinimum, Targets: OnPackage, Value: Int},
 		&Def{Name: VersionPriority, Targets: OnPackage, Value: Int},
+		&Def{Name: Computed, Targets: OnType},
 		&Def{Name: Subresource, Targets: OnType, Repeatable: true, Required: []string{"name", "type"},
 			Args: map[string]ValueKind{"name": String, "type": String, "request": String, "response": String, "options": String}},
 	).Unsupported(map[string]string{

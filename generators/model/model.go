@@ -199,6 +199,11 @@ type Kind struct {
 	// Subresources are the kind's custom subresources in this version
 	// (+aggen:subresource), sorted by Name.
 	Subresources []*Subresource
+	// Computed is true for a computed, read-only kind (+aggen:computed):
+	// no stored objects; a source the user writes
+	// (pkg/registry/<group>/<kind>/source.go) makes them on every read, and
+	// only get, list and watch are served.
+	Computed bool
 	// Controller is true when the project has a reconciler for the kind
 	// (`aggen create api --controller`); the controller generator then
 	// scaffolds pkg/controller/<group>/<kind>_controller.go and wires it

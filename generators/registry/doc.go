@@ -39,6 +39,14 @@
 //	+kubebuilder:selectablefield:JSONPath=
 //	+kubebuilder:storageversion
 //	+aggen:subresource:name=,type=action|getter|connect,request=,response=,options=
+//	+aggen:computed
+//
+// A computed kind (+aggen:computed) has no etcd store and no strategy:
+// zz_generated.storage.go serves get, list and watch from the Source that
+// newSource in the user-owned source.go returns (scaffolded once), with
+// resource versions and watches from the shared Tracker
+// (pkg/registry/zz_generated.computed.go), and its strategy file holds
+// only the selection by labels and fields.
 //
 // A custom subresource (+aggen:subresource) gets its storage in
 // zz_generated.subresources.go, which calls handle<Name> in the

@@ -72,6 +72,28 @@ type kindData struct {
 	HasConnect          bool
 	// Subresource is the one a user-owned handler file is rendered for.
 	Subresource *subresourceData
+	// Computed is set for a computed kind (+aggen:computed): its storage
+	// calls the user-owned source.go instead of an etcd store.
+	Computed bool
+}
+
+// SourceFile is the user-owned file with the source of a computed kind,
+// relative to the project root.
+func SourceFile(p *model.Project, g *model.Group, k *model.Kind) string {
+	_, dir, _ := KindPackage(p, g, k)
+	return path.Join(dir, "source.go")
+}
+
+// HasComputed reports whether a kind of the project is computed.
+func HasComputed(p *model.Project) bool {
+	for _, g := range p.Groups {
+		for _, k := range g.Kinds {
+			if k.Computed {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // subresourceData is a custom subresource as the templates see it.
@@ -255,6 +277,13 @@ func Generate(r *templates.Renderer, p *model.Project) ([]*output.File, error) {
 		}
 		out = append(out, f)
 	}
+	if HasComputed(p) {
+		f, err := render(r, "registry/computed.go.tmpl", "pkg/registry/zz_generated.computed.go", sharedData{Header: header(p)}, output.Generated)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
 	for _, g := range p.Groups {
 		for _, k := range g.Kinds {
 			d, err := newKindData(p, g, k)
@@ -270,6 +299,9 @@ func Generate(r *templates.Renderer, p *model.Project) ([]*output.File, error) {
 			} {
 				if t.file == "zz_generated.subresources.go" && len(d.Subresources) == 0 {
 					continue
+				}
+				if t.file == "zz_generated.storage.go" && k.Computed {
+					t.tmpl = "registry/computedstorage.go.tmpl"
 				}
 				f, err := render(r, t.tmpl, path.Join(dir, t.file), d, output.Generated)
 				if err != nil {
@@ -299,7 +331,16 @@ func Scaffold(r *templates.Renderer, p *model.Project) ([]*output.File, error) {
 	for _, g := range p.Groups {
 		for _, k := range g.Kinds {
 			_, dir, name := KindPackage(p, g, k)
-			d := kindData{Header: header(p), Project: p, Group: g, Kind: k, Package: name, HubAlias: g.Name}
+			d := kindData{Header: header(p), Project: p, Group: g, Kind: k, Package: name, HubAlias: g.Name, Computed: k.Computed}
+			if k.Computed {
+				// No strategy, so no hooks: the source is the user's part.
+				f, err := render(r, "registry/source.go.tmpl", SourceFile(p, g, k), d, output.UserOwned)
+				if err != nil {
+					return nil, err
+				}
+				out = append(out, f)
+				continue
+			}
 			f, err := render(r, "registry/hooks.go.tmpl", path.Join(dir, "hooks.go"), d, output.UserOwned)
 			if err != nil {
 				return nil, err
@@ -341,6 +382,7 @@ func newKindData(p *model.Project, g *model.Group, k *model.Kind) (*kindData, er
 		Status:        k.Status && k.HasStatusField(),
 		Declarative:   declarativeKind(p, g, k),
 		HasSpec:       k.HasSpec(),
+		Computed:      k.Computed,
 	}
 	for _, sv := range g.Versions {
 		vk := sv.Kind(k.Name)

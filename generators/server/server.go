@@ -29,6 +29,9 @@ type kindStorage struct {
 	Path   string
 	Status bool
 	Scale  bool
+	// Computed is set for a computed kind: its storage takes the server's
+	// informers and client instead of etcd options.
+	Computed bool
 	// Subresources are the custom subresources the kind has in this version.
 	Subresources []subresourceStorage
 }
@@ -94,6 +97,10 @@ type data struct {
 	// LongRunning are the names of the connect subresources, whose
 	// requests the server lets run past its request timeout.
 	LongRunning []string
+	// HasComputed is set when a kind is computed (+aggen:computed): the
+	// server's loopback clientset and shared informers go into the
+	// apiserver's Config for the sources of computed kinds.
+	HasComputed bool
 }
 
 type firstResource struct {
@@ -156,12 +163,13 @@ func AdmissionPluginName(p *model.Project) string { return GoName(projectName(p)
 
 func newData(p *model.Project) (*data, error) {
 	d := &data{
-		Header:     header(p),
-		Project:    p,
-		Name:       projectName(p),
-		Title:      projectName(p),
-		PluginName: AdmissionPluginName(p),
-		EtcdPrefix: EtcdPrefix(p),
+		Header:      header(p),
+		Project:     p,
+		Name:        projectName(p),
+		Title:       projectName(p),
+		PluginName:  AdmissionPluginName(p),
+		EtcdPrefix:  EtcdPrefix(p),
+		HasComputed: registry.HasComputed(p),
 	}
 	versionImports := map[string]string{}
 	for _, g := range p.Groups {
@@ -186,7 +194,7 @@ func newData(p *model.Project) (*data, error) {
 					continue
 				}
 				importPath, _, name := registry.KindPackage(p, g, k)
-				ks := kindStorage{Kind: k, Alias: g.Name + name, Path: importPath, Status: k.Status && k.HasStatusField(), Scale: k.Scale != nil}
+				ks := kindStorage{Kind: k, Alias: g.Name + name, Path: importPath, Status: k.Status && k.HasStatusField(), Scale: k.Scale != nil, Computed: k.Computed}
 				for _, s := range vk.Subresources {
 					ks.Subresources = append(ks.Subresources, subresourceStorage{Name: s.Name, GoName: model.GoName(s.Name)})
 					if s.Type == model.ConnectSubresource {

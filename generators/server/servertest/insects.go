@@ -3,7 +3,8 @@
 // github.com/acme/insects, group insects.example.com with Bee (namespaced,
 // status, scale, served as v1alpha1 and v1beta1, stored as v1beta1) and
 // Hive (cluster-scoped, v1beta1, with the custom subresources census, a
-// getter, inspect, an action, and log, a connect).
+// getter, inspect, an action, and log, a connect) and Swarm (namespaced,
+// v1beta1, computed and read only: +aggen:computed).
 package servertest
 
 import (
@@ -129,6 +130,32 @@ func hiveTypes() (*model.Kind, []*model.Type) {
 	return k, []*model.Type{root, list, spec, status, inspection, report, census, logOptions}
 }
 
+// swarmTypes is a computed kind: its objects are made by a source the
+// user writes, never stored.
+func swarmTypes() (*model.Kind, []*model.Type) {
+	file := "pkg/apis/insects/v1beta1/swarm_types.go"
+	bees := &model.Field{GoName: "Bees", JSONName: "bees", Optional: true, Type: model.FieldType{Expr: "int32", Basic: "int32"}}
+	queen := &model.Field{GoName: "Queen", JSONName: "queen", Optional: true, Type: str("string")}
+	root := &model.Type{Name: "Swarm", Kind: model.StructType, Fields: append(rootFields("")[:2:2], bees, queen)}
+	list := &model.Type{Name: "SwarmList", Kind: model.StructType}
+	k := &model.Kind{
+		Name: "Swarm", ListName: "SwarmList", Group: "insects", Version: "v1beta1",
+		Plural: "swarms", Singular: "swarm", ShortNames: []string{"sw"}, Namespaced: true, StorageVersion: true, Computed: true,
+		PrintColumns:     []model.PrintColumn{{Name: "Bees", Type: "integer", JSONPath: ".bees"}},
+		SelectableFields: []model.SelectableField{{JSONPath: ".queen", FieldLabel: "queen", GoPath: []string{"Queen"}, Leaf: queen}},
+		Type:             root,
+		Pos:              model.Position{File: file, Line: 12, Column: 1},
+		Schema: object(map[string]apiextensionsv1.JSONSchemaProps{
+			"apiVersion": {Type: "string"},
+			"kind":       {Type: "string"},
+			"metadata":   {Type: "object"},
+			"bees":       {Type: "integer", Format: "int32"},
+			"queen":      {Type: "string"},
+		}),
+	}
+	return k, []*model.Type{root, list}
+}
+
 func raw(s string) *apiextensionsv1.JSON { return &apiextensionsv1.JSON{Raw: []byte(s)} }
 
 // object is the schema of a root or struct: a root gets the schema of
@@ -162,14 +189,16 @@ func Insects() *model.Project {
 	beeB, typesB := beeTypes("v1beta1", true)
 	hive, hiveT := hiveTypes()
 	typesB = append(typesB, hiveT...)
+	swarm, swarmT := swarmTypes()
+	typesB = append(typesB, swarmT...)
 	sortTypes(typesA)
 	sortTypes(typesB)
 	v1beta1 := &model.Version{Name: "v1beta1", Package: "github.com/acme/insects/pkg/apis/insects/v1beta1", Dir: "pkg/apis/insects/v1beta1",
-		Kinds: []*model.Kind{beeB, hive}, Types: typesB}
+		Kinds: []*model.Kind{beeB, hive, swarm}, Types: typesB}
 	v1alpha1 := &model.Version{Name: "v1alpha1", Package: "github.com/acme/insects/pkg/apis/insects/v1alpha1", Dir: "pkg/apis/insects/v1alpha1",
 		Kinds: []*model.Kind{beeA}, Types: typesA}
 	g := &model.Group{Name: "insects", GroupName: "insects.example.com", Package: "github.com/acme/insects/pkg/apis/insects", Dir: "pkg/apis/insects",
-		Versions: []*model.Version{v1beta1, v1alpha1}, Kinds: []*model.Kind{beeB, hive}}
+		Versions: []*model.Version{v1beta1, v1alpha1}, Kinds: []*model.Kind{beeB, hive, swarm}}
 	return &model.Project{
 		Module: "github.com/acme/insects", Domain: "example.com", Name: "insects", Namespace: "insects-system",
 		Image: "example.com/insects:latest", Owner: "Acme", KubernetesVersion: "v0.37.2",

@@ -33,6 +33,9 @@ type ProjectKind struct {
 	// Preferred is true on the most preferred version of Group that serves
 	// Kind: the version discovery (and so kubectl api-resources) shows.
 	Preferred bool
+	// ReadOnly is true for a computed kind (+aggen:computed): it serves
+	// get, list and watch, and a write is 405 Method Not Allowed.
+	ReadOnly bool
 }
 
 // GroupVersion is "<group>/<version>", the objects' apiVersion.

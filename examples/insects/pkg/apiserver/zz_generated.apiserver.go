@@ -34,10 +34,14 @@ import (
 	"k8s.io/apiserver/pkg/registry/rest"
 	genericapiserver "k8s.io/apiserver/pkg/server"
 
+	clientset "github.com/aggen-dev/aggen/examples/insects/pkg/generated/clientset/versioned"
+	informers "github.com/aggen-dev/aggen/examples/insects/pkg/generated/informers/externalversions"
+
 	insects "github.com/aggen-dev/aggen/examples/insects/pkg/apis/insects"
 	insectsinstall "github.com/aggen-dev/aggen/examples/insects/pkg/apis/insects/install"
 	insectsbee "github.com/aggen-dev/aggen/examples/insects/pkg/registry/insects/bee"
 	insectshive "github.com/aggen-dev/aggen/examples/insects/pkg/registry/insects/hive"
+	insectshivesummary "github.com/aggen-dev/aggen/examples/insects/pkg/registry/insects/hivesummary"
 )
 
 // Name is the name the server reports for itself.
@@ -58,6 +62,7 @@ func NewScheme() *runtime.Scheme {
 	// The defaults of each kind's schema, in the version of each decoded object.
 	utilruntime.Must(insectsbee.RegisterDefaults(scheme))
 	utilruntime.Must(insectshive.RegisterDefaults(scheme))
+	utilruntime.Must(insectshivesummary.RegisterDefaults(scheme))
 	metav1.AddToGroupVersion(scheme, schema.GroupVersion{Version: "v1"})
 	scheme.AddUnversionedTypes(schema.GroupVersion{Group: "", Version: "v1"},
 		&metav1.Status{},
@@ -72,8 +77,9 @@ func NewScheme() *runtime.Scheme {
 // StorageVersions maps every kind to the version etcd stores it in.
 func StorageVersions() StorageVersioner {
 	return StorageVersioner{
-		{Group: "insects.example.com", Kind: "Bee"}:  {Group: "insects.example.com", Version: "v1beta1"},
-		{Group: "insects.example.com", Kind: "Hive"}: {Group: "insects.example.com", Version: "v1beta1"},
+		{Group: "insects.example.com", Kind: "Bee"}:         {Group: "insects.example.com", Version: "v1beta1"},
+		{Group: "insects.example.com", Kind: "Hive"}:        {Group: "insects.example.com", Version: "v1beta1"},
+		{Group: "insects.example.com", Kind: "HiveSummary"}: {Group: "insects.example.com", Version: "v1beta1"},
 	}
 }
 
@@ -112,7 +118,11 @@ type Config struct {
 	GenericConfig *genericapiserver.RecommendedConfig
 	Scheme        *runtime.Scheme
 	Codecs        serializer.CodecFactory
-	ExtraConfig   ExtraConfig
+	// Client and Informers reach this server through its loopback
+	// connection; the sources of computed kinds read from them.
+	Client      clientset.Interface
+	Informers   informers.SharedInformerFactory
+	ExtraConfig ExtraConfig
 }
 
 // CompletedConfig is a Config after Complete.
@@ -120,6 +130,8 @@ type CompletedConfig struct {
 	GenericConfig genericapiserver.CompletedConfig
 	Scheme        *runtime.Scheme
 	Codecs        serializer.CodecFactory
+	Client        clientset.Interface
+	Informers     informers.SharedInformerFactory
 	ExtraConfig   *ExtraConfig
 }
 
@@ -134,6 +146,8 @@ func (c *Config) Complete() CompletedConfig {
 		GenericConfig: c.GenericConfig.Complete(),
 		Scheme:        c.Scheme,
 		Codecs:        c.Codecs,
+		Client:        c.Client,
+		Informers:     c.Informers,
 		ExtraConfig:   &c.ExtraConfig,
 	}
 }
@@ -157,7 +171,9 @@ func (c CompletedConfig) New() (*Server, error) {
 
 // installInsects installs API group insects.example.com.
 func (c CompletedConfig) installInsects(s *Server) error {
-	info := genericapiserver.NewDefaultAPIGroupInfo(insects.GroupName, c.Scheme, metav1.ParameterCodec, c.Codecs)
+	// The options of connect subresources are this group's types: the
+	// server's scheme decodes query parameters, metav1's would not know them.
+	info := genericapiserver.NewDefaultAPIGroupInfo(insects.GroupName, c.Scheme, runtime.NewParameterCodec(c.Scheme), c.Codecs)
 	{
 		storage := map[string]rest.Storage{}
 		beeStorage, err := insectsbee.NewStorage(c.Scheme, c.GenericConfig.RESTOptionsGetter)
@@ -167,12 +183,19 @@ func (c CompletedConfig) installInsects(s *Server) error {
 		storage["bees"] = beeStorage.Bee
 		storage["bees/status"] = beeStorage.Status
 		storage["bees/scale"] = beeStorage.Scale
+		storage["bees/feed"] = beeStorage.Feed.In("v1beta1")
+		storage["bees/log"] = beeStorage.Log.In("v1beta1")
 		hiveStorage, err := insectshive.NewStorage(c.Scheme, c.GenericConfig.RESTOptionsGetter)
 		if err != nil {
 			return err
 		}
 		storage["hives"] = hiveStorage.Hive
 		storage["hives/status"] = hiveStorage.Status
+		hiveSummaryStorage, err := insectshivesummary.NewStorage(c.Scheme, insectshivesummary.Deps{Informers: c.Informers, Client: c.Client})
+		if err != nil {
+			return err
+		}
+		storage["hivesummaries"] = hiveSummaryStorage.HiveSummary
 		info.VersionedResourcesStorageMap["v1beta1"] = storage
 	}
 	{

@@ -34,6 +34,7 @@ import (
 	genregistry "github.com/aggen-dev/aggen/examples/insects/pkg/registry"
 	insectsbee "github.com/aggen-dev/aggen/examples/insects/pkg/registry/insects/bee"
 	insectshive "github.com/aggen-dev/aggen/examples/insects/pkg/registry/insects/hive"
+	insectshivesummary "github.com/aggen-dev/aggen/examples/insects/pkg/registry/insects/hivesummary"
 )
 
 // GetOpenAPIDefinitions returns the definitions of openapi-gen, with the
@@ -65,6 +66,11 @@ func GetOpenAPIDefinitions(ref common.ReferenceCallback) map[string]common.OpenA
 		utilruntime.HandleError(err)
 	} else {
 		overlaySchema(defs, refName, modelName(insectsv1beta1.Hive{}), schemas, "v1beta1")
+	}
+	if schemas, err := insectshivesummary.Schemas(); err != nil {
+		utilruntime.HandleError(err)
+	} else {
+		overlaySchema(defs, refName, modelName(insectsv1beta1.HiveSummary{}), schemas, "v1beta1")
 	}
 	return defs
 }

@@ -135,6 +135,13 @@ func TestAggregation(t *testing.T) {
 		}
 		for _, k := range servedKinds {
 			name := strings.ToLower(k.Kind) + "-" + k.Version
+			if k.ReadOnly {
+				// A computed kind (+aggen:computed) serves no writes.
+				if err := cp.Admin.Create(ctx, k.CollectionPath(namespace), newObject(k, name, namespace)); !harness.IsStatus(err, http.StatusMethodNotAllowed) {
+					t.Errorf("create %s %s (read only): %v, want 405", k.GroupVersion(), k.Kind, err)
+				}
+				continue
+			}
 			if err := cp.Admin.Create(ctx, k.CollectionPath(namespace), newObject(k, name, namespace)); err != nil {
 				t.Errorf("create %s %s: %v", k.GroupVersion(), k.Kind, err)
 				continue

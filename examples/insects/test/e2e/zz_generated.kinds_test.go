@@ -26,5 +26,6 @@ import "github.com/aggen-dev/aggen/examples/insects/test/e2e/harness"
 var servedKinds = []harness.ProjectKind{
 	{Group: "insects.example.com", Version: "v1beta1", Kind: "Bee", Resource: "bees", Namespaced: true, Preferred: true},
 	{Group: "insects.example.com", Version: "v1beta1", Kind: "Hive", Resource: "hives", Namespaced: false, Preferred: true},
+	{Group: "insects.example.com", Version: "v1beta1", Kind: "HiveSummary", Resource: "hivesummaries", Namespaced: false, ShortNames: []string{"hs"}, Preferred: true, ReadOnly: true},
 	{Group: "insects.example.com", Version: "v1alpha1", Kind: "Bee", Resource: "bees", Namespaced: true},
 }

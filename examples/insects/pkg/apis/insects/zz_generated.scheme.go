@@ -53,6 +53,11 @@ func addKnownTypes(scheme *runtime.Scheme) error {
 		&BeeList{},
 		&Hive{},
 		&HiveList{},
+		&HiveSummary{},
+		&HiveSummaryList{},
+		&BeeFeed{},
+		&BeeFeedResult{},
+		&BeeLogOptions{},
 	)
 	return nil
 }

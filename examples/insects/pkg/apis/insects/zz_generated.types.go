@@ -33,6 +33,30 @@ type Bee struct {
 	Status BeeStatus `json:"status,omitempty"`
 }
 
+// BeeFeed is the body of POST .../bees/<name>/feed.
+//
+// +k8s:deepcopy-gen:interfaces=k8s.io/apimachinery/pkg/runtime.Object
+type BeeFeed struct {
+	metav1.TypeMeta `json:",inline"`
+
+	// Reason is an example field: edit or replace it.
+	// +optional
+	Reason string `json:"reason,omitempty"`
+}
+
+// BeeFeedResult is what POST .../bees/<name>/feed returns.
+//
+// +k8s:deepcopy-gen:interfaces=k8s.io/apimachinery/pkg/runtime.Object
+type BeeFeedResult struct {
+	metav1.TypeMeta `json:",inline"`
+	// +optional
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	// Message is an example field: edit or replace it.
+	// +optional
+	Message string `json:"message,omitempty"`
+}
+
 // BeeList is a list of Bee objects.
 //
 // +k8s:deepcopy-gen:interfaces=k8s.io/apimachinery/pkg/runtime.Object
@@ -41,6 +65,17 @@ type BeeList struct {
 	metav1.ListMeta `json:"metadata,omitempty"`
 
 	Items []Bee `json:"items"`
+}
+
+// BeeLogOptions are the query parameters of .../bees/<name>/log.
+//
+// +k8s:deepcopy-gen:interfaces=k8s.io/apimachinery/pkg/runtime.Object
+type BeeLogOptions struct {
+	metav1.TypeMeta `json:",inline"`
+
+	// Follow keeps the stream open until the client closes it.
+	// +optional
+	Follow bool `json:"follow,omitempty"`
 }
 
 // BeeSpec is the desired state of a Bee.
@@ -118,4 +153,38 @@ type HiveStatus struct {
 	// +listMapKey=type
 	// +optional
 	Conditions []metav1.Condition `json:"conditions,omitempty"`
+}
+
+// HiveSummary counts the Bees of a Hive: those of every namespace labelled
+// insects.example.com/hive=<hive name>. There is one per Hive, of the same
+// name and labels, computed whenever it is read; it cannot be written.
+//
+// +k8s:deepcopy-gen:interfaces=k8s.io/apimachinery/pkg/runtime.Object
+type HiveSummary struct {
+	metav1.TypeMeta   `json:",inline"`
+	metav1.ObjectMeta `json:"metadata,omitempty"`
+
+	// Bees is the number of Bees of the hive.
+	// +optional
+	Bees int32 `json:"bees"`
+	// Replicas is the sum of the desired replicas of its Bees.
+	// +optional
+	Replicas int32 `json:"replicas"`
+	// Empty is true when the hive has no Bees.
+	// +optional
+	Empty bool `json:"empty"`
+	// Namespaces are the namespaces of its Bees, sorted.
+	// +optional
+	// +listType=set
+	Namespaces []string `json:"namespaces,omitempty"`
+}
+
+// HiveSummaryList is a list of HiveSummary objects.
+//
+// +k8s:deepcopy-gen:interfaces=k8s.io/apimachinery/pkg/runtime.Object
+type HiveSummaryList struct {
+	metav1.TypeMeta `json:",inline"`
+	metav1.ListMeta `json:"metadata,omitempty"`
+
+	Items []HiveSummary `json:"items"`
 }

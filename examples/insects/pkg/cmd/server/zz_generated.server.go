@@ -35,12 +35,14 @@ import (
 	"github.com/spf13/cobra"
 	"k8s.io/apimachinery/pkg/runtime/serializer"
 	utilerrors "k8s.io/apimachinery/pkg/util/errors"
+	"k8s.io/apimachinery/pkg/util/sets"
 	"k8s.io/apiserver/pkg/admission"
 	"k8s.io/apiserver/pkg/authentication/authenticatorfactory"
 	"k8s.io/apiserver/pkg/authentication/user"
 	"k8s.io/apiserver/pkg/authorization/authorizerfactory"
 	"k8s.io/apiserver/pkg/endpoints/openapi"
 	genericapiserver "k8s.io/apiserver/pkg/server"
+	genericfilters "k8s.io/apiserver/pkg/server/filters"
 	"k8s.io/apiserver/pkg/server/healthz"
 	genericoptions "k8s.io/apiserver/pkg/server/options"
 	"k8s.io/apiserver/pkg/util/compatibility"
@@ -75,6 +77,7 @@ type Options struct {
 	codecs                serializer.CodecFactory
 	admissionOrder        []string
 	sharedInformerFactory admissioninitializer.InformerFactory
+	client                clientset.Interface
 	writeKubeconfig       func() error
 }
 
@@ -170,6 +173,7 @@ func (o *Options) Config() (*apiserver.Config, error) {
 			return nil, err
 		}
 		o.sharedInformerFactory = informers.NewSharedInformerFactory(client, c.LoopbackClientConfig.Timeout)
+		o.client = client
 		initializers = []admission.PluginInitializer{admissioninitializer.New(o.sharedInformerFactory)}
 		return initializers, nil
 	}
@@ -181,6 +185,8 @@ func (o *Options) Config() (*apiserver.Config, error) {
 	}
 
 	serverConfig := genericapiserver.NewRecommendedConfig(codecs)
+	// Connections to the connect subresources last as long as they need.
+	serverConfig.LongRunningFunc = genericfilters.BasicLongRunningRequestCheck(sets.NewString("watch"), sets.NewString("log"))
 	namer := openapi.NewDefinitionNamer(scheme)
 	serverConfig.OpenAPIConfig = genericapiserver.DefaultOpenAPIConfig(apiserver.GetOpenAPIDefinitions, namer)
 	serverConfig.OpenAPIConfig.Info.Title = "insects"
@@ -200,7 +206,7 @@ func (o *Options) Config() (*apiserver.Config, error) {
 			return nil, err
 		}
 	}
-	return &apiserver.Config{GenericConfig: serverConfig, Scheme: scheme, Codecs: codecs}, nil
+	return &apiserver.Config{GenericConfig: serverConfig, Scheme: scheme, Codecs: codecs, Client: o.client, Informers: o.sharedInformerFactory}, nil
 }
 
 // withoutEtcd drops the etcd checks from /livez; /readyz keeps them. A

@@ -64,6 +64,8 @@ type BeeStatus struct {
 // +kubebuilder:printcolumn:name="Ready",type=integer,JSONPath=.status.replicas
 // +kubebuilder:printcolumn:name="Description",type=string,JSONPath=.spec.description,priority=1
 // +kubebuilder:selectablefield:JSONPath=.spec.description
+// +aggen:subresource:name=feed,type=action,request=BeeFeed,response=BeeFeedResult
+// +aggen:subresource:name=log,type=connect,options=BeeLogOptions
 type Bee struct {
 	metav1.TypeMeta   `json:",inline"`
 	metav1.ObjectMeta `json:"metadata,omitempty"`

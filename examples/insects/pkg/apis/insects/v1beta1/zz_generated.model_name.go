@@ -27,8 +27,23 @@ func (in Bee) OpenAPIModelName() string {
 }
 
 // OpenAPIModelName returns the OpenAPI model name for this type.
+func (in BeeFeed) OpenAPIModelName() string {
+	return "com.github.aggen-dev.aggen.examples.insects.pkg.apis.insects.v1beta1.BeeFeed"
+}
+
+// OpenAPIModelName returns the OpenAPI model name for this type.
+func (in BeeFeedResult) OpenAPIModelName() string {
+	return "com.github.aggen-dev.aggen.examples.insects.pkg.apis.insects.v1beta1.BeeFeedResult"
+}
+
+// OpenAPIModelName returns the OpenAPI model name for this type.
 func (in BeeList) OpenAPIModelName() string {
 	return "com.github.aggen-dev.aggen.examples.insects.pkg.apis.insects.v1beta1.BeeList"
+}
+
+// OpenAPIModelName returns the OpenAPI model name for this type.
+func (in BeeLogOptions) OpenAPIModelName() string {
+	return "com.github.aggen-dev.aggen.examples.insects.pkg.apis.insects.v1beta1.BeeLogOptions"
 }
 
 // OpenAPIModelName returns the OpenAPI model name for this type.
@@ -59,4 +74,14 @@ func (in HiveSpec) OpenAPIModelName() string {
 // OpenAPIModelName returns the OpenAPI model name for this type.
 func (in HiveStatus) OpenAPIModelName() string {
 	return "com.github.aggen-dev.aggen.examples.insects.pkg.apis.insects.v1beta1.HiveStatus"
+}
+
+// OpenAPIModelName returns the OpenAPI model name for this type.
+func (in HiveSummary) OpenAPIModelName() string {
+	return "com.github.aggen-dev.aggen.examples.insects.pkg.apis.insects.v1beta1.HiveSummary"
+}
+
+// OpenAPIModelName returns the OpenAPI model name for this type.
+func (in HiveSummaryList) OpenAPIModelName() string {
+	return "com.github.aggen-dev.aggen.examples.insects.pkg.apis.insects.v1beta1.HiveSummaryList"
 }

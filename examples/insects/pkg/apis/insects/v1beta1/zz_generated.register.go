@@ -63,9 +63,14 @@ func init() {
 func addKnownTypes(scheme *runtime.Scheme) error {
 	scheme.AddKnownTypes(SchemeGroupVersion,
 		&Bee{},
+		&BeeFeed{},
+		&BeeFeedResult{},
 		&BeeList{},
+		&BeeLogOptions{},
 		&Hive{},
 		&HiveList{},
+		&HiveSummary{},
+		&HiveSummaryList{},
 	)
 	// AddToGroupVersion allows the serialization of client types like ListOptions.
 	v1.AddToGroupVersion(scheme, SchemeGroupVersion)

@@ -49,5 +49,14 @@ func addFieldLabelConversionFuncs(scheme *runtime.Scheme) error {
 	}); err != nil {
 		return err
 	}
+	if err := scheme.AddFieldLabelConversionFunc(SchemeGroupVersion.WithKind("HiveSummary"), func(label, value string) (string, string, error) {
+		switch label {
+		case "metadata.name", "empty":
+			return label, value, nil
+		}
+		return "", "", fmt.Errorf("field label not supported: %s", label)
+	}); err != nil {
+		return err
+	}
 	return nil
 }

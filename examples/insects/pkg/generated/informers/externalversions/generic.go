@@ -62,6 +62,8 @@ func (f *sharedInformerFactory) ForResource(resource schema.GroupVersionResource
 		return &genericInformer{resource: resource.GroupResource(), informer: f.Insects().V1beta1().Bees().Informer()}, nil
 	case v1beta1.SchemeGroupVersion.WithResource("hives"):
 		return &genericInformer{resource: resource.GroupResource(), informer: f.Insects().V1beta1().Hives().Informer()}, nil
+	case v1beta1.SchemeGroupVersion.WithResource("hivesummaries"):
+		return &genericInformer{resource: resource.GroupResource(), informer: f.Insects().V1beta1().HiveSummaries().Informer()}, nil
 
 	}
 

@@ -54,6 +54,8 @@ type Storage struct {
 	Bee    *REST
 	Status *StatusREST
 	Scale  *ScaleREST
+	Feed   *FeedREST
+	Log    *LogREST
 }
 
 // NewStorage returns the etcd-backed storage of bees.
@@ -90,6 +92,7 @@ func NewStorage(scheme *runtime.Scheme, optsGetter generic.RESTOptionsGetter) (*
 	statusStore.ResetFieldsStrategy = statusStrategy
 	s.Status = &StatusREST{store: &statusStore}
 	s.Scale = &ScaleREST{store: store}
+	newSubresources(s, store)
 	return s, nil
 }
 

@@ -84,6 +84,12 @@ func ExtractBee(bee *insectsv1beta1.Bee, fieldManager string) (*BeeApplyConfigur
 	return ExtractBeeFrom(bee, fieldManager, "")
 }
 
+// ExtractBeeFeed extracts the applied configuration owned by fieldManager from
+// bee for the feed subresource.
+func ExtractBeeFeed(bee *insectsv1beta1.Bee, fieldManager string) (*BeeApplyConfiguration, error) {
+	return ExtractBeeFrom(bee, fieldManager, "feed")
+}
+
 // ExtractBeeStatus extracts the applied configuration owned by fieldManager from
 // bee for the status subresource.
 func ExtractBeeStatus(bee *insectsv1beta1.Bee, fieldManager string) (*BeeApplyConfiguration, error) {

@@ -29,3 +29,7 @@ type BeeNamespaceListerExpansion interface{}
 // HiveListerExpansion allows custom methods to be added to
 // HiveLister.
 type HiveListerExpansion interface{}
+
+// HiveSummaryListerExpansion allows custom methods to be added to
+// HiveSummaryLister.
+type HiveSummaryListerExpansion interface{}

@@ -28,6 +28,8 @@ type Interface interface {
 	Bees() TypedBeeInformer
 	// Hives returns a HiveInformer.
 	Hives() TypedHiveInformer
+	// HiveSummaries returns a HiveSummaryInformer.
+	HiveSummaries() TypedHiveSummaryInformer
 }
 
 type version struct {
@@ -49,4 +51,9 @@ func (v *version) Bees() TypedBeeInformer {
 // Hives returns a TypedHiveInformer.
 func (v *version) Hives() TypedHiveInformer {
 	return &hiveInformer{factory: v.factory, tweakListOptions: v.tweakListOptions}
+}
+
+// HiveSummaries returns a TypedHiveSummaryInformer.
+func (v *version) HiveSummaries() TypedHiveSummaryInformer {
+	return &hiveSummaryInformer{factory: v.factory, tweakListOptions: v.tweakListOptions}
 }

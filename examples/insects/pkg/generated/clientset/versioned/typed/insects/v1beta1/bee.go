@@ -51,6 +51,8 @@ type BeeInterface interface {
 	Apply(ctx context.Context, bee *applyconfigurationinsectsv1beta1.BeeApplyConfiguration, opts v1.ApplyOptions) (result *insectsv1beta1.Bee, err error)
 	// Add a +genclient:noStatus comment above the type to avoid generating ApplyStatus().
 	ApplyStatus(ctx context.Context, bee *applyconfigurationinsectsv1beta1.BeeApplyConfiguration, opts v1.ApplyOptions) (result *insectsv1beta1.Bee, err error)
+	Feed(ctx context.Context, beeName string, beeFeed *insectsv1beta1.BeeFeed, opts v1.CreateOptions) (*insectsv1beta1.BeeFeedResult, error)
+
 	BeeExpansion
 }
 
@@ -71,4 +73,19 @@ func newBees(c *InsectsV1beta1Client, namespace string) *bees {
 			func() *insectsv1beta1.BeeList { return &insectsv1beta1.BeeList{} },
 		),
 	}
+}
+
+// Feed takes the representation of a beeFeed and creates it.  Returns the server's representation of the beeFeedResult, and an error, if there is any.
+func (c *bees) Feed(ctx context.Context, beeName string, beeFeed *insectsv1beta1.BeeFeed, opts v1.CreateOptions) (result *insectsv1beta1.BeeFeedResult, err error) {
+	result = &insectsv1beta1.BeeFeedResult{}
+	err = c.GetClient().Post().
+		Namespace(c.GetNamespace()).
+		Resource("bees").
+		Name(beeName).
+		SubResource("feed").
+		VersionedParams(&opts, scheme.ParameterCodec).
+		Body(beeFeed).
+		Do(ctx).
+		Into(result)
+	return
 }

@@ -21,3 +21,5 @@ package v1beta1
 type BeeExpansion interface{}
 
 type HiveExpansion interface{}
+
+type HiveSummaryExpansion interface{}

@@ -30,6 +30,7 @@ type InsectsV1beta1Interface interface {
 	RESTClient() rest.Interface
 	BeesGetter
 	HivesGetter
+	HiveSummariesGetter
 }
 
 // InsectsV1beta1Client is used to interact with features provided by the insects.example.com group.
@@ -43,6 +44,10 @@ func (c *InsectsV1beta1Client) Bees(namespace string) BeeInterface {
 
 func (c *InsectsV1beta1Client) Hives() HiveInterface {
 	return newHives(c)
+}
+
+func (c *InsectsV1beta1Client) HiveSummaries() HiveSummaryInterface {
+	return newHiveSummaries(c)
 }
 
 // NewForConfig creates a new InsectsV1beta1Client for the given config.

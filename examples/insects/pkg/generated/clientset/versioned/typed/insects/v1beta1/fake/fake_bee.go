@@ -19,10 +19,14 @@ limitations under the License.
 package fake
 
 import (
+	context "context"
+
 	v1beta1 "github.com/aggen-dev/aggen/examples/insects/pkg/apis/insects/v1beta1"
 	insectsv1beta1 "github.com/aggen-dev/aggen/examples/insects/pkg/generated/applyconfiguration/insects/v1beta1"
 	typedinsectsv1beta1 "github.com/aggen-dev/aggen/examples/insects/pkg/generated/clientset/versioned/typed/insects/v1beta1"
+	v1 "k8s.io/apimachinery/pkg/apis/meta/v1"
 	gentype "k8s.io/client-go/gentype"
+	testing "k8s.io/client-go/testing"
 )
 
 // fakeBees implements BeeInterface
@@ -46,4 +50,16 @@ func newFakeBees(fake *FakeInsectsV1beta1, namespace string) typedinsectsv1beta1
 		),
 		fake,
 	}
+}
+
+// Feed takes the representation of a beeFeed and creates it.  Returns the server's representation of the beeFeedResult, and an error, if there is any.
+func (c *fakeBees) Feed(ctx context.Context, beeName string, beeFeed *v1beta1.BeeFeed, opts v1.CreateOptions) (result *v1beta1.BeeFeedResult, err error) {
+	emptyResult := &v1beta1.BeeFeedResult{}
+	obj, err := c.Fake.
+		Invokes(testing.NewCreateSubresourceActionWithOptions(c.Resource(), beeName, "feed", c.Namespace(), beeFeed, opts), emptyResult)
+
+	if obj == nil {
+		return emptyResult, err
+	}
+	return obj.(*v1beta1.BeeFeedResult), err
 }

@@ -36,6 +36,10 @@ func (c *FakeInsectsV1beta1) Hives() v1beta1.HiveInterface {
 	return newFakeHives(c)
 }
 
+func (c *FakeInsectsV1beta1) HiveSummaries() v1beta1.HiveSummaryInterface {
+	return newFakeHiveSummaries(c)
+}
+
 // RESTClient returns a RESTClient that is used to communicate
 // with API server by this client implementation.
 func (c *FakeInsectsV1beta1) RESTClient() rest.Interface {

@@ -1,0 +1,35 @@
+/*
+Copyright 2026 The aggen Authors.
+
+Licensed under the Apache License, Version 2.0 (the "License");
+you may not use this file except in compliance with the License.
+You may obtain a copy of the License at
+
+	http://www.apache.org/licenses/LICENSE-2.0
+
+Unless required by applicable law or agreed to in writing, software
+distributed under the License is distributed on an "AS IS" BASIS,
+WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
+See the License for the specific language governing permissions and
+limitations under the License.
+*/
+package v1beta1
+
+import (
+	metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+)
+
+// This file is yours: `aggen create subresource` wrote it once. These are
+// the kinds bees/log uses; add fields, then run `aggen generate`.
+
+// BeeLogOptions are the query parameters of .../bees/<name>/log.
+//
+// +k8s:deepcopy-gen:interfaces=k8s.io/apimachinery/pkg/runtime.Object
+// +k8s:conversion-gen:explicit-from=net/url.Values
+type BeeLogOptions struct {
+	metav1.TypeMeta `json:",inline"`
+
+	// Follow keeps the stream open until the client closes it.
+	// +optional
+	Follow bool `json:"follow,omitempty"`
+}
