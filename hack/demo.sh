@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # make demo: aggen's main job, start to finish, in a temporary directory.
-# Builds a new project with aggen init + create api, generates, builds it,
-# runs it with `aggen run local` (embedded etcd, apiserver, controller) and
-# shows kubectl at work against it. Cleans up after itself.
+# Makes the example project with examples/insects.sh (aggen init, create api,
+# create subresource, a computed kind), verifies and builds it, runs it with
+# `aggen run local` (embedded etcd, apiserver, controller) and shows kubectl
+# at work against it: the kinds, a computed one, an action and a stream.
+# Cleans up after itself.
 set -euo pipefail
 
 aggen=$(cd "$(dirname "${1:?usage: hack/demo.sh <aggen binary>}")" && pwd)/$(basename "$1")
@@ -16,13 +18,12 @@ trap cleanup EXIT
 
 step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 
+repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$work"
-step "aggen init --domain example.com --repo example.com/insects"
-"$aggen" init --domain example.com --repo example.com/insects
-step "aggen create api --group insects --version v1alpha1 --kind Bee --scale"
-"$aggen" create api --group insects --version v1alpha1 --kind Bee --scale
-step "aggen create api --group insects --version v1alpha1 --kind Hive --namespaced=false"
-"$aggen" create api --group insects --version v1alpha1 --kind Hive --namespaced=false
+step "examples/insects.sh: the aggen commands that make the example"
+sed -n 's/^"\$aggen" /aggen /p' "$repo/examples/insects.sh"
+AGGEN="$aggen" bash "$repo/examples/insects.sh" "$work/insects" > generate.log 2>&1 || { cat generate.log; exit 1; }
+cd "$work/insects"
 step "aggen verify"
 "$aggen" verify
 step "go build ./..."
@@ -37,32 +38,55 @@ for _ in $(seq 1 240); do
   sleep 0.5
 done
 grep -q '^ready:' run.log || { cat run.log; echo "aggen run local did not get ready" >&2; exit 1; }
-export KUBECONFIG=$work/.aggen/local/kubeconfig
+export KUBECONFIG=$work/insects/.aggen/local/kubeconfig
 
 step "kubectl api-resources --api-group insects.example.com"
 kubectl api-resources --api-group insects.example.com
-step "kubectl apply a Bee and a Hive"
+step "kubectl apply two Hives and two Bees of hive meadow"
 kubectl apply -f - <<'YAML'
-apiVersion: insects.example.com/v1alpha1
-kind: Bee
-metadata:
-  name: maya
-  namespace: default
-spec:
-  description: a honey bee
----
-apiVersion: insects.example.com/v1alpha1
+apiVersion: insects.example.com/v1beta1
 kind: Hive
 metadata:
   name: meadow
 spec:
   description: by the meadow
+---
+apiVersion: insects.example.com/v1beta1
+kind: Hive
+metadata:
+  name: orchard
+---
+apiVersion: insects.example.com/v1beta1
+kind: Bee
+metadata:
+  name: maya
+  namespace: default
+  labels:
+    insects.example.com/hive: meadow
+spec:
+  description: a honey bee
+---
+apiVersion: insects.example.com/v1beta1
+kind: Bee
+metadata:
+  name: willy
+  namespace: default
+  labels:
+    insects.example.com/hive: meadow
 YAML
 step "kubectl scale bee maya --replicas=3"
 kubectl scale bee maya --replicas=3
 sleep 2
 step "kubectl get bees,hives -A -o wide"
 kubectl get bees,hives -A -o wide
-step "kubectl get bee maya -o yaml (status written by the generated controller)"
-kubectl get bee maya -o yaml
+step "kubectl get hivesummaries -o wide (computed from the Hives and Bees on every read, stored nowhere)"
+kubectl get hivesummaries -o wide
+step "kubectl delete hivesummary meadow (read only: 405)"
+kubectl delete hivesummary meadow || true
+step "kubectl create --raw .../bees/maya/feed (an action)"
+echo '{"apiVersion":"insects.example.com/v1beta1","kind":"BeeFeed","reason":"demo"}' |
+  kubectl create --raw /apis/insects.example.com/v1beta1/namespaces/default/bees/maya/feed -f -
+echo
+step "kubectl get --raw .../bees/maya/log (a stream)"
+kubectl get --raw /apis/insects.example.com/v1beta1/namespaces/default/bees/maya/log
 printf '\n\033[1mdemo done\033[0m: the project lived in %s (removed now)\n' "$work"

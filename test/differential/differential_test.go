@@ -129,6 +129,13 @@ func TestDifferential(t *testing.T) {
 				if !k.StorageVersion {
 					continue
 				}
+				if k.Computed {
+					// Nothing to compare: a computed kind (HiveSummary)
+					// stores nothing and refuses every write with 405, where
+					// a CRD stores what it is sent.
+					t.Logf("skipped %s.%s: computed (+aggen:computed), read only; a CRD cannot be", k.Name, g.GroupName)
+					continue
+				}
 				c := crds[schema.GroupKind{Group: g.GroupName, Kind: k.Name}.String()]
 				if c == nil {
 					t.Fatalf("controller-gen made no CRD for %s.%s", k.Name, g.GroupName)

@@ -117,12 +117,19 @@ func TestThroughKubeAPIServer(t *testing.T) {
 		out := kubectl(ctx, t, akc, "", "api-resources", "--api-group="+group, "-o", "wide")
 		t.Logf("kubectl api-resources --api-group=%s -o wide (through kube-apiserver):\n%s", group, out)
 		header := strings.Fields(headerLine(out))
-		want := map[string]struct{ namespaced, kind string }{"bees": {"true", "Bee"}, "hives": {"false", "Hive"}}
+		want := map[string]struct{ namespaced, kind string }{"bees": {"true", "Bee"}, "hives": {"false", "Hive"}, "hivesummaries": {"false", "HiveSummary"}}
 		for name, w := range want {
 			r := row(out, name)
 			if r == nil {
 				t.Errorf("api-resources lists no %s", name)
 				continue
+			}
+			if name == "hivesummaries" {
+				// The one kind with a short name (hs) and read only.
+				if len(r) < 6 || r[1] != "hs" || r[5] != "get,list,watch" {
+					t.Errorf("hivesummaries row %v, want short name hs and verbs get,list,watch", r)
+				}
+				r = append(r[:1:1], r[2:]...)
 			}
 			// SHORTNAMES is empty for both kinds (the example marks none),
 			// so the row has one field fewer than the header.
@@ -145,12 +152,14 @@ func TestThroughKubeAPIServer(t *testing.T) {
 		wantRes := map[string]string{
 			"bees": "namespaced=true shortNames=[]", "bees/status": "namespaced=true shortNames=[]", "bees/scale": "namespaced=true shortNames=[]",
 			"hives": "namespaced=false shortNames=[]", "hives/status": "namespaced=false shortNames=[]",
+			"bees/feed": "namespaced=true shortNames=[]", "bees/log": "namespaced=true shortNames=[]",
+			"hivesummaries": "namespaced=false shortNames=[hs]",
 		}
 		if fmt.Sprint(got) != fmt.Sprint(wantRes) {
 			t.Errorf("discovery through kube-apiserver: %v, want %v", got, wantRes)
 		}
 		out = kubectl(ctx, t, akc, "", "api-resources", "--api-group="+group, "--namespaced=false", "-o", "name")
-		if strings.TrimSpace(out) != "hives."+group {
+		if strings.TrimSpace(out) != "hives."+group+"\nhivesummaries."+group {
 			t.Errorf("cluster-scoped resources of the group: %q", out)
 		}
 	})
@@ -243,6 +252,14 @@ spec:
 		if !apierrors.IsNotFound(err) || !strings.Contains(err.Error(), "no-such-namespace") {
 			t.Errorf("create in a missing namespace: %v, want NotFound from NamespaceLifecycle", err)
 		}
+	})
+
+	t.Run("a computed kind through kube-apiserver: HiveSummary made from Hives and Bees, watched, read only", func(t *testing.T) {
+		testComputedKind(ctx, t, admin, akc, ns)
+	})
+
+	t.Run("custom subresources through kube-apiserver: bees/feed (action) and bees/log (stream)", func(t *testing.T) {
+		testBeeSubresources(ctx, t, admin, akc, ns)
 	})
 
 	t.Run("delegated authorization: 403 without a grant, allowed after a RoleBinding", func(t *testing.T) {
@@ -405,6 +422,8 @@ subjects:
 			{apisrv, "no", []string{"get", "configmaps", "-n", "default"}},
 			{ctrl, "yes", []string{"update", "bees.insects.example.com", "--subresource=status", "-A"}},
 			{ctrl, "yes", []string{"watch", "hives.insects.example.com"}},
+			{ctrl, "yes", []string{"watch", "hivesummaries.insects.example.com"}},
+			{ctrl, "no", []string{"delete", "hivesummaries.insects.example.com"}},
 			{ctrl, "yes", []string{"create", "leases.coordination.k8s.io", "-n", projectNamespace}},
 			{ctrl, "no", []string{"create", "leases.coordination.k8s.io", "-n", "default"}},
 			// Its metrics endpoint authenticates and authorizes scrapes.

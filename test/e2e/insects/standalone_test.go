@@ -85,7 +85,8 @@ func TestStandaloneServer(t *testing.T) {
 			t.Fatalf("group %s not served", group)
 		}
 		want := map[string]map[string]string{
-			"v1beta1":  {"bees": "Bee/true", "bees/status": "Bee/true", "bees/scale": "Scale/true", "hives": "Hive/false", "hives/status": "Hive/false"},
+			"v1beta1": {"bees": "Bee/true", "bees/status": "Bee/true", "bees/scale": "Scale/true", "hives": "Hive/false", "hives/status": "Hive/false",
+				"bees/feed": "BeeFeed/true", "bees/log": "Bee/true", "hivesummaries": "HiveSummary/false"},
 			"v1alpha1": {"bees": "Bee/true", "bees/status": "Bee/true", "bees/scale": "Scale/true"},
 		}
 		for version, resources := range want {
