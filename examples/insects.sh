@@ -27,6 +27,12 @@ cd "$dir"
 "$aggen" create subresource --group insects --version v1beta1 --kind Bee --name feed --type action --response BeeFeedResult
 "$aggen" create subresource --group insects --version v1beta1 --kind Bee --name log --type connect
 
+# The client method of feed, written out (aggen implies it when it is
+# missing), so that kube_codegen.sh, which knows no +aggen: marker, makes the
+# same clientset from these types as aggen: test/upstream compares them.
+sed -i 's|^// +aggen:subresource:name=feed,.*$|&\n// +genclient:method=Feed,verb=create,subresource=feed,input=BeeFeed,result=BeeFeedResult|' \
+  pkg/apis/insects/v1beta1/bee_types.go
+
 # The handlers are the user's; these replace what create subresource scaffolded.
 cat > pkg/registry/insects/bee/feed_subresource.go <<'GO'
 /*
@@ -197,6 +203,7 @@ const HiveLabel = "insects.example.com/hive"
 //
 // +genclient
 // +genclient:nonNamespaced
+// +genclient:readonly
 // +k8s:deepcopy-gen:interfaces=k8s.io/apimachinery/pkg/runtime.Object
 // +kubebuilder:resource:scope=Cluster,shortName=hs
 // +aggen:computed

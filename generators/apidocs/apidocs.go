@@ -311,7 +311,9 @@ func (w *page) kind(k *model.Kind) {
 	if len(k.Categories) > 0 {
 		item("Categories", codes(k.Categories))
 	}
-	if k.StorageVersion {
+	if k.Computed {
+		item("Storage", "none: computed on every read (`+aggen:computed`); read only, the verbs are get, list and watch")
+	} else if k.StorageVersion {
 		item("Storage", "stored in etcd as this version")
 	} else if s := w.stored(k); s != "" {
 		item("Storage", "stored in etcd as "+s+"; objects of this version are converted on the way")

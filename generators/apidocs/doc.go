@@ -27,7 +27,8 @@
 // +mapType, +kubebuilder:validation:XValidation, +k8s:enum, ...),
 // +kubebuilder:resource (scope, shortName, categories),
 // +genclient:nonNamespaced, +kubebuilder:subresource:status,
-// +kubebuilder:subresource:scale, +aggen:subresource, +kubebuilder:printcolumn,
+// +kubebuilder:subresource:scale, +aggen:subresource, +aggen:computed,
+// +kubebuilder:printcolumn,
 // +kubebuilder:selectablefield, +kubebuilder:storageversion, and the +k8s:
 // declarative validation tags.
 package apidocs

@@ -13,5 +13,6 @@
 // user's reconciler keeps compiling.
 //
 // Markers read, through the model: +kubebuilder:subresource:status, the
-// storage version of each kind, and the group and version layout.
+// storage version of each kind, and the group and version layout; a
+// computed kind (+aggen:computed) gets no reconciler.
 package controller

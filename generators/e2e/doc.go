@@ -23,5 +23,6 @@
 //     AGGEN_E2E=1 (`make test-e2e`), so `go test ./...` stays fast.
 //
 // Markers read: none beyond what the model already holds (groups,
-// versions, kinds, +kubebuilder:resource scope and shortName).
+// versions, kinds, +kubebuilder:resource scope and shortName, and
+// +aggen:computed: a read-only kind's create is expected to be 405).
 package e2e

@@ -11,5 +11,6 @@
 //
 // Markers read: +groupName (package), +aggen:groupPriorityMinimum and
 // +aggen:versionPriority (package, to override the APIService priorities),
-// +kubebuilder:subresource:status (controller rights on /status).
+// +kubebuilder:subresource:status (controller rights on /status),
+// +aggen:computed (read-only rights: get, list, watch).
 package manifests

@@ -153,7 +153,7 @@ func testComputedKind(ctx context.Context, t *testing.T, admin *clientset.Client
 	if _, err := bees.Update(ctx, willy, metav1.UpdateOptions{}); err != nil {
 		t.Fatal(err)
 	}
-	kw.waitFor(t, 30*time.Second, `"bees": 2`)
+	kw.waitFor(t, 30*time.Second, `"bees":2,`)
 	kw.stop()
 	if types := watchEventTypes(kw.out.String()); !slices.Contains(types, "MODIFIED") {
 		t.Errorf("kubectl get --watch events %v, want a MODIFIED", types)

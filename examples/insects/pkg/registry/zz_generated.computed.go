@@ -62,6 +62,10 @@ type Tracker struct {
 	list     func(ctx context.Context) ([]runtime.Object, error)
 	resync   time.Duration
 
+	// refreshing makes one Refresh at a time, so that objects made later
+	// never come before objects made earlier.
+	refreshing sync.Mutex
+
 	mu       sync.Mutex
 	revision uint64
 	objects  map[string]runtime.Object
@@ -125,6 +129,8 @@ func sameObject(a, b runtime.Object) bool {
 // Refresh makes the objects again and returns them, sorted by namespace
 // and name and with their resource versions, with the current revision.
 func (t *Tracker) Refresh(ctx context.Context) ([]runtime.Object, uint64, error) {
+	t.refreshing.Lock()
+	defer t.refreshing.Unlock()
 	objs, err := t.list(ctx)
 	if err != nil {
 		return nil, 0, err
@@ -248,7 +254,9 @@ func (t *Tracker) Watch(ctx context.Context, resourceVersion string, sendInitial
 		}
 	} else {
 		if from > t.revision {
-			return nil, apierrors.NewTimeoutError(fmt.Sprintf("resourceVersion %d of %s is not there yet", from, t.resource), 1)
+			// Another replica's or an earlier run's revision: the client
+			// lists again.
+			return nil, apierrors.NewResourceExpired(fmt.Sprintf("resourceVersion %d of %s is not one of this server's", from, t.resource))
 		}
 		if from < t.revision && (len(t.history) == 0 || t.history[0].revision > from+1) {
 			return nil, apierrors.NewResourceExpired(fmt.Sprintf("resourceVersion %d of %s is too old", from, t.resource))

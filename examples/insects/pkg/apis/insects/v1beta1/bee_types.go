@@ -65,6 +65,7 @@ type BeeStatus struct {
 // +kubebuilder:printcolumn:name="Description",type=string,JSONPath=.spec.description,priority=1
 // +kubebuilder:selectablefield:JSONPath=.spec.description
 // +aggen:subresource:name=feed,type=action,request=BeeFeed,response=BeeFeedResult
+// +genclient:method=Feed,verb=create,subresource=feed,input=BeeFeed,result=BeeFeedResult
 // +aggen:subresource:name=log,type=connect,options=BeeLogOptions
 type Bee struct {
 	metav1.TypeMeta   `json:",inline"`

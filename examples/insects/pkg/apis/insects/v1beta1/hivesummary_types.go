@@ -28,6 +28,7 @@ const HiveLabel = "insects.example.com/hive"
 //
 // +genclient
 // +genclient:nonNamespaced
+// +genclient:readonly
 // +k8s:deepcopy-gen:interfaces=k8s.io/apimachinery/pkg/runtime.Object
 // +kubebuilder:resource:scope=Cluster,shortName=hs
 // +aggen:computed
