@@ -193,7 +193,7 @@ func testComputedKind(ctx context.Context, t *testing.T, admin *clientset.Client
 			t.Errorf("%s %s through kube-apiserver: %d, want 405", req.method, req.path, code)
 		}
 	}
-	if out, err := kubectlErr(ctx, akc, "", "delete", "hivesummary", "computed-meadow"); err == nil || !strings.Contains(out, "MethodNotAllowed") {
+	if out, err := kubectlErr(ctx, akc, "", "delete", "hivesummary", "computed-meadow"); err == nil || !strings.Contains(out+err.Error(), "MethodNotAllowed") {
 		t.Errorf("kubectl delete hivesummary: %v %s, want MethodNotAllowed", err, out)
 	}
 }
