@@ -3,7 +3,9 @@ package scaffold
 import (
 	"path"
 
+	"github.com/aggen-dev/aggen/generators/controller"
 	"github.com/aggen-dev/aggen/generators/loader"
+	"github.com/aggen-dev/aggen/generators/markers"
 	"github.com/aggen-dev/aggen/generators/model"
 	"github.com/aggen-dev/aggen/generators/registry"
 )
@@ -17,7 +19,13 @@ func checkHooks(dir string, p *model.Project) error {
 	for _, g := range p.Groups {
 		for _, k := range g.Kinds {
 			if k.Computed {
-				// No strategy calls hooks; its source.go is the user's.
+				// No strategy calls hooks; its source.go is the user's. A
+				// reconciler would call generated helpers that a computed
+				// kind does not get (it cannot be written).
+				if k.Controller {
+					errs = append(errs, &loader.InputError{Pos: k.Pos, Msg: "kind " + k.Name + " is +" + markers.Computed +
+						" (read only): its reconciler " + controller.ControllerFile(g, k) + " has nothing to write; delete it"})
+				}
 				continue
 			}
 			_, rel, _ := registry.KindPackage(p, g, k)
