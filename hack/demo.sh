@@ -21,7 +21,7 @@ step() { printf '\n\033[1m==> %s\033[0m\n' "$*"; }
 repo=$(cd "$(dirname "$0")/.." && pwd)
 cd "$work"
 step "examples/insects.sh: the aggen commands that make the example"
-sed -n 's/^"\$aggen" /aggen /p' "$repo/examples/insects.sh"
+sed -e ':a' -e '/\\$/{N;s/\\\n */ /;ba' -e '}' "$repo/examples/insects.sh" | sed -n 's/^"\$aggen" /aggen /p'
 AGGEN="$aggen" bash "$repo/examples/insects.sh" "$work/insects" > generate.log 2>&1 || { cat generate.log; exit 1; }
 cd "$work/insects"
 step "aggen verify"
