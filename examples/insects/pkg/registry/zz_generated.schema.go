@@ -40,6 +40,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	genericapirequest "k8s.io/apiserver/pkg/endpoints/request"
 	"k8s.io/apiserver/pkg/registry/rest"
+	utilfeature "k8s.io/apiserver/pkg/util/feature"
+	"k8s.io/component-base/featuregate"
 	"k8s.io/kube-openapi/pkg/common"
 	"k8s.io/kube-openapi/pkg/validation/spec"
 )
@@ -261,6 +263,11 @@ type KindOptions struct {
 	// Declarative is set when validation-gen validates a version of the
 	// kind (its types carry +k8s: declarative validation tags).
 	Declarative bool
+	// ValidationOptions are the options the kind's +k8s:ifEnabled and
+	// +k8s:ifDisabled tags name: feature gates, each enabled when the
+	// server's feature gate knows it and has it on, disabled otherwise,
+	// as an alpha gate of kube-apiserver is by default.
+	ValidationOptions []string
 }
 
 // ScaleOptions are the JSON paths of a /scale subresource.
@@ -279,6 +286,7 @@ type Validator struct {
 	storage     string
 	versions    map[string]*versionValidator
 	declarative bool
+	options     []string
 }
 
 type versionValidator struct {
@@ -305,7 +313,7 @@ type objectValidator interface {
 // object and of its status, and the custom resource strategy of
 // k8s.io/apiextensions-apiserver, whose CEL programs it compiles once.
 func NewValidator(scheme *runtime.Scheme, schemas *Schemas, o KindOptions) (*Validator, error) {
-	v := &Validator{scheme: scheme, schemas: schemas, storage: o.StorageVersion, versions: map[string]*versionValidator{}, declarative: o.Declarative}
+	v := &Validator{scheme: scheme, schemas: schemas, storage: o.StorageVersion, versions: map[string]*versionValidator{}, declarative: o.Declarative, options: o.ValidationOptions}
 	if schemas.versions[o.StorageVersion] == nil {
 		return nil, fmt.Errorf("%s: no schema for the storage version %s", schemas.GroupKind, o.StorageVersion)
 	}
@@ -451,12 +459,28 @@ func (v *Validator) withDeclarative(ctx context.Context, errs field.ErrorList, o
 	for _, e := range errs {
 		seen[string(e.Type)+"\x00"+e.Field] = true
 	}
-	for _, e := range rest.ValidateDeclarativelyWithMigrationChecks(ctx, v.scheme, obj, old, nil, op, rest.DeclarativeValidationConfig{}) {
+	for _, e := range rest.ValidateDeclarativelyWithMigrationChecks(ctx, v.scheme, obj, old, nil, op, rest.DeclarativeValidationConfig{Options: v.validationOptions()}) {
 		if !seen[string(e.Type)+"\x00"+e.Field] {
 			errs = append(errs, e)
 		}
 	}
 	return errs
+}
+
+// validationOptions defines every option the kind's tags name, as
+// validation-gen's output requires (an undefined one is an internal
+// error): on when the server's feature gate knows it and has it on.
+func (v *Validator) validationOptions() map[string]bool {
+	if len(v.options) == 0 {
+		return nil
+	}
+	known := utilfeature.DefaultMutableFeatureGate.GetAll()
+	opts := make(map[string]bool, len(v.options))
+	for _, name := range v.options {
+		_, ok := known[featuregate.Feature(name)]
+		opts[name] = ok && utilfeature.DefaultFeatureGate.Enabled(featuregate.Feature(name))
+	}
+	return opts
 }
 
 // OverlayOpenAPI completes the OpenAPI definitions of a kind's Go types
