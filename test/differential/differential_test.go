@@ -79,9 +79,9 @@ type servedKind struct {
 	// kind, for the copies of k8s.io/api; "" for any other kind.
 	builtin string
 	group   *model.Group
-	kind   *model.Kind
-	crd    *apiextensionsv1.CustomResourceDefinition
-	schema *apiextensionsv1.JSONSchemaProps
+	kind    *model.Kind
+	crd     *apiextensionsv1.CustomResourceDefinition
+	schema  *apiextensionsv1.JSONSchemaProps
 }
 
 func (k servedKind) path(group, name string, dryRun bool) string {
