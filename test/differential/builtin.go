@@ -67,7 +67,7 @@ func CompareBuiltin(ix typeIndex, sent map[string]any, a, b, crd Outcome) Verdic
 	}
 	aggenOnly := func(fields []string) {
 		for _, f := range fields {
-			if k := aggenOnlyBuiltin(ix, f, a, crd); k != "" {
+			if k := aggenOnlyBuiltin(ix, sent, f, a, crd); k != "" {
 				doc[k] = true
 			} else {
 				why = append(why, "only aggen rejects "+f)
@@ -106,13 +106,18 @@ func CompareBuiltin(ix typeIndex, sent map[string]any, a, b, crd Outcome) Verdic
 }
 
 // aggenOnlyBuiltin explains an error of aggen's at f that the built-in
-// does not report: the schema's, when the CRD reports f too; or a field
-// of a feature gate the built-in clears.
-func aggenOnlyBuiltin(ix typeIndex, f string, a, crd Outcome) Difference {
+// does not report: the schema's, when the CRD reports f too, or when it is
+// a required field of the schema that a zero struct aggen drops
+// (omitempty-zero) leaves missing; or a field of a feature gate the
+// built-in clears.
+func aggenOnlyBuiltin(ix typeIndex, sent map[string]any, f string, a, crd Outcome) Difference {
 	if a.Code != 422 || a.Reason != "Invalid" {
 		return ""
 	}
 	if crd.Code == 422 && crd.Reason == "Invalid" && slices.Contains(crd.Fields, f) {
+		return BuiltinNoSchema
+	}
+	if aggenOnlyError(ix, sent, f) == OmitemptyZero {
 		return BuiltinNoSchema
 	}
 	if ix.lookup(f).gated {
@@ -140,12 +145,58 @@ func builtinOnlyError(ix typeIndex, f string, b Outcome) Difference {
 			return BuiltinHandwritten
 		}
 	}
+	// Or with a path that leaves out a list or misnames a struct on the
+	// way (volumes.downwardAPI.path for volumes.downwardAPI.items.path,
+	// volumes.persistentDisk.pdName for volumes.gcePersistentDisk.pdName):
+	// its last segment is a field below the nearest field of the kind
+	// the path names.
+	parts := strings.Split(f, ".")
+	for n := len(parts) - 1; n > 0; n-- {
+		if t := ix.lookup(strings.Join(parts[:n], ".")).structType; t != nil {
+			if fieldBelow(t, parts[len(parts)-1], 3) {
+				return BuiltinHandwritten
+			}
+			break
+		}
+	}
 	return ""
+}
+
+// fieldBelow reports whether a struct reachable from t in at most depth
+// steps has a field of that JSON name.
+func fieldBelow(t *model.Type, name string, depth int) bool {
+	if t == nil || depth == 0 {
+		return false
+	}
+	for _, f := range t.Fields {
+		if f.JSONName == name && !f.Inline {
+			return true
+		}
+		r := f.Ref.Deref()
+		if u := listOrMap(r); u != nil {
+			r = u.Elem.Deref()
+		}
+		if r != nil && r.Kind == model.NamedRef && r.Named != nil && r.Named.Kind == model.StructType {
+			if fieldBelow(r.Named, name, depth-1) {
+				return true
+			}
+		}
+	}
+	return false
 }
 
 // spellsField reports whether name is the Go name of one of t's fields,
 // or its JSON name but for case or one letter.
 func spellsField(t *model.Type, name string) bool {
+	if list, ok := strings.CutPrefix(name, "{"); ok && strings.HasSuffix(list, "}") {
+		// One error about several fields: "{topologyKey, whenUnsatisfiable}".
+		for _, n := range strings.Split(strings.TrimSuffix(list, "}"), ", ") {
+			if !spellsField(t, n) {
+				return false
+			}
+		}
+		return true
+	}
 	for _, f := range t.Fields {
 		if f.Inline || (f.Embedded && f.JSONName == "") {
 			// core/v1's Volume inlines its VolumeSource.

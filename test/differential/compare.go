@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -356,12 +357,12 @@ func Compare(ix typeIndex, sent map[string]any, a, c Outcome) Verdict {
 				why = append(why, "only aggen rejects "+f)
 			}
 		}
-		why = append(why, crdOnlyErrors(ix, sent, onlyC, doc)...)
+		why = append(why, crdOnlyErrors(ix, sent, onlyC, intersect(a.Fields, c.Fields), doc)...)
 	case a.OK():
 		if len(c.Fields) == 0 {
 			why = append(why, fmt.Sprintf("the CRD refuses (HTTP %d %s: %s), aggen accepts", c.Code, c.Reason, c.Message))
 		}
-		why = append(why, crdOnlyErrors(ix, sent, c.Fields, doc)...)
+		why = append(why, crdOnlyErrors(ix, sent, c.Fields, nil, doc)...)
 	default:
 		if a.Code == 400 && a.Reason == "BadRequest" {
 			// The typed decoder refuses what the CRD's schema lets pass
@@ -420,8 +421,14 @@ func aggenOnlyError(ix typeIndex, sent map[string]any, f string) Difference {
 	if !info.found {
 		return ""
 	}
-	if _, present := valueAt(sent, f); !present && info.alwaysPresent {
+	val, present := valueAt(sent, f)
+	if !present && info.alwaysPresent {
 		return NonOmitempty
+	}
+	if present && isZero(val) && info.omitempty && !info.pointer {
+		// The zero struct is dropped; the schema then finds a required
+		// field missing.
+		return OmitemptyZero
 	}
 	if info.checked {
 		return DeclarativeTags
@@ -439,7 +446,12 @@ const rootField = "<nil>"
 // others and take their rows: one at the object's root (CEL rules left
 // unchecked), and one at a list whose items miss a field another error
 // of the CRD's names (a list-map key: aggen has it, as "").
-func crdOnlyErrors(ix typeIndex, sent map[string]any, fields []string, doc map[Difference]bool) []string {
+//
+// common are the fields both report: one the request leaves out and Go
+// always writes is required to the CRD (which then leaves its CEL rules
+// unchecked) and its zero value to aggen (which may refuse it by another
+// rule, a minLength say): the CRD's root error follows from it too.
+func crdOnlyErrors(ix typeIndex, sent map[string]any, fields, common []string, doc map[Difference]bool) []string {
 	var why []string
 	rows := map[Difference]bool{}
 	explained := map[string]Difference{}
@@ -463,6 +475,13 @@ func crdOnlyErrors(ix typeIndex, sent map[string]any, fields []string, doc map[D
 		}
 		if !parent {
 			why = append(why, "only the CRD rejects "+f)
+		}
+	}
+	if root && len(rows) == 0 && len(why) == 0 {
+		for _, f := range common {
+			if _, present := valueAt(sent, f); !present && ix.lookup(f).alwaysPresent {
+				rows[NonOmitempty] = true
+			}
 		}
 	}
 	if root && (len(rows) == 0 || len(why) > 0) {
@@ -593,6 +612,16 @@ func classifyStored(ix typeIndex, sent map[string]any, d pathDiff) Difference {
 		}
 	}
 	return ""
+}
+
+func intersect(a, b []string) []string {
+	var out []string
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 func minus(a, b []string) []string {

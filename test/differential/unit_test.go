@@ -180,6 +180,11 @@ func TestCompareClassifies(t *testing.T) {
 			crd: ok(`{"spec":{"name":"x","overhead":{"cpu":6}}}`), want: []Difference{Canonical}},
 		{name: "a string in a named map", sent: `{"spec":{"name":"x","tags":{"a":"b"}}}`, a: ok(`{"spec":{"name":"x","tags":{"a":"c"}}}`),
 			crd: ok(`{"spec":{"name":"x","tags":{"a":"b"}}}`), disagree: "stored spec.tags.a"},
+		{name: "a zero struct dropped, then required", sent: `{"spec":{"items":[]}}`, a: invalid("spec"), crd: invalid("spec.name"), want: []Difference{NonOmitempty, OmitemptyZero}},
+		{name: "a field both report, the CRD's unchecked rules", sent: `{"spec":{"name":"x","items":[{}]}}`, a: invalid("spec.items.name"),
+			crd: invalid("<nil>", "spec.items.name"), want: []Difference{NonOmitempty}},
+		{name: "a field both report, present", sent: `{"spec":{"name":"x","items":[{"name":"a"}]}}`, a: invalid("spec.items.name"),
+			crd: invalid("<nil>", "spec.items.name"), disagree: "only the CRD rejects <nil>"},
 		{name: "a declarative tag", sent: `{"spec":{"name":"x","gated":"a"}}`, a: invalid("spec.gated"), crd: ok(`{"spec":{"name":"x","gated":"a"}}`), want: []Difference{DeclarativeTags}},
 		{name: "no declarative tag that checks", sent: `{"spec":{"name":"x","loose":"a"}}`, a: invalid("spec.loose"), crd: ok(`{"spec":{"name":"x","loose":"a"}}`), disagree: "only aggen rejects spec.loose"},
 		{name: "a nil pointer without omitempty", sent: `{"spec":{"name":"x"}}`, a: ok(`{"spec":{"name":"x","group":null}}`), crd: ok(`{"spec":{"name":"x"}}`), want: []Difference{NonOmitempty}},
@@ -248,6 +253,10 @@ func TestCompareBuiltinClassifies(t *testing.T) {
 		{name: "a Go name in a handwritten error", a: created, b: invalid("spec.pod.HostIPC"), want: []Difference{BuiltinHandwritten}},
 		{name: "a misspelled name in a handwritten error", a: created, b: invalid("spec.pod.hostPC"), want: []Difference{BuiltinHandwritten}},
 		{name: "an unknown name under a string", a: created, b: invalid("spec.schedule.x"), disagree: "only the built-in rejects spec.schedule.x"},
+		{name: "one error about two fields", a: created, b: invalid("spec.{schedule, scheduling}"), want: []Difference{BuiltinHandwritten}},
+		{name: "one error about a field and another", a: created, b: invalid("spec.{schedule, other}"), disagree: "only the built-in rejects spec.{schedule, other}"},
+		{name: "a misnamed struct on the way", a: created, b: invalid("spec.podSpec.hostIPC"), want: []Difference{BuiltinHandwritten}},
+		{name: "no such field below", a: created, b: invalid("spec.podSpec.other"), disagree: "only the built-in rejects spec.podSpec.other"},
 	} {
 		v := CompareBuiltin(ix, map[string]any{}, c.a, c.b, c.crd)
 		if !reflect.DeepEqual(v.Documented, c.want) || (c.disagree == "") != (v.Disagreement == "") || !strings.Contains(v.Disagreement, c.disagree) {
