@@ -91,7 +91,7 @@ func report(w io.Writer, cfg config, r *results) {
 	}
 	lines = append(lines, growth, peak)
 
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	header := []string{"figure"}
 	header = append(header, r.targetNames...)
 	header = append(header, "aggen/CRD")
