@@ -86,9 +86,9 @@ func (b *bench) measure(ctx context.Context) (*results, error) {
 			if from >= size {
 				continue
 			}
-			var stop func() error
+			var stops []func() error
 			if step == last && b.cfg.profileDir != "" {
-				stop = b.profile(ctx, t, "create")
+				stops = b.profiles(ctx, t, "create")
 			}
 			before, err := readMemory(b.kubePID)
 			if err != nil {
@@ -108,7 +108,7 @@ func (b *bench) measure(ctx context.Context) (*results, error) {
 			res.created[t.name] = size
 			res.createLat[t.name] = append(res.createLat[t.name], lat...)
 			res.kubeGrowth[t.name] += after.rss - before.rss
-			if stop != nil {
+			for _, stop := range stops {
 				if err := stop(); err != nil {
 					return nil, err
 				}
@@ -119,9 +119,8 @@ func (b *bench) measure(ctx context.Context) (*results, error) {
 		}
 		var stops []func() error
 		if step == last && b.cfg.profileDir != "" {
-			for _, t := range writers[:2] {
-				stops = append(stops, b.profile(ctx, t, "list"))
-			}
+			// kube-apiserver serves the CRD and proxies aggen: one profile.
+			stops = append(stops, b.profile(ctx, "aggen", "list"), b.profile(ctx, "kube-apiserver", "list"))
 		}
 		for _, table := range []bool{false, true} {
 			key := listKey{size: size, table: table}
@@ -154,12 +153,12 @@ func (b *bench) measure(ctx context.Context) (*results, error) {
 		res.rssAfter[t.name] = m
 	}
 
-	for _, t := range b.targets {
+	for i, t := range b.targets {
 		if !t.watch {
 			continue
 		}
 		b.cfg.logf("%s: %d watchers, %d events", t.name, b.cfg.watchers, b.cfg.events)
-		d, err := watchFanout(ctx, t, b.cfg.watchers, b.cfg.events, b.cfg.concurrency)
+		d, err := watchFanout(ctx, t, fmt.Sprintf("w%d", i), b.cfg.watchers, b.cfg.events, b.cfg.concurrency)
 		if err != nil {
 			return nil, fmt.Errorf("%s watch fan-out: %w", t.name, err)
 		}
@@ -297,7 +296,7 @@ const watchersPerClient = 10
 // watchFanout starts watchers watches of the watch namespace, creates
 // events objects there and returns the time from the first create until
 // every watcher has seen every ADDED event.
-func watchFanout(ctx context.Context, t *target, watchers, events, concurrency int) (time.Duration, error) {
+func watchFanout(ctx context.Context, t *target, prefix string, watchers, events, concurrency int) (time.Duration, error) {
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
 	defer cancel()
 	writer, err := t.newClient()
@@ -363,7 +362,7 @@ func watchFanout(ctx context.Context, t *target, watchers, events, concurrency i
 		go func() { done <- countAdded(resp.Body, events) }()
 	}
 	start := time.Now()
-	if _, err := createObjects(ctx, writer, t, watchNamespace, "w", 0, events, concurrency); err != nil {
+	if _, err := createObjects(ctx, writer, t, watchNamespace, prefix, 0, events, concurrency); err != nil {
 		return 0, err
 	}
 	for i := 0; i < watchers; i++ {
@@ -436,21 +435,30 @@ func readMemory(pid int) (memory, error) {
 	return m, nil
 }
 
-// profile starts a CPU profile of the process serving t (the generated
-// server, through a direct client; kube-apiserver for the CRD) and
-// returns a function that waits for it and writes it to the profile
-// directory.
-func (b *bench) profile(ctx context.Context, t *target, phase string) func() error {
+// profiles starts CPU profiles of the processes serving t: for the
+// generated server, the server (through a direct client) and kube-apiserver,
+// which proxies its requests; for the CRD, kube-apiserver. The functions
+// returned wait for each and write it to the profile directory.
+func (b *bench) profiles(ctx context.Context, t *target, phase string) []func() error {
+	switch t.pid {
+	case b.aggenPID:
+		return []func() error{b.profile(ctx, "aggen", phase), b.profile(ctx, "kube-apiserver", "aggen-"+phase)}
+	case b.kubePID:
+		return []func() error{b.profile(ctx, "kube-apiserver", "crd-"+phase)}
+	}
+	return nil
+}
+
+// profile starts a CPU profile of the generated server ("aggen") or of
+// kube-apiserver and returns a function that waits for it and writes it
+// to the profile directory.
+func (b *bench) profile(ctx context.Context, name, phase string) func() error {
 	var c *harness.Client
 	var err error
-	name := "kube-apiserver"
-	if t.pid == b.aggenPID {
-		name = "aggen"
+	if name == "aggen" {
 		c, err = b.dep.DirectClient(harness.AdminUser, "system:masters", "system:authenticated")
-	} else if t.pid == b.kubePID {
-		c, err = harness.NewClientFromKubeconfig(b.cp.AdminKubeconfig)
 	} else {
-		return func() error { return nil }
+		c, err = harness.NewClientFromKubeconfig(b.cp.AdminKubeconfig)
 	}
 	file := filepath.Join(b.cfg.profileDir, name+"-"+phase+".pprof")
 	ch := make(chan error, 1)

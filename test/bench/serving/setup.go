@@ -173,7 +173,7 @@ func setUp(ctx context.Context, cfg config) (b *bench, err error) {
 			newClient: func() (*harness.Client, error) {
 				return dep.DirectClient(harness.AdminUser, "system:masters", "system:authenticated")
 			},
-			pid: dep.Server.Pid(),
+			pid: dep.Server.Pid(), watch: true,
 		})
 	}
 	return b, nil
