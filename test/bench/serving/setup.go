@@ -105,14 +105,18 @@ func setUp(ctx context.Context, cfg config) (b *bench, err error) {
 			return nil, err
 		}
 	}
+	start := time.Now()
 	binDir := filepath.Join(work, "bin")
 	if err := harness.GoBuild(ctx, example, binDir, "./cmd/apiserver"); err != nil {
 		return nil, err
 	}
+	logf("%s's apiserver built in %v", filepath.Base(example), time.Since(start).Round(time.Millisecond))
+	start = time.Now()
 	crd, err := benchCRD(example)
 	if err != nil {
 		return nil, err
 	}
+	logf("controller-gen's CRD of %s made in %v", benchKind, time.Since(start).Round(time.Millisecond))
 
 	cp, err := harness.StartControlPlane(ctx, harness.ControlPlaneOptions{
 		Dir: filepath.Join(work, "cp"), EtcdBinary: bins[harness.BinEtcd], KubeAPIServerBinary: bins[harness.BinKubeAPIServer], Logf: logf,
