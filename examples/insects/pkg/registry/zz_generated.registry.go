@@ -156,13 +156,17 @@ func (c *tableConvertor) content(obj runtime.Object) (map[string]interface{}, er
 	v = v.Elem()
 	content := make(map[string]interface{}, len(c.roots))
 	for _, root := range c.roots {
-		i, ok := topLevelField(v.Type(), root)
+		i, omitempty, ok := topLevelField(v.Type(), root)
 		if !ok {
 			return runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
 		}
 		fv := v.Field(i)
 		if fv.Kind() == reflect.Pointer {
 			if fv.IsNil() {
+				// As the converter has it: absent, or null.
+				if !omitempty {
+					content[root] = nil
+				}
 				continue
 			}
 			fv = fv.Elem()
@@ -180,22 +184,23 @@ func (c *tableConvertor) content(obj runtime.Object) (map[string]interface{}, er
 }
 
 // topLevelField finds the field of a struct that JSON names name, not
-// through an inlined struct.
-func topLevelField(t reflect.Type, name string) (int, bool) {
+// through an inlined struct, and whether it is tagged omitempty.
+func topLevelField(t reflect.Type, name string) (int, bool, bool) {
 	for i := 0; i < t.NumField(); i++ {
 		f := t.Field(i)
-		if f.Anonymous || !f.IsExported() {
+		n, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if n == "-" || (f.Anonymous && n == "") || (!f.IsExported() && !f.Anonymous) {
+			// Not serialized, or inlined: not a top-level field of its own.
 			continue
 		}
-		n, _, _ := strings.Cut(f.Tag.Get("json"), ",")
 		if n == "" {
 			n = f.Name
 		}
 		if n == name {
-			return i, true
+			return i, hasOption(opts, "omitempty"), true
 		}
 	}
-	return 0, false
+	return 0, false, false
 }
 
 func ageColumn(descriptions map[string]string) metav1.TableColumnDefinition {
