@@ -174,36 +174,35 @@ func (c CompletedConfig) installInsects(s *Server) error {
 	// The options of connect subresources are this group's types: the
 	// server's scheme decodes query parameters, metav1's would not know them.
 	info := genericapiserver.NewDefaultAPIGroupInfo(insects.GroupName, c.Scheme, runtime.NewParameterCodec(c.Scheme), c.Codecs)
+	// One storage per kind, shared by every version that serves it: one
+	// watch cache and one etcd watch per kind, as kube-apiserver keeps for
+	// a CRD, whatever the number of versions.
+	beeStorage, err := insectsbee.NewStorage(c.Scheme, c.GenericConfig.RESTOptionsGetter)
+	if err != nil {
+		return err
+	}
+	hiveStorage, err := insectshive.NewStorage(c.Scheme, c.GenericConfig.RESTOptionsGetter)
+	if err != nil {
+		return err
+	}
+	hiveSummaryStorage, err := insectshivesummary.NewStorage(c.Scheme, insectshivesummary.Deps{Informers: c.Informers, Client: c.Client})
+	if err != nil {
+		return err
+	}
 	{
 		storage := map[string]rest.Storage{}
-		beeStorage, err := insectsbee.NewStorage(c.Scheme, c.GenericConfig.RESTOptionsGetter)
-		if err != nil {
-			return err
-		}
 		storage["bees"] = beeStorage.Bee
 		storage["bees/status"] = beeStorage.Status
 		storage["bees/scale"] = beeStorage.Scale
 		storage["bees/feed"] = beeStorage.Feed.In("v1beta1")
 		storage["bees/log"] = beeStorage.Log.In("v1beta1")
-		hiveStorage, err := insectshive.NewStorage(c.Scheme, c.GenericConfig.RESTOptionsGetter)
-		if err != nil {
-			return err
-		}
 		storage["hives"] = hiveStorage.Hive
 		storage["hives/status"] = hiveStorage.Status
-		hiveSummaryStorage, err := insectshivesummary.NewStorage(c.Scheme, insectshivesummary.Deps{Informers: c.Informers, Client: c.Client})
-		if err != nil {
-			return err
-		}
 		storage["hivesummaries"] = hiveSummaryStorage.HiveSummary
 		info.VersionedResourcesStorageMap["v1beta1"] = storage
 	}
 	{
 		storage := map[string]rest.Storage{}
-		beeStorage, err := insectsbee.NewStorage(c.Scheme, c.GenericConfig.RESTOptionsGetter)
-		if err != nil {
-			return err
-		}
 		storage["bees"] = beeStorage.Bee
 		storage["bees/status"] = beeStorage.Status
 		storage["bees/scale"] = beeStorage.Scale
