@@ -439,7 +439,9 @@ func TestEditSequence(t *testing.T) {
 	p.build(step)
 
 	step = "add a version"
-	for _, name := range []string{"doc.go", "bee_types.go", "hive_types.go"} {
+	// Bee's feed and log subresources use the kinds of its subresource
+	// types files, which come along.
+	for _, name := range []string{"doc.go", "bee_types.go", "hive_types.go", "bee_feed_types.go", "bee_log_types.go"} {
 		// The package clause, the doc comment and the OpenAPI model
 		// package all name the version.
 		p.write(apis+"/v1/"+name, strings.ReplaceAll(p.read(apis+"/v1beta1/"+name), "v1beta1", "v1"))
