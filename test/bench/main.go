@@ -368,28 +368,40 @@ func peak(ss []sample) int64 {
 }
 
 func report(w io.Writer, results []*result, runs int) {
-	fmt.Fprintf(w, "\ngenerate: medians of %d rounds; CPU is user+sys of the process and its children\n\n", runs)
+	fmt.Fprintf(w, "\ngenerate: medians of %d rounds; times are CPU seconds (user+sys of the process and its children) with wall seconds in parentheses, ratios likewise CPU (wall)\n\n", runs)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "kinds\tgroups\tkind-versions\tkube_codegen.sh/full\t(wall)\tfull/floor\t(wall)\tfull/no-op\tfull/verify\tfull peak RSS\t")
+	fmt.Fprintln(tw, "kinds\tgroups\tkind-versions\tfull\tno-op\tverify\tfloor\tfull/floor\tkube_codegen.sh\tkube_codegen.sh/full\tfull peak RSS\tkube_codegen.sh peak RSS\t")
 	for _, r := range results {
-		full := median(r.full, cpu)
-		fmt.Fprintf(tw, "%d\t%d\t%d\t%.1fx\t%.1fx\t%.2fx\t%.2fx\t%.1fx\t%.1fx\t%d MiB\t\n", r.kinds, r.groups, r.versions,
-			ratio(median(r.kubeCodegen, cpu), full), ratio(median(r.kubeCodegen, wall), median(r.full, wall)),
-			ratio(full, median(r.floor, cpu)), ratio(median(r.full, wall), median(r.floor, wall)),
-			ratio(full, median(r.noop, cpu)), ratio(full, median(r.verify, cpu)), peak(r.full)>>20)
+		fmt.Fprintf(tw, "%d\t%d\t%d\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%d MiB\t%s\t\n", r.kinds, r.groups, r.versions,
+			pair(r.full), pair(r.noop), pair(r.verify), pair(r.floor),
+			ratios(r.full, r.floor, "%.2fx"), pair(r.kubeCodegen), ratios(r.kubeCodegen, r.full, "%.1fx"),
+			peak(r.full)>>20, rss(r.kubeCodegen))
 	}
 	tw.Flush()
-	fmt.Fprintf(w, "\nabsolute figures, CPU seconds (wall seconds)\n\n")
-	tw = tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
-	fmt.Fprintln(tw, "kinds\taggen full\taggen no-op\taggen verify\tfloor\tkube_codegen.sh\tkube_codegen.sh peak RSS\t")
-	for _, r := range results {
-		fmt.Fprintf(tw, "%d\t%s\t%s\t%s\t%s\t%s\t%d MiB\t\n", r.kinds, pair(r.full), pair(r.noop), pair(r.verify),
-			pair(r.floor), pair(r.kubeCodegen), peak(r.kubeCodegen)>>20)
+	fmt.Fprintf(w, "\nfull: aggen generate on a copy without upstream output; no-op: generate again; verify: aggen verify;\n"+
+		"floor: go/packages loading ./pkg/apis/... (types from export data)\n")
+}
+
+// ratios is the ratio of the medians of a to those of b, CPU (wall);
+// "-" when b was not measured.
+func ratios(a, b []sample, format string) string {
+	if len(a) == 0 || len(b) == 0 {
+		return "-"
 	}
-	tw.Flush()
+	return fmt.Sprintf(format+" ("+format+")", ratio(median(a, cpu), median(b, cpu)), ratio(median(a, wall), median(b, wall)))
+}
+
+func rss(ss []sample) string {
+	if len(ss) == 0 {
+		return "-"
+	}
+	return fmt.Sprintf("%d MiB", peak(ss)>>20)
 }
 
 func pair(ss []sample) string {
+	if len(ss) == 0 {
+		return "-"
+	}
 	return fmt.Sprintf("%.2f (%.2f)", median(ss, cpu).Seconds(), median(ss, wall).Seconds())
 }
 
