@@ -28,6 +28,8 @@ import (
 	"k8s.io/gengo/v2/namer"
 	"k8s.io/gengo/v2/parser"
 	"k8s.io/gengo/v2/types"
+
+	"github.com/aggen-dev/aggen/generators/goformat"
 )
 
 // Session is one parse of a project's API packages, shared by every
@@ -252,7 +254,7 @@ func (s *Session) Files() (map[string][]byte, error) {
 		go func() {
 			defer wg.Done()
 			for p := range work {
-				b, err := formatGo(s.files[p].data)
+				b, err := goformat.Source(s.files[p].data)
 				mu.Lock()
 				if err != nil {
 					errs = append(errs, fmt.Errorf("formatting %s from %s: %w", p, s.files[p].generator, err))
