@@ -41,6 +41,7 @@ func main() {
 	aggen := flag.String("aggen", "bin/aggen", "aggen binary")
 	keep := flag.Bool("keep", false, "keep the work directory")
 	kube := flag.Bool("kube", true, "also time kube_codegen.sh (the slow part)")
+	warmKube := flag.Bool("warm-kube", true, "run kube_codegen.sh once untimed first, building its generators")
 	flag.Parse()
 	var sizes []int
 	for _, s := range strings.Split(*kinds, ",") {
@@ -51,7 +52,7 @@ func main() {
 		}
 		sizes = append(sizes, n)
 	}
-	if err := bench(*aggen, sizes, *runs, *keep, *kube); err != nil {
+	if err := bench(*aggen, sizes, *runs, *keep, *kube, *warmKube); err != nil {
 		fmt.Fprintln(os.Stderr, "bench:", err)
 		os.Exit(1)
 	}
@@ -96,7 +97,7 @@ type result struct {
 	full, noop, verify, floor, kubeCodegen []sample
 }
 
-func bench(aggen string, sizes []int, runs int, keep, kube bool) error {
+func bench(aggen string, sizes []int, runs int, keep, kube, warmKube bool) error {
 	aggen, err := filepath.Abs(aggen)
 	if err != nil {
 		return err
@@ -121,7 +122,7 @@ func bench(aggen string, sizes []int, runs int, keep, kube bool) error {
 	var results []*result
 	for _, kinds := range sizes {
 		// kube_codegen.sh's generators are built by the first warm-up.
-		r, err := benchSize(aggen, floor, tools, filepath.Join(work, fmt.Sprint(kinds)), kinds, runs, kube, len(results) == 0)
+		r, err := benchSize(aggen, floor, tools, filepath.Join(work, fmt.Sprint(kinds)), kinds, runs, kube, warmKube && len(results) == 0)
 		if err != nil {
 			return fmt.Errorf("%d kinds: %w", kinds, err)
 		}
