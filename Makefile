@@ -40,8 +40,20 @@ test-ha: ## High availability with real processes, full length: etcd cluster of 
 test-short: ## The fast part: unit and golden tests only.
 	$(GO) test -short ./...
 
+# `make bench -- --kinds 50` (or `make bench-generate -- --runs 1`): the
+# words after the target are flags of the generate benchmark
+# (test/bench), given after KINDS and RUNS so that they win; make is told
+# they are nothing to build.
+BENCH_GOALS := bench bench-generate
+ifneq ($(filter $(firstword $(MAKECMDGOALS)),$(BENCH_GOALS)),)
+BENCH_ARGS := $(wordlist 2,$(words $(MAKECMDGOALS)),$(MAKECMDGOALS))
+ifneq ($(BENCH_ARGS),)
+$(eval $(sort $(BENCH_ARGS)):;@:)
+endif
+endif
+
 .PHONY: bench
-bench: bench-generate bench-discovery bench-serve ## The three benchmarks below.
+bench: bench-generate bench-discovery bench-serve ## The three benchmarks below; flags after -- go to the generate benchmark (make bench -- --kinds 50).
 
 # KINDS: project sizes of the generate benchmark (kinds, comma-separated);
 # RUNS: timed rounds at each size.
@@ -50,7 +62,7 @@ RUNS ?= 3
 
 .PHONY: bench-generate
 bench-generate: build ## aggen generate (full, no-op), verify, the go/packages floor and kube_codegen.sh on synthetic projects of KINDS kinds (default 1,10,50,200): ratios, CPU and wall time, peak memory.
-	$(GO) run ./test/bench -aggen $(BIN)/aggen -kinds $(KINDS) -runs $(RUNS)
+	$(GO) run ./test/bench -aggen $(BIN)/aggen -kinds $(KINDS) -runs $(RUNS) $(BENCH_ARGS)
 
 .PHONY: bench-discovery
 bench-discovery: ## Discovery p50/p99 through kube-apiserver, aggen's server vs sample-apiserver.

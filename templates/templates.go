@@ -11,7 +11,8 @@ import (
 	"text/template"
 
 	"github.com/Masterminds/sprig/v3"
-	"golang.org/x/tools/imports"
+
+	"github.com/aggen-dev/aggen/generators/goformat"
 )
 
 //go:embed all:files
@@ -112,7 +113,7 @@ func (r *Renderer) RenderGo(name string, data any) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := imports.Process("", b, &imports.Options{Comments: true, TabIndent: true, TabWidth: 8, FormatOnly: true})
+	out, err := goformat.Source(b)
 	if err != nil {
 		return nil, fmt.Errorf("formatting %s: %w\n%s", name, err, numbered(b))
 	}

@@ -28,6 +28,8 @@ import (
 	"k8s.io/gengo/v2/namer"
 	"k8s.io/gengo/v2/parser"
 	"k8s.io/gengo/v2/types"
+
+	"github.com/aggen-dev/aggen/generators/goformat"
 )
 
 // Session is one parse of a project's API packages, shared by every
@@ -45,11 +47,17 @@ type Session struct {
 	base  *generator.Context
 	mu    sync.Mutex
 	files map[string]*rawFile
+	// Files are formatted as soon as they are assembled, on the other
+	// cores while the generators go on (see format).
+	formatting sync.WaitGroup
+	slots      chan struct{}
 }
 
 type rawFile struct {
 	generator string
-	data      []byte
+	// formatted is the file formatted, or err why it could not be.
+	formatted []byte
+	err       error
 }
 
 // NewSession loads the packages matching patterns from the module at dir.
@@ -89,7 +97,8 @@ func NewSession(dir, headerFile string, patterns []string) (*Session, error) {
 			return nil, err
 		}
 	}
-	return &Session{Dir: dir, HeaderFile: headerFile, parser: p, files: map[string]*rawFile{}}, nil
+	return &Session{Dir: dir, HeaderFile: headerFile, parser: p, files: map[string]*rawFile{},
+		slots: make(chan struct{}, runtime.GOMAXPROCS(0))}, nil
 }
 
 // FlagSet is the flag set type the upstream generators register on.
@@ -224,50 +233,45 @@ func (m *memoryFile) AssembleFile(f *generator.File, path string) error {
 	if prev, dup := m.session.files[rel]; dup {
 		return fmt.Errorf("%s and %s both generate %s", prev.generator, m.generator, rel)
 	}
-	m.session.files[rel] = &rawFile{generator: m.generator, data: buf.Bytes()}
+	raw := &rawFile{generator: m.generator}
+	m.session.files[rel] = raw
+	m.session.format(raw, buf.Bytes())
 	return nil
+}
+
+// format formats data into f in the background, one file a core at a
+// time; Files waits for every one. Formatting a file depends on its bytes
+// alone, so the result is the same whenever it runs.
+func (s *Session) format(f *rawFile, data []byte) {
+	s.formatting.Add(1)
+	go func() {
+		defer s.formatting.Done()
+		s.slots <- struct{}{}
+		defer func() { <-s.slots }()
+		f.formatted, f.err = goformat.Source(data)
+	}()
 }
 
 func (m *memoryFile) VerifyFile(f *generator.File, path string) error {
 	return errors.New("verify is done by aggen, not by gengo")
 }
 
-// Files formats every captured file the way gengo does (goimports'
-// formatting, then gofmt -s) and returns them by project-relative path.
+// Files returns every captured file by project-relative path, formatted
+// the way gengo does (goimports' formatting, then gofmt -s).
 func (s *Session) Files() (map[string][]byte, error) {
+	s.formatting.Wait()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	paths := make([]string, 0, len(s.files))
-	for p := range s.files {
-		paths = append(paths, p)
-	}
-	sort.Strings(paths)
-	out := make(map[string][]byte, len(paths))
-	var mu sync.Mutex
+	out := make(map[string][]byte, len(s.files))
 	var errs []error
-	work := make(chan string)
-	var wg sync.WaitGroup
-	for i := 0; i < runtime.GOMAXPROCS(0); i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for p := range work {
-				b, err := formatGo(s.files[p].data)
-				mu.Lock()
-				if err != nil {
-					errs = append(errs, fmt.Errorf("formatting %s from %s: %w", p, s.files[p].generator, err))
-				} else {
-					out[p] = b
-				}
-				mu.Unlock()
-			}
-		}()
+	for _, p := range sortedKeys(s.files) {
+		f := s.files[p]
+		if f.err != nil {
+			errs = append(errs, fmt.Errorf("formatting %s from %s: %w", p, f.generator, f.err))
+			continue
+		}
+		out[p] = f.formatted
 	}
-	for _, p := range paths {
-		work <- p
-	}
-	close(work)
-	wg.Wait()
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}

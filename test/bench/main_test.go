@@ -24,8 +24,8 @@ func TestSyntheticFilesParse(t *testing.T) {
 	}
 }
 
-// The table divides the right medians: kube_codegen.sh by full, full by
-// the floor, by the no-op and by verify.
+// The table prints the medians and divides the right ones:
+// kube_codegen.sh by full, full by the floor.
 func TestReportRatios(t *testing.T) {
 	s := func(cpu ...time.Duration) []sample {
 		var out []sample
@@ -50,9 +50,27 @@ func TestReportRatios(t *testing.T) {
 			break
 		}
 	}
-	for _, want := range []string{"20.0x", "2.00x", "20.0x", "10.0x", "300 MiB"} {
+	// full/floor 2.00x CPU (2.00x wall), kube_codegen.sh/full 20.0x (20.0x),
+	// the medians themselves, peak memory.
+	for _, want := range []string{"2.00x (2.00x)", "20.0x (20.0x)", "2.00 (4.00)", "0.10 (0.20)", "0.20 (0.40)", "1.00 (2.00)", "40.00 (80.00)", "300 MiB"} {
 		if !strings.Contains(line, want) {
 			t.Errorf("ratio row %q lacks %s\n%s", line, want, out.String())
 		}
+	}
+}
+
+// Without kube_codegen.sh (-kube=false) its columns say so rather than
+// printing a ratio of zero.
+func TestReportWithoutKubeCodegen(t *testing.T) {
+	r := &result{kinds: 1, groups: 1, versions: 2,
+		full:   []sample{{cpu: time.Second, wall: time.Second}},
+		noop:   []sample{{cpu: time.Second, wall: time.Second}},
+		verify: []sample{{cpu: time.Second, wall: time.Second}},
+		floor:  []sample{{cpu: time.Second, wall: time.Second}},
+	}
+	var out bytes.Buffer
+	report(&out, []*result{r}, 1)
+	if strings.Contains(out.String(), "0.0x") || strings.Count(out.String(), " - ") < 2 {
+		t.Errorf("kube_codegen.sh columns of a run without it:\n%s", out.String())
 	}
 }
