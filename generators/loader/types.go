@@ -661,6 +661,10 @@ func (l *load) kind(g *model.Group, v *model.Version, d *typeDecl) *model.Kind {
 			k.StorageVersion = true
 			l.storagePos[k] = m.Pos
 		}
+		if m.Name == markers.Storage {
+			// The marker's parser accepts only model.StorageBackends.
+			k.Storage, k.StoragePos = model.StorageBackend(m.Value.(string)), m.Pos
+		}
 	}
 	l.subresources(k, d, local)
 	if k.HasStatusField() && !k.Status && !noStatus {
