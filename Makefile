@@ -41,7 +41,7 @@ test-short: ## The fast part: unit and golden tests only.
 	$(GO) test -short ./...
 
 .PHONY: bench
-bench: bench-generate ## Both benchmarks below.
+bench: bench-generate bench-storage ## The benchmarks below.
 	$(GO) run ./test/bench/discovery -n 1000
 
 # KINDS: project sizes of the generate benchmark (kinds, comma-separated);
@@ -56,6 +56,10 @@ bench-generate: build ## aggen generate (full, no-op), verify, the go/packages f
 .PHONY: bench-discovery
 bench-discovery: ## Discovery p50/p99 through kube-apiserver, aggen's server vs sample-apiserver.
 	$(GO) run ./test/bench/discovery -n 1000
+
+.PHONY: bench-storage
+bench-storage: build ## Create and list p50/p99 per storage backend (etcd, kine/SQLite, kine/memory) of one generated apiserver, with ratios to etcd.
+	$(GO) run ./test/bench/storage -aggen $(BIN)/aggen
 
 .PHONY: e2e-binaries
 e2e-binaries: ## Build and cache etcd, kube-apiserver and sample-apiserver for the e2e tests.

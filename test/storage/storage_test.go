@@ -1,15 +1,16 @@
-// Package storage_test generates a project whose kinds are stored outside
-// etcd (+aggen:storage=sqlite and =memory), builds its apiserver and runs
-// it as a real process: CRUD, list paging, server-side apply and watch
-// from a resourceVersion on both backends; a restart on the same SQLite
-// file keeps every object, a restart loses the memory kind's.
+// Package storage_test generates a project with a kind stored in SQLite,
+// one in memory and one in etcd (+aggen:storage), builds its apiserver and
+// runs it as a real process with a real etcd: CRUD, list paging,
+// server-side apply and watch from a resourceVersion on each backend; a
+// restart on the same SQLite file and etcd keeps every object of those,
+// and loses the memory kind's.
 package storage_test
 
 import (
 	"bufio"
-	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
@@ -24,142 +25,23 @@ import (
 	"github.com/aggen-dev/aggen/scaffold"
 	"github.com/aggen-dev/aggen/test/aggentest"
 	"github.com/aggen-dev/aggen/test/e2e/harness"
+	"github.com/aggen-dev/aggen/test/storage"
 )
 
 var aggenBin string
 
 func TestMain(m *testing.M) { os.Exit(aggentest.Main(m, &aggenBin)) }
 
-func run(t *testing.T, dir, name string, args ...string) string {
+// request sends a request and decodes a JSON answer into out (if not
+// nil); it fails the test unless the status is want.
+func request(t *testing.T, ctx context.Context, s *storage.Server, method, path, contentType string, body []byte, want int, out any) {
 	t.Helper()
-	cmd := exec.Command(name, args...)
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOWORK=off")
-	out, err := cmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s %s: %v\n%s", name, strings.Join(args, " "), err, out)
-	}
-	return string(out)
-}
-
-// addMarker puts a marker line above the kind's declaration.
-func addMarker(t *testing.T, file, kind, marker string) {
-	t.Helper()
-	b, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	decl := "type " + kind + " struct"
-	if !bytes.Contains(b, []byte(decl)) {
-		t.Fatalf("%s has no %s", file, decl)
-	}
-	b = bytes.Replace(b, []byte(decl), []byte("// "+marker+"\n"+decl), 1)
-	if err := os.WriteFile(file, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
-}
-
-// buildProject makes a project with Order stored in sqlite and Cart in
-// memory and builds its apiserver.
-func buildProject(t *testing.T) (dir, bin string) {
-	dir = t.TempDir()
-	run(t, dir, aggenBin, "init", "--domain", "example.com", "--repo", "example.com/shop")
-	run(t, dir, aggenBin, "create", "api", "--group", "shop", "--version", "v1", "--kind", "Order", "--controller=false")
-	run(t, dir, aggenBin, "create", "api", "--group", "shop", "--version", "v1", "--kind", "Cart", "--namespaced=false", "--controller=false")
-	addMarker(t, filepath.Join(dir, "pkg/apis/shop/v1/order_types.go"), "Order", "+aggen:storage=sqlite")
-	addMarker(t, filepath.Join(dir, "pkg/apis/shop/v1/cart_types.go"), "Cart", "+aggen:storage=memory")
-	out := run(t, dir, aggenBin, "generate")
-	if want := "go get github.com/k3s-io/kine@" + scaffold.KineVersion; !strings.Contains(out, want) {
-		t.Errorf("generate does not say that kine is missing from go.mod (%q):\n%s", want, out)
-	}
-	run(t, dir, "go", "get", "github.com/k3s-io/kine@"+scaffold.KineVersion)
-	run(t, dir, "go", "mod", "tidy")
-	if out := run(t, dir, aggenBin, "generate"); strings.Contains(out, "k3s-io/kine") {
-		t.Errorf("generate still warns about kine once go.mod requires it:\n%s", out)
-	}
-	run(t, dir, aggenBin, "verify")
-	bin = filepath.Join(dir, "bin", "apiserver")
-	start := time.Now()
-	run(t, dir, "go", "build", "-o", bin, "./cmd/apiserver")
-	t.Logf("go build ./cmd/apiserver: %v", time.Since(start).Round(time.Second))
-	return dir, bin
-}
-
-// server is a running apiserver in local mode.
-type server struct {
-	*harness.ExtensionServer
-	client *harness.Client
-	token  string
-}
-
-func startServer(t *testing.T, ctx context.Context, dir, bin string, extra ...string) *server {
-	t.Helper()
-	state := filepath.Join(dir, ".state")
-	kubeconfig := filepath.Join(state, "kubeconfig")
-	os.Remove(kubeconfig)
-	s, err := harness.StartExtensionServer(ctx, harness.ExtensionServerOptions{
-		Name: "apiserver", Binary: bin, Dir: state,
-		Args: func(port int) []string {
-			return append([]string{
-				"--local",
-				"--bind-address=127.0.0.1",
-				"--secure-port=" + strconv.Itoa(port),
-				"--cert-dir=" + filepath.Join(state, "certs"),
-				"--local-kubeconfig=" + kubeconfig,
-			}, extra...)
-		},
-		ReadyPath: "/livez",
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	// The kubeconfig is written once the server listens.
-	deadline := time.Now().Add(30 * time.Second)
-	for {
-		if _, err := os.Stat(kubeconfig); err == nil {
-			break
-		}
-		if time.Now().After(deadline) {
-			s.Stop()
-			t.Fatalf("no kubeconfig at %s\n%s", kubeconfig, s.LogTail(40))
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	kc, err := harness.LoadKubeconfig(kubeconfig)
-	if err != nil {
-		t.Fatal(err)
-	}
-	token := kc.Token
-	kc.Token = ""
-	c, err := harness.NewClient(kc)
-	if err != nil {
-		t.Fatal(err)
-	}
-	c.Header = http.Header{"Authorization": {"Bearer " + token}}
-	return &server{ExtensionServer: s, client: c, token: token}
-}
-
-// request sends a request and decodes a JSON answer into out (if not nil);
-// it fails the test unless the status is want.
-func (s *server) request(t *testing.T, ctx context.Context, method, path, contentType string, body []byte, want int, out any) {
-	t.Helper()
-	req, err := http.NewRequestWithContext(ctx, method, s.client.Server+path, bytes.NewReader(body))
-	if err != nil {
-		t.Fatal(err)
-	}
-	req.Header.Set("Authorization", "Bearer "+s.token)
-	req.Header.Set("Accept", "application/json")
-	if body != nil {
-		req.Header.Set("Content-Type", contentType)
-	}
-	resp, err := s.client.HTTP.Do(req)
+	code, b, err := s.Do(ctx, method, path, contentType, body)
 	if err != nil {
 		t.Fatalf("%s %s: %v", method, path, err)
 	}
-	defer resp.Body.Close()
-	b, _ := io.ReadAll(resp.Body)
-	if resp.StatusCode != want {
-		t.Fatalf("%s %s: HTTP %d, want %d: %s", method, path, resp.StatusCode, want, b)
+	if code != want {
+		t.Fatalf("%s %s: HTTP %d, want %d: %s", method, path, code, want, b)
 	}
 	if out != nil {
 		if err := json.Unmarshal(b, out); err != nil {
@@ -190,56 +72,38 @@ type list struct {
 	Items []object `json:"items"`
 }
 
-type kind struct {
-	name, collection string
-	namespaced       bool
-}
-
-var (
-	orders = kind{name: "Order", collection: "/apis/shop.example.com/v1/namespaces/default/orders", namespaced: true}
-	carts  = kind{name: "Cart", collection: "/apis/shop.example.com/v1/carts"}
-)
-
-func (k kind) manifest(name, description string) []byte {
-	ns := ""
-	if k.namespaced {
-		ns = `,"namespace":"default"`
-	}
-	return []byte(fmt.Sprintf(`{"apiVersion":"shop.example.com/v1","kind":%q,"metadata":{"name":%q%s},"spec":{"description":%q}}`, k.name, name, ns, description))
-}
-
 // exercise runs CRUD, paging, server-side apply and a watch from a
 // resourceVersion against one kind; it returns the objects left.
-func exercise(t *testing.T, ctx context.Context, s *server, k kind) map[string]object {
+func exercise(t *testing.T, ctx context.Context, s *storage.Server, k storage.Kind) map[string]object {
 	t.Helper()
 	var created object
-	s.request(t, ctx, http.MethodPost, k.collection, "application/json", k.manifest("a", "first"), http.StatusCreated, &created)
-	s.request(t, ctx, http.MethodPost, k.collection, "application/json", k.manifest("a", "again"), http.StatusConflict, nil)
+	request(t, ctx, s, http.MethodPost, k.Collection(), "application/json", k.Manifest("a", "first"), http.StatusCreated, &created)
+	request(t, ctx, s, http.MethodPost, k.Collection(), "application/json", k.Manifest("a", "again"), http.StatusConflict, nil)
 	// Watch from the resourceVersion of the create: what follows only.
 	watchCtx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	events := watch(t, watchCtx, s, k.collection+"?watch=true&resourceVersion="+created.Metadata.ResourceVersion)
+	events := watch(t, watchCtx, s, k.Collection()+"?watch=true&resourceVersion="+created.Metadata.ResourceVersion)
 
 	var updated object
-	s.request(t, ctx, http.MethodPatch, k.collection+"/a", "application/merge-patch+json", []byte(`{"spec":{"description":"second"}}`), http.StatusOK, &updated)
+	request(t, ctx, s, http.MethodPatch, k.Collection()+"/a", "application/merge-patch+json", []byte(`{"spec":{"description":"second"}}`), http.StatusOK, &updated)
 	if updated.Spec.Description != "second" || updated.Metadata.ResourceVersion == created.Metadata.ResourceVersion {
-		t.Errorf("%s: the patch gave %+v", k.name, updated)
+		t.Errorf("%s: the patch gave %+v", k.Name, updated)
 	}
 	// Server-side apply, creating and then owning a field.
-	applyPath := k.collection + "/b?fieldManager=storage-test"
+	applyPath := k.Collection() + "/b?fieldManager=storage-test"
 	var applied object
-	s.request(t, ctx, http.MethodPatch, applyPath, "application/apply-patch+yaml", k.manifest("b", "applied"), http.StatusCreated, &applied)
-	s.request(t, ctx, http.MethodPatch, applyPath, "application/apply-patch+yaml", k.manifest("b", "reapplied"), http.StatusOK, &applied)
+	request(t, ctx, s, http.MethodPatch, applyPath, "application/apply-patch+yaml", k.Manifest("b", "applied"), http.StatusCreated, &applied)
+	request(t, ctx, s, http.MethodPatch, applyPath, "application/apply-patch+yaml", k.Manifest("b", "reapplied"), http.StatusOK, &applied)
 	if applied.Spec.Description != "reapplied" || len(applied.Metadata.ManagedFields) == 0 || applied.Metadata.ManagedFields[0].Manager != "storage-test" {
-		t.Errorf("%s: server-side apply gave %+v", k.name, applied)
+		t.Errorf("%s: server-side apply gave %+v", k.Name, applied)
 	}
 	// A conflict with another manager is refused, as on etcd.
-	s.request(t, ctx, http.MethodPatch, k.collection+"/b?fieldManager=other", "application/apply-patch+yaml", k.manifest("b", "taken"), http.StatusConflict, nil)
+	request(t, ctx, s, http.MethodPatch, k.Collection()+"/b?fieldManager=other", "application/apply-patch+yaml", k.Manifest("b", "taken"), http.StatusConflict, nil)
 	for i := 0; i < 5; i++ {
-		s.request(t, ctx, http.MethodPost, k.collection, "application/json", k.manifest(fmt.Sprintf("p%d", i), "paged"), http.StatusCreated, nil)
+		request(t, ctx, s, http.MethodPost, k.Collection(), "application/json", k.Manifest(fmt.Sprintf("p%d", i), "paged"), http.StatusCreated, nil)
 	}
-	s.request(t, ctx, http.MethodDelete, k.collection+"/p4", "", nil, http.StatusOK, nil)
-	s.request(t, ctx, http.MethodGet, k.collection+"/p4", "", nil, http.StatusNotFound, nil)
+	request(t, ctx, s, http.MethodDelete, k.Collection()+"/p4", "", nil, http.StatusOK, nil)
+	request(t, ctx, s, http.MethodGet, k.Collection()+"/p4", "", nil, http.StatusNotFound, nil)
 
 	want := []string{"MODIFIED a second", "ADDED b applied", "MODIFIED b reapplied"}
 	for i := 0; i < 5; i++ {
@@ -252,15 +116,15 @@ func exercise(t *testing.T, ctx context.Context, s *server, k kind) map[string]o
 		select {
 		case e, ok := <-events:
 			if !ok {
-				t.Fatalf("%s: the watch ended after %q", k.name, got)
+				t.Fatalf("%s: the watch ended after %q", k.Name, got)
 			}
 			got = append(got, e)
 		case <-timeout:
-			t.Fatalf("%s: watch from resourceVersion %s: got %q, want %q", k.name, created.Metadata.ResourceVersion, got, want)
+			t.Fatalf("%s: watch from resourceVersion %s: got %q, want %q", k.Name, created.Metadata.ResourceVersion, got, want)
 		}
 	}
 	if strings.Join(got, "\n") != strings.Join(want, "\n") {
-		t.Errorf("%s: watch from resourceVersion %s:\n got %q\nwant %q", k.name, created.Metadata.ResourceVersion, got, want)
+		t.Errorf("%s: watch from resourceVersion %s:\n got %q\nwant %q", k.Name, created.Metadata.ResourceVersion, got, want)
 	}
 
 	// Paging: two at a time through continue tokens.
@@ -268,7 +132,7 @@ func exercise(t *testing.T, ctx context.Context, s *server, k kind) map[string]o
 	next, pages := "", 0
 	for {
 		var l list
-		s.request(t, ctx, http.MethodGet, k.collection+"?limit=2&continue="+next, "", nil, http.StatusOK, &l)
+		request(t, ctx, s, http.MethodGet, k.Collection()+"?limit=2&continue="+next, "", nil, http.StatusOK, &l)
 		pages++
 		for _, o := range l.Items {
 			all[o.Metadata.Name] = o
@@ -278,20 +142,20 @@ func exercise(t *testing.T, ctx context.Context, s *server, k kind) map[string]o
 		}
 	}
 	if len(all) != 6 || pages != 3 {
-		t.Errorf("%s: paged list: %d objects in %d pages, want 6 in 3", k.name, len(all), pages)
+		t.Errorf("%s: paged list: %d objects in %d pages, want 6 in 3", k.Name, len(all), pages)
 	}
 	return all
 }
 
 // watch streams a watch's events as "TYPE name description".
-func watch(t *testing.T, ctx context.Context, s *server, path string) <-chan string {
+func watch(t *testing.T, ctx context.Context, s *storage.Server, path string) <-chan string {
 	t.Helper()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, s.client.Server+path, nil)
+	req, err := s.Request(ctx, http.MethodGet, path, "", nil)
 	if err != nil {
 		t.Fatal(err)
 	}
-	req.Header.Set("Authorization", "Bearer "+s.token)
-	client := &http.Client{Transport: s.client.HTTP.Transport}
+	// No client timeout: the watch lasts until ctx ends.
+	client := &http.Client{Transport: s.HTTP.Transport}
 	resp, err := client.Do(req)
 	if err != nil {
 		t.Fatal(err)
@@ -323,24 +187,76 @@ func watch(t *testing.T, ctx context.Context, s *server, path string) <-chan str
 	return out
 }
 
-func TestSQLiteAndMemoryStorage(t *testing.T) {
+func TestStorageBackends(t *testing.T) {
 	if testing.Short() || os.Getenv("AGGEN_E2E") == "" {
-		t.Skip("set AGGEN_E2E=1: generates a project, builds its apiserver with kine and runs it")
+		t.Skip("set AGGEN_E2E=1: generates a project, builds its apiserver with kine and runs it with etcd")
 	}
 	ctx := context.Background()
-	dir, bin := buildProject(t)
+	etcdBin, err := harness.ResolveBinary(ctx, harness.BinEtcd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	kinds := storage.Kinds
+	flags := []string{}
+	// PostgreSQL where the machine has it: a throwaway cluster.
+	if pg, err := storage.StartPostgres(ctx, filepath.Join(dir, ".postgres")); err == nil {
+		defer pg.Stop()
+		kinds = append(kinds, storage.PostgresKind)
+		flags = append(flags, "--storage-postgres-endpoint="+pg.Endpoint)
+	} else if errors.Is(err, storage.ErrNoPostgres) {
+		t.Logf("postgres not tested: %v", err)
+	} else {
+		t.Fatal(err)
+	}
+	start := time.Now()
+	bin, generated, err := storage.Build(ctx, aggenBin, dir, kinds)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("project made and built: %v", time.Since(start).Round(time.Second))
+	if want := "go get github.com/k3s-io/kine@" + scaffold.KineVersion; !strings.Contains(generated, want) {
+		t.Errorf("generate does not say that kine is missing from go.mod (%q):\n%s", want, generated)
+	}
+	if out, err := storage.Aggen(ctx, aggenBin, dir, "verify"); err != nil || strings.Contains(out, "k3s-io/kine") {
+		t.Errorf("aggen verify once go.mod requires kine: %v\n%s", err, out)
+	}
+	for file, wants := range map[string][]string{
+		"pkg/apiserver/zz_generated.apiserver.go": {`c.restOptions("sqlite")`, `c.restOptions("memory")`, `c.restOptions("etcd")`},
+		"pkg/cmd/server/zz_generated.storage.go":  {`"storage-sqlite-path"`, `"memory://"`},
+	} {
+		b, err := os.ReadFile(filepath.Join(dir, file))
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, want := range wants {
+			if !strings.Contains(string(b), want) {
+				t.Errorf("%s lacks %s", file, want)
+			}
+		}
+	}
+	etcd, err := harness.StartEtcd(ctx, harness.EtcdOptions{Binary: etcdBin, Dir: filepath.Join(dir, ".etcd")})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer etcd.Stop()
 	db := filepath.Join(dir, "data", "shop.sqlite")
 
 	// Without its file the server refuses to start, naming the kinds.
-	cmd := exec.Command(bin, "--local", "--cert-dir", filepath.Join(dir, ".state", "certs"))
-	out, err := cmd.CombinedOutput()
+	out, err := exec.Command(bin, append(flags, "--local", "--etcd-servers="+etcd.ClientURL, "--cert-dir", filepath.Join(dir, ".state", "certs"))...).CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "--storage-sqlite-path is required: orders.shop.example.com are stored in sqlite") {
 		t.Errorf("the server without --storage-sqlite-path: %v\n%s", err, out)
 	}
 
-	s := startServer(t, ctx, dir, bin, "--storage-sqlite-path="+db)
-	stored := exercise(t, ctx, s, orders)
-	exercise(t, ctx, s, carts)
+	flags = append(flags, "--etcd-servers="+etcd.ClientURL, "--storage-sqlite-path="+db)
+	s, err := storage.Start(ctx, dir, bin, flags...)
+	if err != nil {
+		t.Fatal(err)
+	}
+	kept := map[string]map[string]object{}
+	for _, k := range kinds {
+		t.Run(k.Name+"-"+k.Backend, func(t *testing.T) { kept[k.Name] = exercise(t, ctx, s, k) })
+	}
 	if _, err := os.Stat(db); err != nil {
 		t.Errorf("the SQLite file: %v", err)
 	}
@@ -348,31 +264,39 @@ func TestSQLiteAndMemoryStorage(t *testing.T) {
 		t.Fatalf("stopping the server: %v\n%s", err, s.LogTail(40))
 	}
 
-	// The same file again: every order is there, with its UID and
-	// resourceVersion; the carts were in memory and are gone.
-	s = startServer(t, ctx, dir, bin, "--storage-sqlite-path="+db)
+	// Again, on the same file and etcd: every order and invoice is there
+	// with its UID and resourceVersion; the carts were in memory and are
+	// gone.
+	s, err = storage.Start(ctx, dir, bin, flags...)
+	if err != nil {
+		t.Fatal(err)
+	}
 	defer s.Stop()
-	var l list
-	s.request(t, ctx, http.MethodGet, orders.collection, "", nil, http.StatusOK, &l)
-	if len(l.Items) != len(stored) {
-		t.Errorf("after a restart: %d orders, want %d", len(l.Items), len(stored))
-	}
-	for _, o := range l.Items {
-		before, ok := stored[o.Metadata.Name]
-		if !ok || before.Metadata.UID != o.Metadata.UID || before.Metadata.ResourceVersion != o.Metadata.ResourceVersion || before.Spec != o.Spec {
-			t.Errorf("after a restart order %s is %+v, was %+v", o.Metadata.Name, o, before)
+	for _, k := range kinds {
+		var l list
+		request(t, ctx, s, http.MethodGet, k.Collection(), "", nil, http.StatusOK, &l)
+		want := kept[k.Name]
+		if k.Backend == "memory" {
+			want = nil
 		}
-	}
-	// New writes follow the old resourceVersions.
-	var created object
-	s.request(t, ctx, http.MethodPost, orders.collection, "application/json", orders.manifest("after", "restart"), http.StatusCreated, &created)
-	listRV, _ := strconv.ParseInt(l.Metadata.ResourceVersion, 10, 64)
-	if rv, _ := strconv.ParseInt(created.Metadata.ResourceVersion, 10, 64); rv <= listRV {
-		t.Errorf("a create after the restart got resourceVersion %d, not above the list's %d", rv, listRV)
-	}
-	var carts list
-	s.request(t, ctx, http.MethodGet, "/apis/shop.example.com/v1/carts", "", nil, http.StatusOK, &carts)
-	if len(carts.Items) != 0 {
-		t.Errorf("carts are stored in memory, yet %d survived a restart", len(carts.Items))
+		if len(l.Items) != len(want) {
+			t.Errorf("after a restart: %d %s, want %d", len(l.Items), k.Plural, len(want))
+		}
+		for _, o := range l.Items {
+			before, ok := want[o.Metadata.Name]
+			if !ok || before.Metadata.UID != o.Metadata.UID || before.Metadata.ResourceVersion != o.Metadata.ResourceVersion || before.Spec != o.Spec {
+				t.Errorf("after a restart %s %s is %+v, was %+v", k.Name, o.Metadata.Name, o, before)
+			}
+		}
+		// New writes follow the old resourceVersions.
+		var created object
+		request(t, ctx, s, http.MethodPost, k.Collection(), "application/json", k.Manifest("after", "restart"), http.StatusCreated, &created)
+		if k.Backend == "memory" {
+			continue
+		}
+		listRV, _ := strconv.ParseInt(l.Metadata.ResourceVersion, 10, 64)
+		if rv, _ := strconv.ParseInt(created.Metadata.ResourceVersion, 10, 64); rv <= listRV {
+			t.Errorf("a create of %s after the restart got resourceVersion %d, not above the list's %d", k.Name, rv, listRV)
+		}
 	}
 }
