@@ -242,8 +242,9 @@ func TestStorageBackends(t *testing.T) {
 	defer etcd.Stop()
 	db := filepath.Join(dir, "data", "shop.sqlite")
 
-	// Without its file the server refuses to start, naming the kinds.
-	out, err := exec.Command(bin, append(flags, "--local", "--etcd-servers="+etcd.ClientURL, "--cert-dir", filepath.Join(dir, ".state", "certs"))...).CombinedOutput()
+	// Without its file the server refuses to start, naming the kinds
+	// (--local would default it beside the kubeconfig).
+	out, err := exec.Command(bin, append(flags, "--etcd-servers="+etcd.ClientURL, "--cert-dir", filepath.Join(dir, ".state", "certs"))...).CombinedOutput()
 	if err == nil || !strings.Contains(string(out), "--storage-sqlite-path is required: orders.shop.example.com are stored in sqlite") {
 		t.Errorf("the server without --storage-sqlite-path: %v\n%s", err, out)
 	}
