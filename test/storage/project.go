@@ -80,6 +80,10 @@ func Build(ctx context.Context, aggen, dir string, kinds []Kind) (bin, generateO
 			"--namespaced="+strconv.FormatBool(k.Namespaced), "--controller=false"); err != nil {
 			return "", "", err
 		}
+	}
+	// The markers once every kind is there: create api's go mod tidy would
+	// otherwise add kine itself.
+	for _, k := range kinds {
 		if k.Backend == "etcd" {
 			continue // the default
 		}
@@ -119,59 +123,78 @@ func Aggen(ctx context.Context, aggen, dir string, args ...string) (string, erro
 
 // Server is the project's apiserver running in local mode.
 type Server struct {
-	*harness.ExtensionServer
+	*harness.Process
 	HTTP  *http.Client
 	URL   string
 	token string
 }
 
 // Start starts the apiserver in --local mode with its state under
-// dir/.state and the extra flags, and waits until it serves.
+// dir/.state and the extra flags, and waits until it is ready. Local mode
+// refuses anonymous requests, so readiness is asked with its token, once
+// it has written its kubeconfig.
 func Start(ctx context.Context, dir, bin string, extra ...string) (*Server, error) {
 	state := filepath.Join(dir, ".state")
 	kubeconfig := filepath.Join(state, "kubeconfig")
 	os.Remove(kubeconfig)
-	s, err := harness.StartExtensionServer(ctx, harness.ExtensionServerOptions{
-		Name: "apiserver", Binary: bin, Dir: state,
-		Args: func(port int) []string {
-			return append([]string{
-				"--local",
-				"--bind-address=127.0.0.1",
-				"--secure-port=" + strconv.Itoa(port),
-				"--cert-dir=" + filepath.Join(state, "certs"),
-				"--local-kubeconfig=" + kubeconfig,
-			}, extra...)
-		},
-		ReadyPath: "/livez",
+	if err := os.MkdirAll(state, 0o700); err != nil {
+		return nil, err
+	}
+	port, err := harness.FreePort()
+	if err != nil {
+		return nil, err
+	}
+	p, err := harness.StartProcess(harness.ProcessOptions{
+		Name: "apiserver", Binary: bin, Dir: state, LogPath: filepath.Join(state, "apiserver.log"),
+		Args: append([]string{
+			"--local",
+			"--bind-address=127.0.0.1",
+			"--secure-port=" + strconv.Itoa(port),
+			"--cert-dir=" + filepath.Join(state, "certs"),
+			"--local-kubeconfig=" + kubeconfig,
+		}, extra...),
 	})
 	if err != nil {
 		return nil, err
 	}
-	// The kubeconfig is written once the server listens.
-	deadline := time.Now().Add(60 * time.Second)
+	fail := func(err error) (*Server, error) {
+		p.Stop()
+		return nil, fmt.Errorf("%w\n%s", err, p.LogTail(40))
+	}
+	deadline := time.Now().Add(120 * time.Second)
 	for {
 		if _, err := os.Stat(kubeconfig); err == nil {
 			break
 		}
+		if exited, _ := p.Exited(); exited {
+			return fail(errors.New("the apiserver exited"))
+		}
 		if time.Now().After(deadline) {
-			s.Stop()
-			return nil, fmt.Errorf("no kubeconfig at %s\n%s", kubeconfig, s.LogTail(40))
+			return fail(fmt.Errorf("no kubeconfig at %s", kubeconfig))
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
 	kc, err := harness.LoadKubeconfig(kubeconfig)
 	if err != nil {
-		s.Stop()
-		return nil, err
+		return fail(err)
 	}
 	token := kc.Token
 	kc.Token = ""
 	c, err := harness.NewClient(kc)
 	if err != nil {
-		s.Stop()
-		return nil, err
+		return fail(err)
 	}
-	return &Server{ExtensionServer: s, HTTP: c.HTTP, URL: c.Server, token: token}, nil
+	s := &Server{Process: p, HTTP: c.HTTP, URL: c.Server, token: token}
+	for {
+		code, body, err := s.Do(ctx, http.MethodGet, "/readyz", "", nil)
+		if err == nil && code == http.StatusOK {
+			return s, nil
+		}
+		if time.Now().After(deadline) {
+			return fail(fmt.Errorf("/readyz: %d %s %v", code, body, err))
+		}
+		time.Sleep(200 * time.Millisecond)
+	}
 }
 
 // Do sends one request with the server's token and returns the status
@@ -217,12 +240,13 @@ type Postgres struct {
 	// Endpoint is its connection string for --storage-postgres-endpoint.
 	Endpoint string
 	pgCtl    []string
-	data     string
+	dir      string
 }
 
-// StartPostgres makes a cluster in dir and starts it on a free loopback
-// port, as user postgres when run as root (PostgreSQL refuses root).
-func StartPostgres(ctx context.Context, dir string) (*Postgres, error) {
+// StartPostgres makes a cluster in a new temporary directory (which Stop
+// removes) and starts it on a free loopback port, as user postgres when
+// run as root (PostgreSQL refuses root).
+func StartPostgres(ctx context.Context) (*Postgres, error) {
 	bindir := ""
 	if matches, _ := filepath.Glob("/usr/lib/postgresql/*/bin/initdb"); len(matches) > 0 {
 		bindir = filepath.Dir(matches[len(matches)-1])
@@ -231,15 +255,17 @@ func StartPostgres(ctx context.Context, dir string) (*Postgres, error) {
 	} else {
 		return nil, ErrNoPostgres
 	}
+	// Its own directory: a test's temporary directories are root's alone.
+	dir, err := os.MkdirTemp("", "aggen-postgres-")
+	if err != nil {
+		return nil, err
+	}
 	var as []string
 	if os.Geteuid() == 0 {
 		if _, err := user.Lookup("postgres"); err != nil {
 			return nil, fmt.Errorf("running as root and no user postgres: %w", ErrNoPostgres)
 		}
 		as = []string{"runuser", "-u", "postgres", "--"}
-		if err := os.MkdirAll(dir, 0o700); err != nil {
-			return nil, err
-		}
 		if out, err := exec.CommandContext(ctx, "chown", "postgres", dir).CombinedOutput(); err != nil {
 			return nil, fmt.Errorf("chown postgres %s: %w\n%s", dir, err, out)
 		}
@@ -250,6 +276,7 @@ func StartPostgres(ctx context.Context, dir string) (*Postgres, error) {
 	}
 	data := filepath.Join(dir, "data")
 	if out, err := command("initdb", "-D", data, "-A", "trust", "-U", "postgres", "--no-sync").CombinedOutput(); err != nil {
+		os.RemoveAll(dir)
 		return nil, fmt.Errorf("initdb: %w\n%s", err, out)
 	}
 	port, err := harness.FreePort()
@@ -258,18 +285,20 @@ func StartPostgres(ctx context.Context, dir string) (*Postgres, error) {
 	}
 	opts := fmt.Sprintf("-p %d -k %s -c listen_addresses=127.0.0.1 -c fsync=off", port, dir)
 	if out, err := command("pg_ctl", "-D", data, "-o", opts, "-l", filepath.Join(dir, "postgres.log"), "-w", "start").CombinedOutput(); err != nil {
+		os.RemoveAll(dir)
 		return nil, fmt.Errorf("pg_ctl start: %w\n%s", err, out)
 	}
 	return &Postgres{
 		Endpoint: fmt.Sprintf("postgres://postgres@127.0.0.1:%d/postgres?sslmode=disable", port),
 		pgCtl:    append(append(append([]string(nil), as...), filepath.Join(bindir, "pg_ctl")), "-D", data, "-m", "fast", "stop"),
-		data:     data,
+		dir:      dir,
 	}, nil
 }
 
-// Stop stops the cluster.
+// Stop stops the cluster and removes its directory.
 func (p *Postgres) Stop() error {
 	out, err := exec.Command(p.pgCtl[0], p.pgCtl[1:]...).CombinedOutput()
+	os.RemoveAll(p.dir)
 	if err != nil {
 		return fmt.Errorf("pg_ctl stop: %w\n%s", err, out)
 	}

@@ -200,7 +200,7 @@ func TestStorageBackends(t *testing.T) {
 	kinds := storage.Kinds
 	flags := []string{}
 	// PostgreSQL where the machine has it: a throwaway cluster.
-	if pg, err := storage.StartPostgres(ctx, filepath.Join(dir, ".postgres")); err == nil {
+	if pg, err := storage.StartPostgres(ctx); err == nil {
 		defer pg.Stop()
 		kinds = append(kinds, storage.PostgresKind)
 		flags = append(flags, "--storage-postgres-endpoint="+pg.Endpoint)

@@ -73,7 +73,7 @@ func run(ctx context.Context, aggen string, n, lists, rounds int, keep bool) (er
 	}
 	kinds := storage.Kinds
 	var flags []string
-	if pg, err := storage.StartPostgres(ctx, filepath.Join(work, "postgres")); err == nil {
+	if pg, err := storage.StartPostgres(ctx); err == nil {
 		defer pg.Stop()
 		kinds = append(kinds, storage.PostgresKind)
 		flags = append(flags, "--storage-postgres-endpoint="+pg.Endpoint)
