@@ -53,7 +53,7 @@ endif
 endif
 
 .PHONY: bench
-bench: bench-generate bench-discovery bench-serve ## The three benchmarks below; flags after -- go to the generate benchmark (make bench -- --kinds 50).
+bench: bench-generate bench-discovery bench-serve bench-storage ## The four benchmarks below; flags after -- go to the generate benchmark (make bench -- --kinds 50).
 
 # KINDS: project sizes of the generate benchmark (kinds, comma-separated);
 # RUNS: timed rounds at each size.
@@ -67,6 +67,10 @@ bench-generate: build ## aggen generate (full, no-op), verify, the go/packages f
 .PHONY: bench-discovery
 bench-discovery: ## Discovery p50/p99 through kube-apiserver, aggen's server vs sample-apiserver.
 	$(GO) run ./test/bench/discovery -n 1000
+
+.PHONY: bench-storage
+bench-storage: build ## Create and list p50/p99 per storage backend (etcd, kine/SQLite, kine/memory, kine/PostgreSQL where present) of one generated apiserver, with ratios to etcd.
+	$(GO) run ./test/bench/storage -aggen $(BIN)/aggen
 
 # OBJECTS: collection sizes the serving benchmark LISTs (comma-separated).
 OBJECTS ?= 1000,10000

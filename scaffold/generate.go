@@ -4,10 +4,15 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"os"
+	"path/filepath"
 	"strings"
+
+	"golang.org/x/mod/modfile"
 
 	"github.com/aggen-dev/aggen/generators"
 	"github.com/aggen-dev/aggen/generators/loader"
+	"github.com/aggen-dev/aggen/generators/model"
 	"github.com/aggen-dev/aggen/generators/output"
 )
 
@@ -81,7 +86,34 @@ func renderFiles(o *GenerateOptions) (*generators.Result, error) {
 		return nil, loader.Merge(broken)
 	}
 	res.Warnings = append(res.Warnings, warnings...)
+	res.Warnings = append(res.Warnings, storageWarnings(o.Dir, res.Project)...)
 	return res, nil
+}
+
+// storageWarnings says what a project whose kinds are stored elsewhere
+// than etcd still needs: kine in go.mod.
+func storageWarnings(dir string, p *model.Project) []string {
+	backends := p.KineBackends()
+	if len(backends) == 0 {
+		return nil
+	}
+	var out []string
+	b, err := os.ReadFile(filepath.Join(dir, "go.mod"))
+	if err == nil {
+		if f, err := modfile.ParseLax("go.mod", b, nil); err == nil && !requires(f, "github.com/k3s-io/kine") {
+			out = append(out, fmt.Sprintf("kinds stored in %s run on kine, which go.mod does not require: go get github.com/k3s-io/kine@%s && go mod tidy", backends[0], KineVersion))
+		}
+	}
+	return out
+}
+
+func requires(f *modfile.File, path string) bool {
+	for _, r := range f.Require {
+		if r.Mod.Path == path {
+			return true
+		}
+	}
+	return false
 }
 
 // warn prints what a run found that does not stop it.

@@ -9,3 +9,8 @@ const (
 	ControllerRuntimeVersion = "v0.25.2"
 	GoVersion                = "1.26"
 )
+
+// KineVersion is the github.com/k3s-io/kine a project needs once a kind is
+// stored elsewhere than etcd (+aggen:storage): the release built on the
+// same Kubernetes libraries and etcd client.
+const KineVersion = "v0.17.5"

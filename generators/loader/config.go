@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -39,6 +40,9 @@ type Config struct {
 	// Templates is the revision of aggen's templates the project's files
 	// were scaffolded from (format 2); format 1 files were revision 1.
 	Templates int `json:"templates,omitempty"`
+	// Storage is the storage backend of every kind without +aggen:storage
+	// (one of model.StorageBackends); etcd when unset.
+	Storage string `json:"storage,omitempty"`
 }
 
 // ConfigVersion is the format of aggen.yaml the running aggen writes.
@@ -87,6 +91,9 @@ func ReadConfig(dir string) (*Config, error) {
 		if err := module.CheckPath(c.Repo); err != nil {
 			errs = append(errs, &InputError{Pos: keyPos(b, "repo", true), Msg: fmt.Sprintf("repo %q is not a valid Go module path: %v", c.Repo, err)})
 		}
+	}
+	if c.Storage != "" && !slices.Contains(model.StorageBackendNames(), c.Storage) {
+		errs = append(errs, &InputError{Pos: keyPos(b, "storage", true), Msg: fmt.Sprintf("storage %q is not one of %s", c.Storage, strings.Join(model.StorageBackendNames(), ", "))})
 	}
 	if len(errs) > 0 {
 		return nil, errs

@@ -51,7 +51,37 @@ func (l *load) hub(g *model.Group) {
 				l.errorf(k.Pos, "kind %s has resource name %s here but %s in %s", k.Name, k.Plural, storage.Plural, storage.Version)
 			}
 		}
+		l.storageBackend(kinds)
 		g.Kinds = append(g.Kinds, storage)
+	}
+}
+
+// storageBackend settles where a kind's objects are stored, the same in
+// every version: its +aggen:storage (the versions that carry one must
+// agree), else the project's default, else etcd.
+func (l *load) storageBackend(kinds []*model.Kind) {
+	var marked *model.Kind
+	for _, k := range kinds {
+		if k.Storage == "" {
+			continue
+		}
+		if marked != nil && marked.Storage != k.Storage {
+			l.errorf(k.StoragePos, "kind %s is stored in %s here but in %s in %s (at %s): a kind has one storage backend; keep +aggen:storage on one version", k.Name, k.Storage, marked.Storage, marked.Version, marked.StoragePos)
+			continue
+		}
+		if marked == nil {
+			marked = k
+		}
+	}
+	backend, pos := l.project.Storage, model.Position{}
+	if marked != nil {
+		backend, pos = marked.Storage, marked.StoragePos
+	}
+	if backend == "" {
+		backend = model.EtcdStorage
+	}
+	for _, k := range kinds {
+		k.Storage, k.StoragePos = backend, pos
 	}
 }
 

@@ -177,6 +177,7 @@ func Load(dir string) (*model.Project, error) {
 		Image:             cfg.Image,
 		Owner:             cfg.Owner,
 		KubernetesVersion: cfg.KubernetesVersion,
+		Storage:           model.StorageBackend(cfg.Storage),
 		Boilerplate:       string(boilerplate),
 		Types:             map[string]*model.Type{},
 		PackageMarkers:    map[string][]*model.Marker{},

@@ -666,6 +666,10 @@ func (l *load) kind(g *model.Group, v *model.Version, d *typeDecl) *model.Kind {
 			k.StorageVersion = true
 			l.storagePos[k] = m.Pos
 		}
+		if m.Name == markers.Storage {
+			// The marker's parser accepts only model.StorageBackends.
+			k.Storage, k.StoragePos = model.StorageBackend(m.Value.(string)), m.Pos
+		}
 	}
 	l.subresources(k, d, local)
 	if computed != nil {
@@ -704,6 +708,8 @@ func (l *load) computedKind(k *model.Kind, d *typeDecl, computed *model.Marker, 
 			l.errorf(m.Pos, "kind %s is +%s (at %s): custom subresources read or write a stored object, which a computed kind has not; serve the view as a field of the computed kind instead", k.Name, markers.Computed, computed.Pos)
 		case markers.GenClientMethod:
 			l.errorf(m.Pos, "kind %s is +%s (read only, at %s): its client has only get, list and watch; drop +%s", k.Name, markers.Computed, computed.Pos, markers.GenClientMethod)
+		case markers.Storage:
+			l.errorf(m.Pos, "kind %s is +%s (at %s): its objects are made on every read and stored nowhere; drop +%s", k.Name, markers.Computed, computed.Pos, markers.Storage)
 		}
 	}
 	k.Status = false

@@ -1,5 +1,7 @@
 package markers
 
+import "github.com/aggen-dev/aggen/generators/model"
+
 // Names of the markers aggen reads. Generators refer to them by these
 // constants so a rename is a compile error, not a silent miss.
 const (
@@ -87,6 +89,16 @@ const (
 	// and the client is +genclient:readonly. It cannot have /status, /scale
 	// or custom subresources, which all read or write a stored object.
 	Computed = "aggen:computed"
+	// Storage picks where a kind's objects are stored, on the kind:
+	// +aggen:storage=etcd (the default: the server's --etcd-servers),
+	// sqlite (a file, --storage-sqlite-path), postgres or mysql (a
+	// database, --storage-postgres-endpoint / --storage-mysql-endpoint)
+	// or memory (gone at restart). Every backend but etcd is served by
+	// kine inside the generated server, with the same watch, list paging
+	// and server-side apply as etcd; sqlite and memory allow one replica
+	// only. aggen.yaml's storage sets the default for every kind. The
+	// values are model.StorageBackends; docs/storage.md tells the rest.
+	Storage = "aggen:storage"
 )
 
 // Known returns the registry of every marker aggen understands: its own,
@@ -137,6 +149,7 @@ func Known() (*Registry, error) {
 		&Def{Name: Computed, Targets: OnType},
 		&Def{Name: Subresource, Targets: OnType, Repeatable: true, Required: []string{"name", "type"},
 			Args: map[string]ValueKind{"name": String, "type": String, "request": String, "response": String, "options": String}},
+		&Def{Name: Storage, Targets: OnType, Value: String, OneOf: model.StorageBackendNames()},
 	).Unsupported(map[string]string{
 		"kubebuilder:pruning:PreserveUnknownFields":     "an aggregated API server decodes into Go types, so unknown fields cannot be kept; use a field of type runtime.RawExtension or apiextensionsv1.JSON for free-form data",
 		"kubebuilder:validation:XPreserveUnknownFields": "an aggregated API server decodes into Go types, so unknown fields cannot be kept; use a field of type runtime.RawExtension or apiextensionsv1.JSON for free-form data",

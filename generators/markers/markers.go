@@ -13,6 +13,7 @@ package markers
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -108,6 +109,8 @@ type Def struct {
 	Required []string
 	// Repeatable markers may appear more than once on one target.
 	Repeatable bool
+	// OneOf, when set, lists the only values the `=value` form takes.
+	OneOf []string
 }
 
 // Marker is one parsed marker; the model keeps them on types and fields.
@@ -287,6 +290,9 @@ func (r *Registry) Parse(text string, pos model.Position, target Target) (*Marke
 		v, err := checkValue(rest[1:], kind)
 		if err != nil {
 			return nil, &Error{Pos: m.ValuePos, Msg: fmt.Sprintf("marker %q: %v", name, err)}
+		}
+		if len(def.OneOf) > 0 && !slices.Contains(def.OneOf, v) {
+			return nil, &Error{Pos: m.ValuePos, Msg: fmt.Sprintf("marker %q: %q is not one of %s", name, v, quoteList(def.OneOf)), Suggestion: suggestFrom(v, def.OneOf)}
 		}
 		m.Value = v
 	default: // rest[0] == ':', guaranteed by match

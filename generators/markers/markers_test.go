@@ -321,6 +321,8 @@ func TestOwnMarkersParse(t *testing.T) {
 				kv = append(kv, k+"="+sample[d.Args[k]])
 			}
 			text += ":" + strings.Join(kv, ",")
+		case len(d.OneOf) > 0:
+			text += "=" + d.OneOf[len(d.OneOf)-1]
 		case d.Value != NoValue:
 			text += "=" + sample[d.Value]
 		}

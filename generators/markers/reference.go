@@ -20,6 +20,9 @@ func (r *Registry) Reference() string {
 		if len(d.Args) > 0 {
 			val = "arguments " + strings.Join(keys(d.Args), ", ")
 		}
+		if len(d.OneOf) > 0 {
+			val = "one of " + strings.Join(d.OneOf, ", ")
+		}
 		if d.OptionalValue {
 			val += " (optional)"
 		}

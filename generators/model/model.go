@@ -82,6 +82,9 @@ type Project struct {
 	// under it), by TypeID. External types carry their doc comments and
 	// markers too, read from their source, as controller-gen reads them.
 	Types map[string]*Type
+	// Storage is the project's default storage backend (aggen.yaml's
+	// storage), which kinds without +aggen:storage use: etcd unless set.
+	Storage StorageBackend
 	// PackageMarkers holds the package-level markers of the project's API
 	// packages and of the external packages whose types the kinds reach,
 	// by import path.
@@ -204,6 +207,12 @@ type Kind struct {
 	// (pkg/registry/<group>/<kind>/source.go) makes them on every read, and
 	// only get, list and watch are served.
 	Computed bool
+	// Storage is where the kind's objects are stored: its +aggen:storage
+	// marker (on any version's declaration; all must agree), else the
+	// project's default, else etcd. Set on every version's Kind.
+	Storage StorageBackend
+	// StoragePos is where +aggen:storage is, or the zero Position.
+	StoragePos Position
 	// Controller is true when the project has a reconciler for the kind
 	// (`aggen create api --controller`); the controller generator then
 	// scaffolds pkg/controller/<group>/<kind>_controller.go and wires it
@@ -222,6 +231,87 @@ type Scale struct {
 	SpecReplicasPath   string
 	StatusReplicasPath string
 	LabelSelectorPath  string
+}
+
+// StorageBackend names where a kind's objects are stored. Every backend
+// but etcd runs inside the generated server through kine
+// (github.com/k3s-io/kine), which serves the etcd API that
+// k8s.io/apiserver's etcd3 storage talks to; see docs/storage.md.
+type StorageBackend string
+
+const (
+	// EtcdStorage is the etcd of --etcd-servers, the default.
+	EtcdStorage StorageBackend = "etcd"
+	// SQLiteStorage is an SQLite file (--storage-sqlite-path) kept by kine
+	// inside the server: one replica only.
+	SQLiteStorage StorageBackend = "sqlite"
+	// PostgresStorage is a PostgreSQL database (--storage-postgres-endpoint)
+	// reached through kine.
+	PostgresStorage StorageBackend = "postgres"
+	// MySQLStorage is a MySQL database (--storage-mysql-endpoint) reached
+	// through kine.
+	MySQLStorage StorageBackend = "mysql"
+	// MemoryStorage is kine's in-memory store: every object is gone when
+	// the server stops; one replica only. For caches and tests.
+	MemoryStorage StorageBackend = "memory"
+)
+
+// StorageBackends are the valid StorageBackend values.
+var StorageBackends = []StorageBackend{EtcdStorage, SQLiteStorage, PostgresStorage, MySQLStorage, MemoryStorage}
+
+// StorageBackendNames are StorageBackends as strings.
+func StorageBackendNames() []string {
+	out := make([]string, len(StorageBackends))
+	for i, b := range StorageBackends {
+		out[i] = string(b)
+	}
+	return out
+}
+
+// Kine reports whether the backend runs through kine inside the server.
+func (b StorageBackend) Kine() bool { return b != EtcdStorage && b != "" }
+
+// SingleReplica reports whether the backend's data lives in the server's
+// process or on its disk, so that replicas would not share it.
+func (b StorageBackend) SingleReplica() bool { return b == SQLiteStorage || b == MemoryStorage }
+
+// KineBackends returns the kine backends the project's kinds use, in the
+// order of StorageBackends.
+func (p *Project) KineBackends() []StorageBackend {
+	used := map[StorageBackend]bool{}
+	for _, g := range p.Groups {
+		for _, k := range g.Kinds {
+			if k.Computed {
+				continue
+			}
+			used[k.Storage] = true
+		}
+	}
+	var out []StorageBackend
+	for _, b := range StorageBackends {
+		if used[b] && b.Kine() {
+			out = append(out, b)
+		}
+	}
+	return out
+}
+
+// UsesEtcd reports whether a kind of the project is stored in etcd (or the
+// project has no kinds yet).
+func (p *Project) UsesEtcd() bool {
+	n := 0
+	for _, g := range p.Groups {
+		for _, k := range g.Kinds {
+			if k.Computed {
+				continue
+			}
+			n++
+			if !k.Storage.Kine() {
+				return true
+			}
+		}
+	}
+	return n == 0
 }
 
 // SubresourceType is what a custom subresource does.

@@ -16,6 +16,12 @@
 //   - pkg/cmd/server/zz_generated.version.go: what /version reports, the
 //     version of the project's module as the go command stamps it (so
 //     `kubectl version` works against the server);
+//   - pkg/cmd/server/zz_generated.storage.go, only when a kind is stored
+//     elsewhere than etcd (+aggen:storage, or aggen.yaml's storage): the
+//     flags of the backends in use, kine (its drivers and etcd API server)
+//     started in the process on a unix socket per backend, and etcd's REST
+//     options with the transport pointed at it; the kind's NewStorage gets
+//     them through CompletedConfig.restOptions (docs/storage.md);
 //   - pkg/admission/initializer/zz_generated.initializer.go: hands the
 //     generated shared informers to admission plugins;
 //   - user-owned: cmd/apiserver/main.go, pkg/apiserver/customize.go,
@@ -35,5 +41,5 @@
 // Markers read, through the model: everything the registry package reads
 // (for the wiring; the OpenAPI completion reads the kinds' schemas), plus
 // the group and version layout (+groupName, versions,
-// +kubebuilder:storageversion).
+// +kubebuilder:storageversion) and +aggen:storage=etcd|sqlite|postgres|mysql|memory.
 package server

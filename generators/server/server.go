@@ -34,6 +34,8 @@ type kindStorage struct {
 	Computed bool
 	// Subresources are the custom subresources the kind has in this version.
 	Subresources []subresourceStorage
+	// Backend is where the kind is stored (model.StorageBackend).
+	Backend string
 }
 
 // subresourceStorage is a custom subresource served in one version.
@@ -104,7 +106,61 @@ type data struct {
 	// server's loopback clientset and shared informers go into the
 	// apiserver's Config for the sources of computed kinds.
 	HasComputed bool
+	// Storage is set when a kind is stored elsewhere than etcd
+	// (+aggen:storage): the server then starts kine for each such backend.
+	Storage *storageData
 }
+
+// storageData describes the storage backends other than etcd in use.
+type storageData struct {
+	SQLite, Postgres, MySQL, Memory bool
+	// UsesEtcd is set when some kind is still stored in etcd.
+	UsesEtcd bool
+	Backends []backendData
+}
+
+// backendData is one backend other than etcd and the resources stored
+// there ("bees.insects.example.com"), sorted.
+type backendData struct {
+	Name      string
+	Resources []string
+}
+
+// newStorageData returns the kine backends the project uses, or nil.
+func newStorageData(p *model.Project) *storageData {
+	backends := p.KineBackends()
+	if len(backends) == 0 {
+		return nil
+	}
+	sd := &storageData{UsesEtcd: p.UsesEtcd()}
+	for _, b := range backends {
+		bd := backendData{Name: string(b)}
+		for _, g := range p.Groups {
+			for _, k := range g.Kinds {
+				if k.Storage == b {
+					bd.Resources = append(bd.Resources, k.Plural+"."+g.GroupName)
+				}
+			}
+		}
+		sort.Strings(bd.Resources)
+		sd.Backends = append(sd.Backends, bd)
+		switch b {
+		case model.SQLiteStorage:
+			sd.SQLite = true
+		case model.PostgresStorage:
+			sd.Postgres = true
+		case model.MySQLStorage:
+			sd.MySQL = true
+		case model.MemoryStorage:
+			sd.Memory = true
+		}
+	}
+	return sd
+}
+
+// StorageFile is the generated file of the storage backends' flags and
+// kine, present when a kind is stored elsewhere than etcd.
+const StorageFile = "pkg/cmd/server/zz_generated.storage.go"
 
 type firstResource struct {
 	VersionAlias string
@@ -173,6 +229,7 @@ func newData(p *model.Project) (*data, error) {
 		PluginName:  AdmissionPluginName(p),
 		EtcdPrefix:  EtcdPrefix(p),
 		HasComputed: registry.HasComputed(p),
+		Storage:     newStorageData(p),
 	}
 	versionImports := map[string]string{}
 	for _, g := range p.Groups {
@@ -197,7 +254,10 @@ func newData(p *model.Project) (*data, error) {
 					continue
 				}
 				importPath, _, name := registry.KindPackage(p, g, k)
-				ks := kindStorage{Kind: k, Alias: g.Name + name, Path: importPath, Status: k.Status && k.HasStatusField(), Scale: k.Scale != nil, Computed: k.Computed}
+				ks := kindStorage{Kind: k, Alias: g.Name + name, Path: importPath, Status: k.Status && k.HasStatusField(), Scale: k.Scale != nil, Computed: k.Computed, Backend: string(k.Storage)}
+				if ks.Backend == "" {
+					ks.Backend = string(model.EtcdStorage)
+				}
 				for _, s := range vk.Subresources {
 					ks.Subresources = append(ks.Subresources, subresourceStorage{Name: s.Name, GoName: model.GoName(s.Name)})
 					if s.Type == model.ConnectSubresource {
@@ -272,6 +332,13 @@ func Generate(r *templates.Renderer, p *model.Project) ([]*output.File, error) {
 		{"server/initializer.go.tmpl", "pkg/admission/initializer/zz_generated.initializer.go"},
 	} {
 		f, err := render(r, t.tmpl, t.file, d, output.Generated)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
+	if d.Storage != nil {
+		f, err := render(r, "server/storage.go.tmpl", StorageFile, d, output.Generated)
 		if err != nil {
 			return nil, err
 		}

@@ -59,3 +59,66 @@ func TestAdmissionPluginName(t *testing.T) {
 		}
 	}
 }
+
+// TestStorageBackends covers kinds stored outside etcd: Bee in sqlite,
+// Hive in memory, so no kind is in etcd; and, as a second case, Hive in
+// postgres next to Bee in etcd.
+func TestStorageBackends(t *testing.T) {
+	p := servertest.Insects()
+	for _, g := range p.Groups {
+		for _, v := range g.Versions {
+			for _, k := range v.Kinds {
+				switch k.Name {
+				case "Bee":
+					k.Storage = model.SQLiteStorage
+				case "Hive":
+					k.Storage = model.MemoryStorage
+				}
+			}
+		}
+	}
+	// Only the files the backends change: the rest is TestGolden's.
+	var changed []*output.File
+	for _, f := range render(t, p) {
+		switch f.Path {
+		case "pkg/apiserver/zz_generated.apiserver.go", "pkg/cmd/server/zz_generated.server.go", server.StorageFile:
+			changed = append(changed, f)
+		}
+	}
+	if len(changed) != 3 {
+		t.Errorf("the server renders %d of the files a backend changes, want 3", len(changed))
+	}
+	servertest.Golden(t, "testdata/storage", changed, *update)
+
+	p = servertest.Insects()
+	for _, g := range p.Groups {
+		for _, v := range g.Versions {
+			for _, k := range v.Kinds {
+				if k.Name == "Hive" {
+					k.Storage = model.PostgresStorage
+				}
+			}
+		}
+	}
+	for _, f := range render(t, p) {
+		switch f.Path {
+		case server.StorageFile:
+			for _, want := range []string{`"storage-postgres-endpoint"`, `"postgres": {"hives.insects.example.com"}`} {
+				if !strings.Contains(string(f.Data), want) {
+					t.Errorf("%s lacks %s", f.Path, want)
+				}
+			}
+			for _, not := range []string{"storage-sqlite-path", "etcd.StorageConfig.Transport.ServerList ="} {
+				if strings.Contains(string(f.Data), not) {
+					t.Errorf("%s has %s, yet no kind is in sqlite and Bee is in etcd", f.Path, not)
+				}
+			}
+		case "pkg/apiserver/zz_generated.apiserver.go":
+			for _, want := range []string{`NewStorage(c.Scheme, c.restOptions("etcd"))`, `NewStorage(c.Scheme, c.restOptions("postgres"))`} {
+				if !strings.Contains(string(f.Data), want) {
+					t.Errorf("%s lacks %s", f.Path, want)
+				}
+			}
+		}
+	}
+}
