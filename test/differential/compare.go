@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"reflect"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -170,13 +171,15 @@ func (ix typeIndex) lookup(path string) fieldInfo {
 }
 
 func findField(t *model.Type, name string) *model.Field {
+	// An embedded field with a JSON name (PodTemplateSpec's
+	// `metav1.ObjectMeta json:"metadata,omitempty"`) is a named field.
 	for _, f := range t.Fields {
-		if f.JSONName == name && !f.Inline && !f.Embedded {
+		if f.JSONName == name && !f.Inline {
 			return f
 		}
 	}
 	for _, f := range t.Fields {
-		if f.Inline || f.Embedded {
+		if f.Inline || (f.Embedded && f.JSONName == "") {
 			if r := f.Ref.Deref(); r != nil && r.Kind == model.NamedRef && r.Named != nil {
 				if got := findField(r.Named, name); got != nil {
 					return got
@@ -272,7 +275,7 @@ func Compare(ix typeIndex, sent map[string]any, a, c Outcome) Verdict {
 			why = append(why, fmt.Sprintf("HTTP %d %s vs %d %s", a.Code, a.Reason, c.Code, c.Reason))
 			break
 		}
-		onlyA, onlyC := minus(a.Fields, c.Fields), minus(c.Fields, a.Fields)
+		onlyA, onlyC := minus(causes(a), causes(c)), minus(causes(c), causes(a))
 		for _, f := range onlyA {
 			if k := aggenOnlyError(ix, sent, f); k != "" {
 				doc[k] = true
@@ -291,7 +294,7 @@ func Compare(ix typeIndex, sent map[string]any, a, c Outcome) Verdict {
 		if len(c.Fields) == 0 {
 			why = append(why, fmt.Sprintf("the CRD refuses (HTTP %d %s: %s), aggen accepts", c.Code, c.Reason, c.Message))
 		}
-		for _, f := range c.Fields {
+		for _, f := range causes(c) {
 			if k := crdOnlyError(ix, sent, f); k != "" {
 				doc[k] = true
 			} else {
@@ -308,7 +311,7 @@ func Compare(ix typeIndex, sent map[string]any, a, c Outcome) Verdict {
 		if len(a.Fields) == 0 {
 			why = append(why, fmt.Sprintf("aggen refuses (HTTP %d %s: %s), the CRD accepts", a.Code, a.Reason, a.Message))
 		}
-		for _, f := range a.Fields {
+		for _, f := range causes(a) {
 			if k := aggenOnlyError(ix, sent, f); k != "" {
 				doc[k] = true
 			} else {
@@ -325,6 +328,21 @@ func Compare(ix typeIndex, sent map[string]any, a, c Outcome) Verdict {
 		v.Disagreement = strings.Join(why, "; ")
 	}
 	return v
+}
+
+// noField is the field of a cause without a field path: the one
+// apiextensions adds when schema errors kept CEL rules from running
+// ("some validation rules were not checked").
+const noField = "<nil>"
+
+// causes are the fields of an error's causes, without a cause that has no
+// field when others have one: it says only that the others kept the
+// rules from running.
+func causes(o Outcome) []string {
+	if len(o.Fields) < 2 || !slices.Contains(o.Fields, noField) {
+		return o.Fields
+	}
+	return slices.DeleteFunc(slices.Clone(o.Fields), func(f string) bool { return f == noField })
 }
 
 // aggenOnlyError explains an error of aggen's at f that the CRD does not
@@ -347,6 +365,13 @@ func aggenOnlyError(ix typeIndex, sent map[string]any, f string) Difference {
 func crdOnlyError(ix typeIndex, sent map[string]any, f string) Difference {
 	// The error may be at the field itself or at a required field
 	// inside it: walk up to the nearest field the request has.
+	// A field the request left out that aggen writes as its zero value:
+	// the CRD finds it missing (required), aggen has it.
+	if _, present := valueAt(sent, f); !present {
+		if info := ix.lookup(f); info.found && info.alwaysPresent {
+			return NonOmitempty
+		}
+	}
 	parts := strings.Split(f, ".")
 	for n := len(parts); n > 0; n-- {
 		p := strings.Join(parts[:n], ".")

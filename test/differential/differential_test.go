@@ -44,11 +44,14 @@ const namespace = "diff"
 func crdGroup(group string) string { return "crd." + group }
 
 // sources are the public API packages served next to the example's
-// types, each from the Go module proxy. None builds into a server yet
-// (see blocked); the mechanism is corpus.Assemble, as for the schema
-// comparison of test/corpus.
+// types, each from the Go module proxy, laid over the example by
+// corpus.Assemble as for the schema comparison of test/corpus.
 func sources() []corpus.Source {
-	return nil
+	var s []corpus.Source
+	for _, name := range []string{"lws", "jobset"} {
+		s = append(s, corpus.Corpora[name]...)
+	}
+	return s
 }
 
 // blocked are the corpora of the issue that aggen cannot serve yet, with
@@ -251,11 +254,13 @@ func makeProject(ctx context.Context, t *testing.T) (dir, bin string) {
 }
 
 func corpusOf(g *model.Group) string {
-	switch g.Name {
-	case "insects":
+	if g.Name == "insects" {
 		return "examples/insects"
-	case "monitoring":
-		return "prometheus-operator monitoring/v1 v0.95.2"
+	}
+	for _, s := range sources() {
+		if s.Group == g.Name {
+			return s.Module + " " + s.Package + " " + s.Version
+		}
 	}
 	return g.Name
 }

@@ -93,6 +93,10 @@ func TestCompareClassifies(t *testing.T) {
 		{GoName: "Name", JSONName: "name", JSONTag: `json:"name"`, Ref: str},
 		{GoName: "Count", JSONName: "count", JSONTag: `json:"count,omitempty"`, Ref: i32},
 		{GoName: "Budget", JSONName: "budget", JSONTag: `json:"budget,omitempty"`, Ref: qty},
+		// Embedded, with a JSON name: a named field (PodTemplateSpec's
+		// metadata).
+		{GoName: "Meta", JSONName: "metadata", JSONTag: `json:"metadata,omitempty"`, Embedded: true,
+			Ref: &model.TypeRef{Kind: model.NamedRef, Name: "Meta", Named: &model.Type{Name: "Meta", Kind: model.StructType}}},
 	}}
 	kind := &model.Type{Name: "K", Kind: model.StructType, Fields: []*model.Field{
 		{GoName: "Spec", JSONName: "spec", JSONTag: `json:"spec,omitempty"`, Ref: &model.TypeRef{Kind: model.NamedRef, Name: "Spec", Named: spec}},
@@ -129,6 +133,11 @@ func TestCompareClassifies(t *testing.T) {
 		{name: "quantity", sent: `{"spec":{"name":"x","budget":"1000m"}}`, a: ok(`{"spec":{"name":"x","budget":"1"}}`), crd: ok(`{"spec":{"name":"x","budget":"1000m"}}`), want: []Difference{Canonical}},
 		{name: "other value", sent: `{"spec":{"name":"x"}}`, a: ok(`{"spec":{"name":"y"}}`), crd: ok(`{"spec":{"name":"x"}}`), disagree: "stored spec.name"},
 		{name: "other errors", sent: `{"spec":{"name":"x","count":3}}`, a: invalid("spec.count"), crd: invalid("spec.name"), disagree: "only aggen rejects spec.count"},
+		{name: "non-omitempty left out, required by the CRD", sent: `{"spec":{}}`, a: ok(`{"spec":{"name":""}}`), crd: invalid("spec.name"), want: []Difference{NonOmitempty}},
+		{name: "omitempty left out, required by the CRD", sent: `{"spec":{"name":"x"}}`, a: ok(`{"spec":{"name":"x"}}`), crd: invalid("spec.count"), disagree: "only the CRD rejects spec.count"},
+		{name: "embedded struct with a JSON name is always written", sent: `{"spec":{"name":"x"}}`, a: ok(`{"spec":{"name":"x","metadata":{}}}`), crd: ok(`{"spec":{"name":"x"}}`), want: []Difference{NonOmitempty}},
+		{name: "rules not checked, besides the same error", sent: `{}`, a: invalid("spec.name"), crd: invalid("<nil>", "spec.name")},
+		{name: "rules not checked, and nothing else", sent: `{"spec":{"name":"x"}}`, a: invalid("spec.name"), crd: invalid("<nil>"), disagree: "only the CRD rejects <nil>"},
 		{name: "aggen alone refuses a present value", sent: `{"spec":{"name":"x"}}`, a: invalid("spec.name"), crd: ok(`{"spec":{"name":"x"}}`), disagree: "only aggen rejects spec.name"},
 	} {
 		v := Compare(ix, sent(c.sent), c.a, c.crd)
