@@ -786,6 +786,11 @@ func (l *load) resolvePath(pos model.Position, v *model.Version, root *model.Typ
 			return goPath, nil
 		}
 		cur = nil
+		if inner.Kind == model.NamedRef && inner.Named != nil && inner.Named.External && inner.Named.Kind == "" {
+			// A type of another package, declared but not filled in
+			// yet (they are filled once every version is loaded).
+			l.ext.fillAll()
+		}
 		if inner.Kind == model.NamedRef && inner.Named != nil && inner.Named.Kind == model.StructType {
 			cur = inner.Named
 		}

@@ -30,6 +30,10 @@ type Source struct {
 	// Status adds +kubebuilder:subresource:status to kept kinds that have
 	// a Status field and no such marker, as k8s.io/api types have none.
 	Status bool
+	// Requires are the module versions ("path@version") the package's
+	// imports need, as its own go.mod has them; the newest would be
+	// taken otherwise.
+	Requires []string
 	// Fixes are text replacements that make the package one a CRD could
 	// be made from; each says why in the corpus it belongs to.
 	Fixes [][2]string
@@ -75,6 +79,13 @@ var Corpora = map[string][]Source{
 				// uniqueItems); aggen refuses it as unknown.
 				{"// +kubebuilder:validation:UniqueItems:true\n", ""},
 			}, strayGenclient)},
+	},
+	// Flux's source-controller API: status types from another module
+	// (github.com/fluxcd/pkg/apis/meta), inlined and in pointer lists.
+	"flux": {
+		{Module: "github.com/fluxcd/source-controller/api", Version: "v1.9.6", Package: "v1", Group: "source", APIVersion: "v1",
+			Requires: []string{"github.com/fluxcd/pkg/apis/meta@v1.30.2", "github.com/fluxcd/pkg/apis/acl@v0.10.0"},
+			Fixes:    [][2]string{{`"source.toolkit.fluxcd.io"`, `"source.example.com"`}}},
 	},
 	// The Prometheus operator's monitoring API.
 	"prometheus": {
@@ -136,6 +147,13 @@ func Assemble(root, dir string, sources []Source) error {
 		}
 		if err := copyPackage(filepath.Join(src, filepath.FromSlash(s.Package)), filepath.Join(dir, "pkg", "apis", s.Group, s.APIVersion), s); err != nil {
 			return fmt.Errorf("copying %s/%s: %w", s.Module, s.Package, err)
+		}
+		for _, r := range s.Requires {
+			cmd := exec.Command("go", "mod", "edit", "-require", r)
+			cmd.Dir = dir
+			if out, err := cmd.CombinedOutput(); err != nil {
+				return fmt.Errorf("go mod edit -require %s: %v\n%s", r, err, out)
+			}
 		}
 	}
 	return nil
