@@ -464,6 +464,10 @@ func classifyStored(ix typeIndex, sent map[string]any, d pathDiff) Difference {
 		if _, isMap := d.a.(map[string]any); isMap && info.alwaysPresent {
 			return NonOmitempty
 		}
+		// A nil pointer without omitempty: encoding/json writes null.
+		if d.a == nil && info.pointer && !info.omitempty {
+			return NonOmitempty
+		}
 	case d.inC && !d.inA:
 		if info.omitempty && isZero(d.c) {
 			return OmitemptyZero

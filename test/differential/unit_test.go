@@ -93,6 +93,8 @@ func TestCompareClassifies(t *testing.T) {
 		{GoName: "Name", JSONName: "name", JSONTag: `json:"name"`, Ref: str},
 		{GoName: "Count", JSONName: "count", JSONTag: `json:"count,omitempty"`, Ref: i32},
 		{GoName: "Budget", JSONName: "budget", JSONTag: `json:"budget,omitempty"`, Ref: qty},
+		{GoName: "Group", JSONName: "group", JSONTag: `json:"group"`, Ref: &model.TypeRef{Kind: model.PointerRef, Elem: str}},
+		{GoName: "Owner", JSONName: "owner", JSONTag: `json:"owner,omitempty"`, Ref: &model.TypeRef{Kind: model.PointerRef, Elem: str}},
 		// Embedded, with a JSON name: a named field (PodTemplateSpec's
 		// metadata).
 		{GoName: "Meta", JSONName: "metadata", JSONTag: `json:"metadata,omitempty"`, Embedded: true,
@@ -136,6 +138,8 @@ func TestCompareClassifies(t *testing.T) {
 		{name: "non-omitempty left out, required by the CRD", sent: `{"spec":{}}`, a: ok(`{"spec":{"name":""}}`), crd: invalid("spec.name"), want: []Difference{NonOmitempty}},
 		{name: "omitempty left out, required by the CRD", sent: `{"spec":{"name":"x"}}`, a: ok(`{"spec":{"name":"x"}}`), crd: invalid("spec.count"), disagree: "only the CRD rejects spec.count"},
 		{name: "embedded struct with a JSON name is always written", sent: `{"spec":{"name":"x"}}`, a: ok(`{"spec":{"name":"x","metadata":{}}}`), crd: ok(`{"spec":{"name":"x"}}`), want: []Difference{NonOmitempty}},
+		{name: "nil pointer without omitempty written as null", sent: `{"spec":{"name":"x"}}`, a: ok(`{"spec":{"name":"x","group":null}}`), crd: ok(`{"spec":{"name":"x"}}`), want: []Difference{NonOmitempty}},
+		{name: "null at an omitempty pointer", sent: `{"spec":{"name":"x"}}`, a: ok(`{"spec":{"name":"x","owner":null}}`), crd: ok(`{"spec":{"name":"x"}}`), disagree: "stored spec.owner"},
 		{name: "rules not checked, besides the same error", sent: `{}`, a: invalid("spec.name"), crd: invalid("<nil>", "spec.name")},
 		{name: "rules not checked, and nothing else", sent: `{"spec":{"name":"x"}}`, a: invalid("spec.name"), crd: invalid("<nil>"), disagree: "only the CRD rejects <nil>"},
 		{name: "aggen alone refuses a present value", sent: `{"spec":{"name":"x"}}`, a: invalid("spec.name"), crd: ok(`{"spec":{"name":"x"}}`), disagree: "only aggen rejects spec.name"},
