@@ -41,8 +41,7 @@ test-short: ## The fast part: unit and golden tests only.
 	$(GO) test -short ./...
 
 .PHONY: bench
-bench: bench-generate ## Both benchmarks below.
-	$(GO) run ./test/bench/discovery -n 1000
+bench: bench-generate bench-discovery bench-serve ## The three benchmarks below.
 
 # KINDS: project sizes of the generate benchmark (kinds, comma-separated);
 # RUNS: timed rounds at each size.
@@ -56,6 +55,13 @@ bench-generate: build ## aggen generate (full, no-op), verify, the go/packages f
 .PHONY: bench-discovery
 bench-discovery: ## Discovery p50/p99 through kube-apiserver, aggen's server vs sample-apiserver.
 	$(GO) run ./test/bench/discovery -n 1000
+
+# OBJECTS: collection sizes the serving benchmark LISTs (comma-separated).
+OBJECTS ?= 1000,10000
+
+.PHONY: bench-serve
+bench-serve: ## Serving through kube-apiserver: aggen's server vs the same types as a CRD vs sample-apiserver; creates/s at concurrency 10, LIST p50/p99 at OBJECTS objects (default 1000,10000), watch fan-out (100 watchers), RSS growth; ratios.
+	$(GO) run ./test/bench/serving -objects $(OBJECTS)
 
 .PHONY: e2e-binaries
 e2e-binaries: ## Build and cache etcd, kube-apiserver and sample-apiserver for the e2e tests.

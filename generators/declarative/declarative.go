@@ -62,6 +62,51 @@ func hasDeclarative(ms []*model.Marker) bool {
 	return false
 }
 
+// optionTag finds the option of a +k8s:ifEnabled or +k8s:ifDisabled tag,
+// alone or carried by another tag (+k8s:item(...)=+k8s:ifEnabled(X)=...).
+var optionTag = regexp.MustCompile(`k8s:if(?:Enabled|Disabled)\(([^)]*)\)`)
+
+// Options returns the validation options (feature gate names) that the
+// +k8s:ifEnabled and +k8s:ifDisabled tags of the versions of g serving
+// kind name refer to, sorted. validation-gen's output treats an option
+// the request does not define as an internal error, so the strategy
+// defines each of them.
+func Options(g *model.Group, kind string) []string {
+	seen := map[string]bool{}
+	scan := func(ms []*model.Marker) {
+		for _, m := range ms {
+			if m.Vocabulary != model.DeclarativeVocabulary {
+				continue
+			}
+			for _, sub := range optionTag.FindAllStringSubmatch(m.Raw, -1) {
+				if name := strings.TrimSpace(sub[1]); name != "" {
+					seen[name] = true
+				}
+			}
+		}
+	}
+	for _, v := range g.Versions {
+		if v.Kind(kind) == nil {
+			continue
+		}
+		for _, t := range v.Types {
+			scan(t.Parsed)
+			for _, f := range t.Fields {
+				scan(f.Parsed)
+			}
+		}
+	}
+	if len(seen) == 0 {
+		return nil
+	}
+	out := make([]string, 0, len(seen))
+	for name := range seen {
+		out = append(out, name)
+	}
+	sort.Strings(out)
+	return out
+}
+
 // Tags are the tags to add, per file and line, to the staged copy of the
 // packages validation-gen runs on: they go above the given line.
 func Tags(p *model.Project) map[string]map[int][]string {

@@ -44,3 +44,31 @@ func TestTaggedExternalFieldIsOpaque(t *testing.T) {
 		t.Errorf("package tags: want no +%s (its lint is wanted), got %q", markers.ValidationGenNoLint, tags)
 	}
 }
+
+// TestOptions: k8s.io/api's batch/v1 JobSpec has
+// `+k8s:ifDisabled(WorkloadWithJob)=+k8s:forbidden` on Scheduling, and
+// validation-gen's output answers an internal error for an option the
+// request leaves undefined, on every Job and CronJob: the strategy must
+// define each option the served versions' tags name, and only those.
+func TestOptions(t *testing.T) {
+	tag := func(raw string) *model.Marker {
+		return &model.Marker{Name: raw[1:], Raw: raw, Vocabulary: model.DeclarativeVocabulary}
+	}
+	spec := &model.Type{Name: "JobSpec", Fields: []*model.Field{
+		{GoName: "Scheduling", Parsed: []*model.Marker{tag("+k8s:ifDisabled(WorkloadWithJob)=+k8s:forbidden"), tag("+k8s:optional")}},
+		{GoName: "Claims", Parsed: []*model.Marker{tag("+k8s:item(name: \"a\")=+k8s:ifEnabled(Alpha)=+k8s:required")}},
+		// Not a declarative tag: a comment that looks like one.
+		{GoName: "Other", Parsed: []*model.Marker{{Name: "kubebuilder:validation:Pattern", Raw: "+kubebuilder:validation:Pattern=`k8s:ifEnabled(Nope)`"}}},
+	}}
+	typ := &model.Type{Name: "Widget", Parsed: []*model.Marker{tag("+k8s:ifEnabled(Beta)=+k8s:required")}}
+	g := &model.Group{Versions: []*model.Version{
+		{Name: "v1", Kinds: []*model.Kind{{Name: "Job"}}, Types: []*model.Type{spec}},
+		{Name: "v2", Kinds: []*model.Kind{{Name: "Widget"}}, Types: []*model.Type{typ}},
+	}}
+	if got, want := Options(g, "Job"), []string{"Alpha", "WorkloadWithJob"}; !slices.Equal(got, want) {
+		t.Errorf("Options(Job) = %q, want %q", got, want)
+	}
+	if got := Options(g, "Other"); got != nil {
+		t.Errorf("Options of a kind no version serves = %q, want none", got)
+	}
+}

@@ -63,6 +63,8 @@ type kindData struct {
 	Versions []kindVersion
 	// Declarative is set when validation-gen validates a version of it.
 	Declarative bool
+	// ValidationOptions are the options its declarative tags name.
+	ValidationOptions []string
 	// Subresources are the kind's custom subresources, over every version
 	// that declares them, sorted by name.
 	Subresources []subresourceData
@@ -330,17 +332,18 @@ func newKindData(p *model.Project, g *model.Group, k *model.Kind) (*kindData, er
 	}
 	_, _, name := KindPackage(p, g, k)
 	d := &kindData{
-		Header:        header(p),
-		Project:       p,
-		Group:         g,
-		Kind:          k,
-		Package:       name,
-		HubAlias:      g.Name,
-		Shared:        SharedPackage(p),
-		GroupVersions: servedVersions(g, k.Name),
-		Status:        k.Status && k.HasStatusField(),
-		Declarative:   declarativeKind(p, g, k),
-		HasSpec:       k.HasSpec(),
+		Header:            header(p),
+		Project:           p,
+		Group:             g,
+		Kind:              k,
+		Package:           name,
+		HubAlias:          g.Name,
+		Shared:            SharedPackage(p),
+		GroupVersions:     servedVersions(g, k.Name),
+		Status:            k.Status && k.HasStatusField(),
+		Declarative:       declarativeKind(p, g, k),
+		ValidationOptions: declarative.Options(g, k.Name),
+		HasSpec:           k.HasSpec(),
 	}
 	for _, sv := range g.Versions {
 		vk := sv.Kind(k.Name)

@@ -47,6 +47,9 @@ type groupData struct {
 	Group        *model.Group
 	InstallAlias string
 	Versions     []versionStorage
+	// Storages are the kinds served in any version, each once: their
+	// storage is built once and shared by the versions.
+	Storages []kindStorage
 	// Connect is set when a kind of the group has a connect subresource:
 	// its options are decoded from query parameters with the server's
 	// scheme, which knows them, instead of metav1's.
@@ -197,6 +200,9 @@ func newData(p *model.Project) (*data, error) {
 					}
 				}
 				vs.Kinds = append(vs.Kinds, ks)
+				if !slices.ContainsFunc(gd.Storages, func(s kindStorage) bool { return s.Kind == k }) {
+					gd.Storages = append(gd.Storages, ks)
+				}
 			}
 			if len(vs.Kinds) > 0 {
 				gd.Versions = append(gd.Versions, vs)

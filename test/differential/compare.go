@@ -9,6 +9,7 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/aggen-dev/aggen/generators/markers"
 	"github.com/aggen-dev/aggen/generators/model"
 )
 
@@ -117,6 +118,15 @@ type fieldInfo struct {
 	typ string
 	// hasDefault: a +default tag (defaulter-gen's default).
 	hasDefault bool
+	// checked: the field carries a +k8s: declarative tag that can
+	// report an error (any but +k8s:optional and +k8s:opaqueType).
+	checked bool
+	// gated: the field carries a +k8s:ifDisabled tag (a field of a
+	// feature gate, refused or checked while the gate is off).
+	gated bool
+	// structType is the struct type of the field's value (or list item,
+	// or map value), nil for any other.
+	structType *model.Type
 	// alwaysPresent: encoding/json writes the field whatever its value:
 	// no pointer, and no omitempty, or a struct value (omitempty never
 	// omits a struct; only omitzero does).
@@ -144,7 +154,8 @@ func (ix typeIndex) lookup(path string) fieldInfo {
 		}
 		tag := f.JSONTag
 		info = fieldInfo{found: true, omitempty: strings.Contains(tag, ",omitempty") || strings.Contains(tag, ",omitzero"),
-			pointer: f.Ref != nil && f.Ref.Kind == model.PointerRef, hasDefault: f.Default != nil}
+			pointer: f.Ref != nil && f.Ref.Kind == model.PointerRef, hasDefault: f.Default != nil || hasMarker(f, markers.Default)}
+		info.checked, info.gated = declarativeCheck(f)
 		ref := f.Ref.Deref()
 		omitzero := strings.Contains(tag, ",omitzero")
 		if !info.pointer && !omitzero {
@@ -152,29 +163,65 @@ func (ix typeIndex) lookup(path string) fieldInfo {
 			info.alwaysPresent = !info.omitempty || (under != nil && (under.Kind == model.StructRef ||
 				(f.Ref.Kind == model.NamedRef && f.Ref.Named != nil && f.Ref.Named.Kind == model.StructType)))
 		}
-		// Through lists and maps to their elements.
-		for ref != nil && (ref.Kind == model.SliceRef || ref.Kind == model.ArrayRef || ref.Kind == model.MapRef) {
-			if ref.Kind == model.MapRef && i+1 < len(parts) {
+		// Through lists and maps, named (core/v1's ResourceList) or not,
+		// to their elements.
+		for u := listOrMap(ref); u != nil; u = listOrMap(ref) {
+			if u.Kind == model.MapRef && i+1 < len(parts) {
 				i++ // the key
 			}
-			ref = ref.Elem.Deref()
+			ref = u.Elem.Deref()
 		}
 		cur = nil
 		if ref != nil && ref.Kind == model.NamedRef {
 			info.typ = ref.Package + "." + ref.Name
 			if ref.Named != nil && ref.Named.Kind == model.StructType {
 				cur = ref.Named
+				info.structType = cur
 			}
 		}
 	}
 	return info
 }
 
+// listOrMap returns the slice, array or map type ref is, through named
+// types, or nil.
+func listOrMap(ref *model.TypeRef) *model.TypeRef {
+	u := ref.Underlying()
+	if u != nil && (u.Kind == model.SliceRef || u.Kind == model.ArrayRef || u.Kind == model.MapRef) {
+		return u
+	}
+	return nil
+}
+
+// declarativeCheck reports whether a field carries a +k8s: tag of
+// validation-gen's that can report an error, and whether one is a
+// +k8s:ifDisabled tag.
+func declarativeCheck(f *model.Field) (checked, gated bool) {
+	for _, m := range f.Parsed {
+		if m.Vocabulary == model.DeclarativeVocabulary && m.Name != "k8s:optional" && m.Name != "k8s:opaqueType" {
+			checked = true
+			gated = gated || m.Name == "k8s:ifDisabled"
+		}
+	}
+	return checked, gated
+}
+
+// hasMarker reports whether the field carries a marker of that name
+// (+default=ref(...) sets no Default: its value is a Go constant).
+func hasMarker(f *model.Field, name string) bool {
+	for _, m := range f.Parsed {
+		if m.Name == name {
+			return true
+		}
+	}
+	return false
+}
+
 func findField(t *model.Type, name string) *model.Field {
-	// An embedded field with a JSON name (PodTemplateSpec's
-	// `metav1.ObjectMeta json:"metadata,omitempty"`) is a named field.
 	for _, f := range t.Fields {
 		if f.JSONName == name && !f.Inline {
+			// An embedded struct with a JSON name (PodTemplateSpec's
+			// `metav1.ObjectMeta json:"metadata"`) is a field like any.
 			return f
 		}
 	}
@@ -251,6 +298,33 @@ func valueAt(obj any, path string) (any, bool) {
 	return cur, true
 }
 
+// valueAtIndexed returns the value at a path of diffPaths, whose list
+// items carry their index ("a.b[1].c").
+func valueAtIndexed(obj any, path string) (any, bool) {
+	cur := obj
+	for _, p := range strings.Split(path, ".") {
+		name, rest, _ := strings.Cut(p, "[")
+		m, ok := cur.(map[string]any)
+		if !ok {
+			return nil, false
+		}
+		if cur, ok = m[name]; !ok {
+			return nil, false
+		}
+		for rest != "" {
+			idx, after, _ := strings.Cut(rest, "]")
+			rest = strings.TrimPrefix(after, "[")
+			i, err := strconv.Atoi(idx)
+			l, ok := cur.([]any)
+			if err != nil || !ok || i >= len(l) {
+				return nil, false
+			}
+			cur = l[i]
+		}
+	}
+	return cur, true
+}
+
 // Compare classifies one object's outcomes: aggen's and the CRD's.
 // sent is the object as sent.
 func Compare(ix typeIndex, sent map[string]any, a, c Outcome) Verdict {
@@ -275,7 +349,7 @@ func Compare(ix typeIndex, sent map[string]any, a, c Outcome) Verdict {
 			why = append(why, fmt.Sprintf("HTTP %d %s vs %d %s", a.Code, a.Reason, c.Code, c.Reason))
 			break
 		}
-		onlyA, onlyC := minus(causes(a), causes(c)), minus(causes(c), causes(a))
+		onlyA, onlyC := minus(a.Fields, c.Fields), minus(c.Fields, a.Fields)
 		for _, f := range onlyA {
 			if k := aggenOnlyError(ix, sent, f); k != "" {
 				doc[k] = true
@@ -283,24 +357,12 @@ func Compare(ix typeIndex, sent map[string]any, a, c Outcome) Verdict {
 				why = append(why, "only aggen rejects "+f)
 			}
 		}
-		for _, f := range onlyC {
-			if k := crdOnlyError(ix, sent, f); k != "" {
-				doc[k] = true
-			} else {
-				why = append(why, "only the CRD rejects "+f)
-			}
-		}
+		why = append(why, crdOnlyErrors(ix, sent, onlyC, intersect(a.Fields, c.Fields), doc)...)
 	case a.OK():
 		if len(c.Fields) == 0 {
 			why = append(why, fmt.Sprintf("the CRD refuses (HTTP %d %s: %s), aggen accepts", c.Code, c.Reason, c.Message))
 		}
-		for _, f := range causes(c) {
-			if k := crdOnlyError(ix, sent, f); k != "" {
-				doc[k] = true
-			} else {
-				why = append(why, "only the CRD rejects "+f)
-			}
-		}
+		why = append(why, crdOnlyErrors(ix, sent, c.Fields, nil, doc)...)
 	default:
 		if a.Code == 400 && a.Reason == "BadRequest" {
 			// The typed decoder refuses what the CRD's schema lets pass
@@ -311,7 +373,7 @@ func Compare(ix typeIndex, sent map[string]any, a, c Outcome) Verdict {
 		if len(a.Fields) == 0 {
 			why = append(why, fmt.Sprintf("aggen refuses (HTTP %d %s: %s), the CRD accepts", a.Code, a.Reason, a.Message))
 		}
-		for _, f := range causes(a) {
+		for _, f := range a.Fields {
 			if k := aggenOnlyError(ix, sent, f); k != "" {
 				doc[k] = true
 			} else {
@@ -325,53 +387,125 @@ func Compare(ix typeIndex, sent map[string]any, a, c Outcome) Verdict {
 		}
 	}
 	if len(why) > 0 {
-		v.Disagreement = strings.Join(why, "; ")
+		v.Disagreement = strings.Join(why, "; ") + messages("the CRD", a, c)
 	}
 	return v
 }
 
-// noField is the field of a cause without a field path: the one
-// apiextensions adds when schema errors kept CEL rules from running
-// ("some validation rules were not checked").
-const noField = "<nil>"
-
-// causes are the fields of an error's causes, without a cause that has no
-// field when others have one: it says only that the others kept the
-// rules from running.
-func causes(o Outcome) []string {
-	if len(o.Fields) < 2 || !slices.Contains(o.Fields, noField) {
-		return o.Fields
+// messages are the servers' error messages, for the report of a
+// disagreement.
+func messages(other string, a, c Outcome) string {
+	var s string
+	for _, o := range []struct {
+		who string
+		o   Outcome
+	}{{"aggen", a}, {other, c}} {
+		if !o.o.OK() && o.o.Message != "" {
+			m := o.o.Message
+			if len(m) > 300 {
+				m = m[:300] + "..."
+			}
+			s += " (" + o.who + ": " + m + ")"
+		}
 	}
-	return slices.DeleteFunc(slices.Clone(o.Fields), func(f string) bool { return f == noField })
+	return s
 }
 
 // aggenOnlyError explains an error of aggen's at f that the CRD does not
 // have: a non-omitempty field the request left out, validated as its
-// zero value.
+// zero value, or a field with a +k8s: tag, which validation-gen's output
+// enforces (+k8s:ifDisabled(Gate)=+k8s:forbidden; +k8s:required refuses
+// a zero value too).
 func aggenOnlyError(ix typeIndex, sent map[string]any, f string) Difference {
 	info := ix.lookup(f)
 	if !info.found {
 		return ""
 	}
-	if _, present := valueAt(sent, f); !present && info.alwaysPresent {
+	val, present := valueAt(sent, f)
+	if !present && info.alwaysPresent {
 		return NonOmitempty
+	}
+	if present && isZero(val) && info.omitempty && !info.pointer {
+		// The zero struct is dropped; the schema then finds a required
+		// field missing.
+		return OmitemptyZero
+	}
+	if info.checked {
+		return DeclarativeTags
 	}
 	return ""
 }
 
+// rootField is the field of a Status cause about the whole object: the
+// CRD's "some validation rules were not checked because the object was
+// invalid", which follows its other errors.
+const rootField = "<nil>"
+
+// crdOnlyErrors ties the errors only the CRD reports to rows, adding
+// them to doc, and says what it cannot tie. Two errors follow from
+// others and take their rows: one at the object's root (CEL rules left
+// unchecked), and one at a list whose items miss a field another error
+// of the CRD's names (a list-map key: aggen has it, as "").
+//
+// common are the fields both report: one the request leaves out and Go
+// always writes is required to the CRD (which then leaves its CEL rules
+// unchecked) and its zero value to aggen (which may refuse it by another
+// rule, a minLength say): the CRD's root error follows from it too.
+func crdOnlyErrors(ix typeIndex, sent map[string]any, fields, common []string, doc map[Difference]bool) []string {
+	var why []string
+	rows := map[Difference]bool{}
+	explained := map[string]Difference{}
+	var derived []string
+	root := false
+	for _, f := range fields {
+		switch k := crdOnlyError(ix, sent, f); {
+		case k != "":
+			rows[k] = true
+			explained[f] = k
+		case f == rootField:
+			root = true
+		default:
+			derived = append(derived, f)
+		}
+	}
+	for _, f := range derived {
+		parent := false
+		for g, r := range explained {
+			parent = parent || (r == NonOmitempty && strings.HasPrefix(g, f+"."))
+		}
+		if !parent {
+			why = append(why, "only the CRD rejects "+f)
+		}
+	}
+	if root && len(rows) == 0 && len(why) == 0 {
+		for _, f := range common {
+			if _, present := valueAt(sent, f); !present && ix.lookup(f).alwaysPresent {
+				rows[NonOmitempty] = true
+			}
+		}
+	}
+	if root && (len(rows) == 0 || len(why) > 0) {
+		why = append(why, "only the CRD rejects "+rootField)
+	}
+	for r := range rows {
+		doc[r] = true
+	}
+	return why
+}
+
 // crdOnlyError explains an error of the CRD's at f that aggen does not
-// have: the request's value there is the zero value of an omitempty
-// field (or of a field inside such a zero value), which aggen drops.
+// have: the request left out a field Go always writes (the CRD finds a
+// required field missing, aggen has its zero value), or the request's
+// value there is the zero value of an omitempty field (or of a field
+// inside such a zero value), which aggen drops.
 func crdOnlyError(ix typeIndex, sent map[string]any, f string) Difference {
-	// The error may be at the field itself or at a required field
-	// inside it: walk up to the nearest field the request has.
-	// A field the request left out that aggen writes as its zero value:
-	// the CRD finds it missing (required), aggen has it.
 	if _, present := valueAt(sent, f); !present {
 		if info := ix.lookup(f); info.found && info.alwaysPresent {
 			return NonOmitempty
 		}
 	}
+	// The error may be at the field itself or at a required field
+	// inside it: walk up to the nearest field the request has.
 	parts := strings.Split(f, ".")
 	for n := len(parts); n > 0; n-- {
 		p := strings.Join(parts[:n], ".")
@@ -450,10 +584,14 @@ func classifyStored(ix typeIndex, sent map[string]any, d pathDiff) Difference {
 	if !info.found {
 		return ""
 	}
-	_, sentIt := valueAt(sent, p)
+	_, sentIt := valueAtIndexed(sent, d.path)
 	switch {
 	case d.inA && !d.inC && !sentIt:
 		if info.alwaysPresent && isZero(d.a) {
+			return NonOmitempty
+		}
+		if d.a == nil && info.pointer && !info.omitempty {
+			// A nil pointer without omitempty is written as null.
 			return NonOmitempty
 		}
 		if info.hasDefault {
@@ -462,10 +600,6 @@ func classifyStored(ix typeIndex, sent map[string]any, d pathDiff) Difference {
 		// A zero struct that aggen writes because it is no pointer and
 		// not omitempty, holding its own defaults.
 		if _, isMap := d.a.(map[string]any); isMap && info.alwaysPresent {
-			return NonOmitempty
-		}
-		// A nil pointer without omitempty: encoding/json writes null.
-		if d.a == nil && info.pointer && !info.omitempty {
 			return NonOmitempty
 		}
 	case d.inC && !d.inA:
@@ -478,6 +612,16 @@ func classifyStored(ix typeIndex, sent map[string]any, d pathDiff) Difference {
 		}
 	}
 	return ""
+}
+
+func intersect(a, b []string) []string {
+	var out []string
+	for _, x := range a {
+		if slices.Contains(b, x) {
+			out = append(out, x)
+		}
+	}
+	return out
 }
 
 func minus(a, b []string) []string {

@@ -13,9 +13,11 @@ const (
 	// does not fit its Go type, fails the typed decoder: 400 BadRequest,
 	// where a CRD answers 422 Invalid with the field.
 	DecodeStatus Difference = "decode-400"
-	// NonOmitempty: a non-pointer field without omitempty is always
-	// present in a Go value: absent in the request, it is stored (and
-	// validated) as its zero value; a CRD keeps it absent.
+	// NonOmitempty: a non-pointer field without omitempty, or of a
+	// struct type, is always present in a Go value: absent in the
+	// request, it is stored (and validated) as its zero value, which the
+	// schema's required lets pass; a pointer without omitempty is
+	// stored as null. A CRD keeps it absent, and refuses a required one.
 	NonOmitempty Difference = "non-omitempty"
 	// OmitemptyZero: a zero value of a field tagged omitempty (a zero
 	// struct, 0, "", false, an empty list or map) cannot be told from an
@@ -45,7 +47,8 @@ const (
 	TypedScale Difference = "typed-scale"
 	// DeclarativeTags: +k8s: tags controller-gen ignores are enforced,
 	// with validation-gen's output, as kube-apiserver does for built-in
-	// types.
+	// types (+k8s:ifDisabled(Gate)=+k8s:forbidden; +k8s:required refuses
+	// a zero value too).
 	DeclarativeTags Difference = "k8s-tags"
 )
 

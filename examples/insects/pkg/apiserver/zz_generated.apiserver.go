@@ -158,29 +158,28 @@ func (c CompletedConfig) New() (*Server, error) {
 // installInsects installs API group insects.example.com.
 func (c CompletedConfig) installInsects(s *Server) error {
 	info := genericapiserver.NewDefaultAPIGroupInfo(insects.GroupName, c.Scheme, metav1.ParameterCodec, c.Codecs)
+	// One storage per kind, shared by every version that serves it: one
+	// watch cache and one etcd watch per kind, as kube-apiserver keeps for
+	// a CRD, whatever the number of versions.
+	beeStorage, err := insectsbee.NewStorage(c.Scheme, c.GenericConfig.RESTOptionsGetter)
+	if err != nil {
+		return err
+	}
+	hiveStorage, err := insectshive.NewStorage(c.Scheme, c.GenericConfig.RESTOptionsGetter)
+	if err != nil {
+		return err
+	}
 	{
 		storage := map[string]rest.Storage{}
-		beeStorage, err := insectsbee.NewStorage(c.Scheme, c.GenericConfig.RESTOptionsGetter)
-		if err != nil {
-			return err
-		}
 		storage["bees"] = beeStorage.Bee
 		storage["bees/status"] = beeStorage.Status
 		storage["bees/scale"] = beeStorage.Scale
-		hiveStorage, err := insectshive.NewStorage(c.Scheme, c.GenericConfig.RESTOptionsGetter)
-		if err != nil {
-			return err
-		}
 		storage["hives"] = hiveStorage.Hive
 		storage["hives/status"] = hiveStorage.Status
 		info.VersionedResourcesStorageMap["v1beta1"] = storage
 	}
 	{
 		storage := map[string]rest.Storage{}
-		beeStorage, err := insectsbee.NewStorage(c.Scheme, c.GenericConfig.RESTOptionsGetter)
-		if err != nil {
-			return err
-		}
 		storage["bees"] = beeStorage.Bee
 		storage["bees/status"] = beeStorage.Status
 		storage["bees/scale"] = beeStorage.Scale

@@ -31,6 +31,7 @@ import (
 	"net/url"
 	"reflect"
 	"regexp"
+	"slices"
 	"strings"
 	"time"
 
@@ -61,6 +62,12 @@ type tableConvertor struct {
 	// the columns every `kubectl get` shows, before the -o wide ones, as
 	// the built-in resources print them.
 	agePos int
+	// roots are the top-level fields the columns read (spec, status,
+	// ...), each converted to its unstructured form for a row; whole is set
+	// when a column's path does not start with one, and then the whole
+	// object is.
+	roots []string
+	whole bool
 }
 
 // NewTableConvertor returns a table convertor that prints Name, the given
@@ -100,6 +107,7 @@ func NewTableConvertor(columns []Column) (rest.TableConvertor, error) {
 			return nil, fmt.Errorf("printcolumn %q: invalid JSONPath %q: %w", col.Name, col.JSONPath, err)
 		}
 		p.AllowMissingKeys(true)
+		c.addRoot(col.JSONPath)
 		desc := col.Description
 		if desc == "" {
 			desc = "JSONPath " + col.JSONPath
@@ -114,6 +122,85 @@ func NewTableConvertor(columns []Column) (rest.TableConvertor, error) {
 		c.headers = append(c.headers, ageColumn(descriptions))
 	}
 	return c, nil
+}
+
+// addRoot notes the top-level field a column's JSONPath starts with, or
+// gives up on reading only the top-level fields the columns need.
+func (c *tableConvertor) addRoot(path string) {
+	p, ok := strings.CutPrefix(path, ".")
+	end := strings.IndexAny(p, ".[")
+	if end < 0 {
+		end = len(p)
+	}
+	root := p[:end]
+	if !ok || root == "" || strings.TrimFunc(root, func(r rune) bool {
+		return r == '_' || r == '-' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9'
+	}) != "" {
+		c.roots, c.whole = nil, true
+		return
+	}
+	if !c.whole && !slices.Contains(c.roots, root) {
+		c.roots = append(c.roots, root)
+	}
+}
+
+// content is the unstructured form of the object, or only of the
+// top-level fields the columns read when each is a struct: converting
+// the whole object (its managedFields, say) for each row of a LIST as a
+// Table costs more than printing it.
+func (c *tableConvertor) content(obj runtime.Object) (map[string]interface{}, error) {
+	v := reflect.ValueOf(obj)
+	if c.whole || v.Kind() != reflect.Pointer || v.IsNil() || v.Elem().Kind() != reflect.Struct {
+		return runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
+	}
+	v = v.Elem()
+	content := make(map[string]interface{}, len(c.roots))
+	for _, root := range c.roots {
+		i, omitempty, ok := topLevelField(v.Type(), root)
+		if !ok {
+			return runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
+		}
+		fv := v.Field(i)
+		if fv.Kind() == reflect.Pointer {
+			if fv.IsNil() {
+				// As the converter has it: absent, or null.
+				if !omitempty {
+					content[root] = nil
+				}
+				continue
+			}
+			fv = fv.Elem()
+		}
+		if fv.Kind() != reflect.Struct || ownJSON(fv.Type()) || !fv.CanAddr() {
+			return runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
+		}
+		m, err := runtime.DefaultUnstructuredConverter.ToUnstructured(fv.Addr().Interface())
+		if err != nil {
+			return nil, err
+		}
+		content[root] = m
+	}
+	return content, nil
+}
+
+// topLevelField finds the field of a struct that JSON names name, not
+// through an inlined struct, and whether it is tagged omitempty.
+func topLevelField(t reflect.Type, name string) (int, bool, bool) {
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		n, opts, _ := strings.Cut(f.Tag.Get("json"), ",")
+		if n == "-" || (f.Anonymous && n == "") || (!f.IsExported() && !f.Anonymous) {
+			// Not serialized, or inlined: not a top-level field of its own.
+			continue
+		}
+		if n == "" {
+			n = f.Name
+		}
+		if n == name {
+			return i, hasOption(opts, "omitempty"), true
+		}
+	}
+	return 0, false, false
 }
 
 func ageColumn(descriptions map[string]string) metav1.TableColumnDefinition {
@@ -138,7 +225,7 @@ func (c *tableConvertor) ConvertToTable(ctx context.Context, obj runtime.Object,
 	table.Rows, err = metatable.MetaToTableRow(obj, func(obj runtime.Object, m metav1.Object, name, age string) ([]interface{}, error) {
 		cells := make([]interface{}, 0, len(c.headers))
 		cells = append(cells, name)
-		content, err := runtime.DefaultUnstructuredConverter.ToUnstructured(obj)
+		content, err := c.content(obj)
 		if err != nil {
 			return nil, err
 		}

@@ -40,6 +40,8 @@ import (
 	"k8s.io/apimachinery/pkg/util/validation/field"
 	genericapirequest "k8s.io/apiserver/pkg/endpoints/request"
 	"k8s.io/apiserver/pkg/registry/rest"
+	utilfeature "k8s.io/apiserver/pkg/util/feature"
+	"k8s.io/component-base/featuregate"
 	"k8s.io/kube-openapi/pkg/common"
 	"k8s.io/kube-openapi/pkg/validation/spec"
 )
@@ -61,10 +63,12 @@ type Schemas struct {
 }
 
 type versionSchema struct {
-	props       *apiextensionsv1.JSONSchemaProps
-	internal    *apiextensions.JSONSchemaProps
-	structural  *structuralschema.Structural
-	hasDefaults bool
+	props      *apiextensionsv1.JSONSchemaProps
+	internal   *apiextensions.JSONSchemaProps
+	structural *structuralschema.Structural
+	// defaults is the part of structural under which there are defaults;
+	// nil when there are none.
+	defaults *defaultsNode
 }
 
 // ParseSchemas parses the JSON schema of every version of a kind.
@@ -89,28 +93,44 @@ func ParseSchemas(gk schema.GroupKind, byVersion map[string]string) (*Schemas, e
 			return nil, fmt.Errorf("%s %s: pruning defaults: %w", gk, version, err)
 		}
 		vs.structural = structural
-		vs.hasDefaults = hasDefaults(structural)
+		vs.defaults = defaultsOf(structural)
 		s.versions[version] = vs
 	}
 	return s, nil
 }
 
-func hasDefaults(s *structuralschema.Structural) bool {
+// defaultsNode is a node of a structural schema with defaults at or
+// under it: the properties, items and additional properties without any
+// are left out.
+type defaultsNode struct {
+	// set is true when the node has a default; nullable when null is a
+	// value it allows (a null is defaulted only where it is not).
+	set, nullable     bool
+	props             map[string]*defaultsNode
+	items, additional *defaultsNode
+}
+
+func defaultsOf(s *structuralschema.Structural) *defaultsNode {
 	if s == nil {
-		return false
+		return nil
 	}
-	if s.Default.Object != nil {
-		return true
-	}
-	for _, p := range s.Properties {
-		if hasDefaults(&p) {
-			return true
+	d := &defaultsNode{set: s.Default.Object != nil, nullable: s.Generic.Nullable}
+	for name, p := range s.Properties {
+		if c := defaultsOf(&p); c != nil {
+			if d.props == nil {
+				d.props = map[string]*defaultsNode{}
+			}
+			d.props[name] = c
 		}
 	}
-	if s.AdditionalProperties != nil && hasDefaults(s.AdditionalProperties.Structural) {
-		return true
+	if s.AdditionalProperties != nil {
+		d.additional = defaultsOf(s.AdditionalProperties.Structural)
 	}
-	return hasDefaults(s.Items)
+	d.items = defaultsOf(s.Items)
+	if !d.set && d.props == nil && d.items == nil && d.additional == nil {
+		return nil
+	}
+	return d
 }
 
 // Versions returns the versions that have a schema, sorted.
@@ -137,7 +157,14 @@ func (s *Schemas) Props(version string) *apiextensionsv1.JSONSchemaProps {
 // field is absent (or null and not nullable), never where it is present.
 func (s *Schemas) Default(obj runtime.Object, version string) {
 	vs := s.versions[version]
-	if vs == nil || !vs.hasDefaults {
+	if vs == nil || vs.defaults == nil {
+		return
+	}
+	// Most objects have every defaulted field set already (all of them
+	// once stored, since they were defaulted when written): a walk of the
+	// typed object along the defaulted fields tells, without the round
+	// trip through the unstructured form, that defaulting has nothing to do.
+	if !mayDefault(reflect.ValueOf(obj), vs.defaults) {
 		return
 	}
 	content, err := typedToUnstructured(obj)
@@ -152,6 +179,187 @@ func (s *Schemas) Default(obj runtime.Object, version string) {
 		return
 	}
 	reflect.ValueOf(obj).Elem().Set(fresh.Elem())
+}
+
+// mayDefault reports whether structural defaulting of the unstructured
+// form of v (see typedToUnstructured), which d describes, could change it:
+// a field with a default absent, or null where null is not allowed. It
+// follows the fields as the unstructured converter names and omits them,
+// and answers true whenever it cannot tell (types with a JSON form of their
+// own, maps with properties).
+func mayDefault(v reflect.Value, d *defaultsNode) bool {
+	if d == nil {
+		return false
+	}
+	for v.Kind() == reflect.Pointer || v.Kind() == reflect.Interface {
+		if v.IsNil() {
+			// null: defaulting leaves it to the parent.
+			return false
+		}
+		v = v.Elem()
+	}
+	if ownJSON(v.Type()) {
+		return true
+	}
+	switch v.Kind() {
+	case reflect.Struct:
+		seen := map[string]bool{}
+		if structMayDefault(v, d, seen) {
+			return true
+		}
+		for name, c := range d.props {
+			if c.set && !seen[name] {
+				return true
+			}
+		}
+	case reflect.Map:
+		if d.props != nil || v.Type().Key().Kind() != reflect.String {
+			return true
+		}
+		if d.additional == nil {
+			return false
+		}
+		for it := v.MapRange(); it.Next(); {
+			if itemMayDefault(it.Value(), d.additional) {
+				return true
+			}
+		}
+	case reflect.Slice, reflect.Array:
+		if d.items == nil || v.Type().Elem().Kind() == reflect.Uint8 {
+			return false
+		}
+		for i := 0; i < v.Len(); i++ {
+			if itemMayDefault(v.Index(i), d.items) {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+// itemMayDefault is mayDefault of an item of a list or a value of a map,
+// which is null when nil.
+func itemMayDefault(v reflect.Value, d *defaultsNode) bool {
+	if isNil(v) {
+		return d.set && !d.nullable
+	}
+	return mayDefault(v, d)
+}
+
+// structMayDefault walks the fields of a struct (and of the structs it
+// inlines) that d has properties for, noting in seen those present.
+func structMayDefault(v reflect.Value, d *defaultsNode, seen map[string]bool) bool {
+	t := v.Type()
+	for i := 0; i < t.NumField(); i++ {
+		f := t.Field(i)
+		tag, hasTag := f.Tag.Lookup("json")
+		name, opts, _ := strings.Cut(tag, ",")
+		if name == "-" {
+			continue
+		}
+		fv := v.Field(i)
+		if omitted(fv, opts) {
+			continue
+		}
+		if name == "" && (f.Anonymous || (hasTag && hasOption(opts, "inline"))) {
+			for fv.Kind() == reflect.Pointer {
+				if fv.IsNil() {
+					break
+				}
+				fv = fv.Elem()
+			}
+			if fv.Kind() != reflect.Struct || ownJSON(fv.Type()) {
+				return true
+			}
+			if structMayDefault(fv, d, seen) {
+				return true
+			}
+			continue
+		}
+		if !f.IsExported() {
+			continue
+		}
+		if name == "" {
+			name = f.Name
+		}
+		c, ok := d.props[name]
+		if !ok {
+			continue
+		}
+		seen[name] = true
+		if isNil(fv) {
+			if c.set && !c.nullable {
+				return true
+			}
+			continue
+		}
+		if mayDefault(fv, c) {
+			return true
+		}
+	}
+	return false
+}
+
+// omitted reports whether the unstructured converter leaves the field out
+// (omitempty, omitzero), or typedToUnstructured drops it (a zero struct
+// tagged omitempty).
+func omitted(v reflect.Value, opts string) bool {
+	if hasOption(opts, "omitzero") {
+		if v.CanInterface() {
+			if z, ok := v.Interface().(interface{ IsZero() bool }); ok {
+				if z.IsZero() {
+					return true
+				}
+			} else if v.IsZero() {
+				return true
+			}
+		} else if v.IsZero() {
+			return true
+		}
+	}
+	if !hasOption(opts, "omitempty") {
+		return false
+	}
+	switch v.Kind() {
+	case reflect.Array, reflect.String:
+		return v.Len() == 0
+	case reflect.Bool:
+		return !v.Bool()
+	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
+		return v.Int() == 0
+	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
+		return v.Uint() == 0
+	case reflect.Float32, reflect.Float64:
+		return v.Float() == 0
+	case reflect.Map, reflect.Slice:
+		return v.IsNil() || v.Len() == 0
+	case reflect.Pointer, reflect.Interface:
+		return v.IsNil()
+	case reflect.Struct:
+		return v.IsZero()
+	}
+	return false
+}
+
+func isNil(v reflect.Value) bool {
+	switch v.Kind() {
+	case reflect.Pointer, reflect.Interface, reflect.Map, reflect.Slice:
+		return v.IsNil()
+	}
+	return false
+}
+
+var (
+	jsonMarshaler           = reflect.TypeFor[json.Marshaler]()
+	unstructuredConvertible = reflect.TypeFor[interface{ ToUnstructured() interface{} }]()
+)
+
+// ownJSON reports whether values of t have a JSON form of their own
+// (metav1.Time, resource.Quantity, ...), not the shape of their fields.
+func ownJSON(t reflect.Type) bool {
+	p := reflect.PointerTo(t)
+	return t.Implements(jsonMarshaler) || p.Implements(jsonMarshaler) ||
+		t.Implements(unstructuredConvertible) || p.Implements(unstructuredConvertible)
 }
 
 // typedToUnstructured is the unstructured form of a typed object, as a
@@ -261,6 +469,11 @@ type KindOptions struct {
 	// Declarative is set when validation-gen validates a version of the
 	// kind (its types carry +k8s: declarative validation tags).
 	Declarative bool
+	// ValidationOptions are the options the kind's +k8s:ifEnabled and
+	// +k8s:ifDisabled tags name: feature gates, each enabled when the
+	// server's feature gate knows it and has it on, disabled otherwise,
+	// as an alpha gate of kube-apiserver is by default.
+	ValidationOptions []string
 }
 
 // ScaleOptions are the JSON paths of a /scale subresource.
@@ -279,6 +492,7 @@ type Validator struct {
 	storage     string
 	versions    map[string]*versionValidator
 	declarative bool
+	options     []string
 }
 
 type versionValidator struct {
@@ -305,7 +519,7 @@ type objectValidator interface {
 // object and of its status, and the custom resource strategy of
 // k8s.io/apiextensions-apiserver, whose CEL programs it compiles once.
 func NewValidator(scheme *runtime.Scheme, schemas *Schemas, o KindOptions) (*Validator, error) {
-	v := &Validator{scheme: scheme, schemas: schemas, storage: o.StorageVersion, versions: map[string]*versionValidator{}, declarative: o.Declarative}
+	v := &Validator{scheme: scheme, schemas: schemas, storage: o.StorageVersion, versions: map[string]*versionValidator{}, declarative: o.Declarative, options: o.ValidationOptions}
 	if schemas.versions[o.StorageVersion] == nil {
 		return nil, fmt.Errorf("%s: no schema for the storage version %s", schemas.GroupKind, o.StorageVersion)
 	}
@@ -451,12 +665,28 @@ func (v *Validator) withDeclarative(ctx context.Context, errs field.ErrorList, o
 	for _, e := range errs {
 		seen[string(e.Type)+"\x00"+e.Field] = true
 	}
-	for _, e := range rest.ValidateDeclarativelyWithMigrationChecks(ctx, v.scheme, obj, old, nil, op, rest.DeclarativeValidationConfig{}) {
+	for _, e := range rest.ValidateDeclarativelyWithMigrationChecks(ctx, v.scheme, obj, old, nil, op, rest.DeclarativeValidationConfig{Options: v.validationOptions()}) {
 		if !seen[string(e.Type)+"\x00"+e.Field] {
 			errs = append(errs, e)
 		}
 	}
 	return errs
+}
+
+// validationOptions defines every option the kind's tags name, as
+// validation-gen's output requires (an undefined one is an internal
+// error): on when the server's feature gate knows it and has it on.
+func (v *Validator) validationOptions() map[string]bool {
+	if len(v.options) == 0 {
+		return nil
+	}
+	known := utilfeature.DefaultMutableFeatureGate.GetAll()
+	opts := make(map[string]bool, len(v.options))
+	for _, name := range v.options {
+		_, ok := known[featuregate.Feature(name)]
+		opts[name] = ok && utilfeature.DefaultFeatureGate.Enabled(featuregate.Feature(name))
+	}
+	return opts
 }
 
 // OverlayOpenAPI completes the OpenAPI definitions of a kind's Go types

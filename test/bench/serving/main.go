@@ -1,0 +1,124 @@
+// Command serving measures, in one run on this machine, how fast the
+// apiserver aggen generates for examples/insects serves its objects
+// through kube-apiserver's aggregation layer, next to the same Go types
+// served as CustomResourceDefinitions (controller-gen's CRDs, group
+// crd.insects.example.com) by the same kube-apiserver, and next to
+// k8s.io/sample-apiserver v0.37.2 (its Flunder kind) on the same etcd:
+//
+//   - create throughput at concurrency 10 (objects/s, and per-request
+//     p50/p99),
+//   - LIST of every size of -objects (p50/p99, as JSON and as the Table
+//     kubectl get asks for),
+//   - watch fan-out: -watchers watchers of one namespace, the time until
+//     each has seen -events ADDED events, and the events/s delivered,
+//   - memory: the extension server's RSS growth (VmRSS, and its peak
+//     VmHWM, from /proc) against kube-apiserver's RSS growth while the CRD
+//     objects were created.
+//
+// Every request of the aggregated servers goes client → kube-apiserver →
+// extension server; a CRD's requests end in kube-apiserver. That extra hop
+// is the structural cost of aggregation, so the generated server is also
+// measured directly ("aggen direct": the front-proxy client certificate
+// and X-Remote-* headers kube-apiserver itself would send), which tells
+// the proxy's share from the server's own. The servers are measured in
+// interleaved rounds within the run so drift of a noisy machine hits them
+// alike; the table prints absolute figures and ratios. It is a benchmark:
+// it asserts nothing about the figures.
+//
+//	go run ./test/bench/serving [-objects 1000,10000] [-watchers 100] [-events 100]
+package main
+
+import (
+	"context"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// config is what one run measures.
+type config struct {
+	example     string
+	sizes       []int // objects in the namespace when the LISTs are timed, ascending
+	concurrency int
+	lists       int // timed LISTs per server, kind of LIST and size
+	watchers    int
+	events      int
+	sample      bool // measure sample-apiserver too
+	direct      bool // measure the generated server without kube-apiserver in between
+	profileDir  string
+	profileSecs int
+	keep        bool
+	logf        func(format string, args ...any)
+}
+
+func main() {
+	objects := flag.String("objects", "1000,10000", "sizes of the collection the LISTs are timed at, comma-separated (objects are created up to each in turn)")
+	concurrency := flag.Int("concurrency", 10, "concurrent creates")
+	lists := flag.Int("lists", 15, "timed LISTs per server, kind of LIST and size")
+	watchers := flag.Int("watchers", 100, "watchers of the fan-out")
+	events := flag.Int("events", 100, "objects created while the watchers watch (each watcher must see every one)")
+	example := flag.String("example", "examples/insects", "the aggen-generated project")
+	sample := flag.Bool("sample", true, "measure k8s.io/sample-apiserver too (create, LIST)")
+	direct := flag.Bool("direct", true, "measure the generated server directly too, without the aggregator")
+	profile := flag.String("profile", "", "directory for CPU profiles of the generated server and kube-apiserver during the last fill and its LISTs")
+	profileSecs := flag.Int("profile-seconds", 15, "length of each CPU profile")
+	keep := flag.Bool("keep", false, "keep the work directory (logs)")
+	flag.Parse()
+	sizes, err := parseSizes(*objects)
+	if err == nil && (*concurrency < 1 || *lists < 1 || *watchers < 1 || *events < 1) {
+		err = fmt.Errorf("-concurrency, -lists, -watchers and -events must be positive")
+	}
+	if err != nil {
+		fmt.Fprintln(os.Stderr, "serving:", err)
+		os.Exit(2)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Minute)
+	defer cancel()
+	cfg := config{
+		example: *example, sizes: sizes, concurrency: *concurrency, lists: *lists,
+		watchers: *watchers, events: *events, sample: *sample, direct: *direct,
+		profileDir: *profile, profileSecs: *profileSecs, keep: *keep,
+		logf: func(format string, args ...any) { fmt.Fprintf(os.Stderr, "  "+format+"\n", args...) },
+	}
+	if err := run(ctx, cfg, os.Stdout); err != nil {
+		fmt.Fprintln(os.Stderr, "serving:", err)
+		os.Exit(1)
+	}
+}
+
+// parseSizes reads "1000,10000": positive, distinct, sorted ascending.
+func parseSizes(s string) ([]int, error) {
+	var out []int
+	seen := map[int]bool{}
+	for _, f := range strings.Split(s, ",") {
+		n, err := strconv.Atoi(strings.TrimSpace(f))
+		if err != nil || n < 1 {
+			return nil, fmt.Errorf("-objects: %q is not a positive number", f)
+		}
+		if !seen[n] {
+			seen[n] = true
+			out = append(out, n)
+		}
+	}
+	sort.Ints(out)
+	return out, nil
+}
+
+func run(ctx context.Context, cfg config, out io.Writer) error {
+	b, err := setUp(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer b.tearDown()
+	res, err := b.measure(ctx)
+	if err != nil {
+		return err
+	}
+	report(out, cfg, res)
+	return nil
+}

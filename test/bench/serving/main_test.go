@@ -1,0 +1,107 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"os"
+	"regexp"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/aggen-dev/aggen/test/e2e/harness"
+)
+
+func TestParseSizes(t *testing.T) {
+	got, err := parseSizes("10000, 1000,1000")
+	if err != nil || len(got) != 2 || got[0] != 1000 || got[1] != 10000 {
+		t.Errorf("parseSizes = %v, %v; want [1000 10000]", got, err)
+	}
+	for _, bad := range []string{"", "0", "10,x", "-5"} {
+		if _, err := parseSizes(bad); err == nil {
+			t.Errorf("parseSizes(%q): no error", bad)
+		}
+	}
+}
+
+// The table divides aggen's figure by the others' and says, per row,
+// whether aggen is at least as good as the CRD, in the row's direction.
+func TestReport(t *testing.T) {
+	ms := time.Millisecond
+	r := &results{
+		targetNames: []string{"aggen", "CRD", "sample"},
+		created:     map[string]int{"aggen": 100, "CRD": 100, "sample": 100},
+		createTime:  map[string]time.Duration{"aggen": time.Second, "CRD": 2 * time.Second, "sample": 500 * ms},
+		createLat:   map[string]harness.Latencies{"aggen": {10 * ms}, "CRD": {20 * ms}, "sample": {5 * ms}},
+		lists: map[string]map[listKey]harness.Latencies{
+			"aggen":  {{size: 100}: {30 * ms}, {size: 100, table: true}: {10 * ms}},
+			"CRD":    {{size: 100}: {10 * ms}, {size: 100, table: true}: {10 * ms}},
+			"sample": {{size: 100}: {15 * ms}, {size: 100, table: true}: {10 * ms}},
+		},
+		watch:      map[string]time.Duration{"aggen": 100 * ms, "CRD": 50 * ms},
+		rssBefore:  map[string]memory{"aggen": {rss: 1024, hwm: 1024}, "CRD": {rss: 4096}, "sample": {rss: 1024, hwm: 1024}},
+		rssAfter:   map[string]memory{"aggen": {rss: 3072, hwm: 4096}, "CRD": {rss: 8192}, "sample": {rss: 2048, hwm: 2048}},
+		kubeGrowth: map[string]int64{"aggen": 512, "CRD": 4096, "sample": 0},
+	}
+	var out bytes.Buffer
+	report(&out, config{sizes: []int{100}, concurrency: 10, watchers: 2, events: 3}, r)
+	for figure, want := range map[string]string{
+		"create c=10 (objects/s)":     `100\s+50\s+200\s+2.00x\s+0.50x\s+yes`,
+		"create p50 (ms)":             `10.0\s+20.0\s+5.0\s+0.50x\s+2.00x\s+yes`,
+		"LIST 100 JSON p50 (ms)":      `30.0\s+10.0\s+15.0\s+3.00x\s+2.00x\s+no`,
+		"LIST 100 Table p99 (ms)":     `10.0\s+10.0\s+10.0\s+1.00x\s+1.00x\s+yes`,
+		"watch events delivered (/s)": `60\s+120\s+-\s+0.50x\s+-\s+no`,
+		"RSS growth, 100 objects":     `2.0\s+4.0\s+1.0\s+0.50x\s+2.00x\s+yes`,
+	} {
+		line := lineOf(out.String(), figure)
+		if !regexp.MustCompile(want).MatchString(line) {
+			t.Errorf("row %q = %q, want it to match %s\n%s", figure, line, want, out.String())
+		}
+	}
+}
+
+func lineOf(s, prefix string) string {
+	for _, l := range strings.Split(s, "\n") {
+		if strings.HasPrefix(l, prefix) {
+			return l
+		}
+	}
+	return ""
+}
+
+// TestServingTiny runs the benchmark at a tiny size, so that it keeps
+// working: every server answers, every figure is measured.
+func TestServingTiny(t *testing.T) {
+	if os.Getenv("AGGEN_E2E") != "1" || testing.Short() {
+		t.Skip("set AGGEN_E2E=1: builds the example's apiserver, runs etcd, kube-apiserver and sample-apiserver")
+	}
+	example, err := harness.FindRepoDir("examples/insects")
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Minute)
+	defer cancel()
+	var out bytes.Buffer
+	cfg := config{
+		example: example, sizes: []int{20}, concurrency: 5, lists: 2, watchers: 5, events: 5,
+		sample: true, direct: true, logf: t.Logf,
+	}
+	if err := run(ctx, cfg, &out); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("\n%s", out.String())
+	number := `\d+(\.\d+)?`
+	for figure, want := range map[string]string{
+		"create c=5 (objects/s)":           strings.Repeat(number+`\s+`, 3) + `-`,
+		"LIST 20 JSON p99 (ms)":            strings.Repeat(number+`\s+`, 4),
+		"LIST 20 Table p50 (ms)":           strings.Repeat(number+`\s+`, 4),
+		"watch: all 5 see 5 events (ms)":   number + `\s+` + number + `\s+-\s+` + number,
+		"RSS growth, 20 objects (MiB)":     strings.Repeat(`-?`+number+`\s+`, 3),
+		"extension servers' RSS before th": `aggen \d`,
+	} {
+		line := lineOf(out.String(), figure)
+		if !regexp.MustCompile(regexp.QuoteMeta(figure) + `.*?\s` + want).MatchString(line) {
+			t.Errorf("row %q = %q, want figures matching %s", figure, line, want)
+		}
+	}
+}

@@ -1,0 +1,505 @@
+package main
+
+import (
+	"bufio"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/aggen-dev/aggen/test/e2e/harness"
+)
+
+// tableAccept is what kubectl get asks for.
+const tableAccept = "application/json;as=Table;v=v1;g=meta.k8s.io,application/json"
+
+// results are the figures of one run, by target name.
+type results struct {
+	created     map[string]int
+	createTime  map[string]time.Duration
+	createLat   map[string]harness.Latencies
+	lists       map[string]map[listKey]harness.Latencies
+	watch       map[string]time.Duration
+	rssBefore   map[string]memory // of the target's process before the fills
+	rssAfter    map[string]memory
+	kubeGrowth  map[string]int64 // kube-apiserver's VmRSS growth while the target's objects were created, kB
+	targetNames []string
+}
+
+type listKey struct {
+	size  int
+	table bool
+}
+
+// memory is VmRSS and VmHWM of a process, in kB.
+type memory struct{ rss, hwm int64 }
+
+func (b *bench) measure(ctx context.Context) (*results, error) {
+	res := &results{
+		created: map[string]int{}, createTime: map[string]time.Duration{}, createLat: map[string]harness.Latencies{},
+		lists: map[string]map[listKey]harness.Latencies{}, watch: map[string]time.Duration{},
+		rssBefore: map[string]memory{}, rssAfter: map[string]memory{}, kubeGrowth: map[string]int64{},
+	}
+	clients := map[string]*harness.Client{}
+	for _, t := range b.targets {
+		res.targetNames = append(res.targetNames, t.name)
+		c, err := t.newClient()
+		if err != nil {
+			return nil, err
+		}
+		defer c.CloseIdle()
+		clients[t.name] = c
+		// Warm up: the connection, the authorization caches.
+		for i := 0; i < 20; i++ {
+			if _, err := c.Get(ctx, t.collection(listNamespace)+"?limit=1"); err != nil {
+				return nil, fmt.Errorf("%s: %w", t.name, err)
+			}
+		}
+	}
+	// Let start-up work (informer syncs, the aggregator's OpenAPI
+	// downloads) settle.
+	time.Sleep(5 * time.Second)
+	for _, t := range b.targets {
+		m, err := readMemory(t.pid)
+		if err != nil {
+			return nil, err
+		}
+		res.rssBefore[t.name] = m
+	}
+
+	writers := b.writers()
+	last := len(b.cfg.sizes) - 1
+	for step, size := range b.cfg.sizes {
+		// The generated server fills first: what kube-apiserver grows by
+		// proxying it is then not charged to the CRD, whose objects are
+		// created after.
+		for _, t := range writers {
+			from := res.created[t.name]
+			if from >= size {
+				continue
+			}
+			var stops []func() error
+			if step == last && b.cfg.profileDir != "" {
+				stops = b.profiles(ctx, t, "create")
+			}
+			before, err := readMemory(b.kubePID)
+			if err != nil {
+				return nil, err
+			}
+			b.cfg.logf("%s: creating objects %d to %d", t.name, from, size-1)
+			start := time.Now()
+			lat, err := createObjects(ctx, clients[t.name], t, listNamespace, "o", from, size, b.cfg.concurrency)
+			res.createTime[t.name] += time.Since(start)
+			if err != nil {
+				return nil, fmt.Errorf("%s: %w", t.name, err)
+			}
+			after, err := readMemory(b.kubePID)
+			if err != nil {
+				return nil, err
+			}
+			res.created[t.name] = size
+			res.createLat[t.name] = append(res.createLat[t.name], lat...)
+			res.kubeGrowth[t.name] += after.rss - before.rss
+			for _, stop := range stops {
+				if err := stop(); err != nil {
+					return nil, err
+				}
+			}
+		}
+		if err := b.waitListed(ctx, clients, size); err != nil {
+			return nil, err
+		}
+		var stops []func() error
+		if step == last && b.cfg.profileDir != "" {
+			// kube-apiserver serves the CRD and proxies aggen: one profile.
+			stops = append(stops, b.profile(ctx, "aggen", "list"), b.profile(ctx, "kube-apiserver", "list"))
+		}
+		for _, table := range []bool{false, true} {
+			key := listKey{size: size, table: table}
+			for round := 0; round < b.cfg.lists; round++ {
+				for i := range b.targets {
+					// Rotate who goes first.
+					t := b.targets[(i+round)%len(b.targets)]
+					d, err := timeList(ctx, clients[t.name], t.collection(listNamespace), table, size)
+					if err != nil {
+						return nil, fmt.Errorf("%s: %w", t.name, err)
+					}
+					if res.lists[t.name] == nil {
+						res.lists[t.name] = map[listKey]harness.Latencies{}
+					}
+					res.lists[t.name][key] = append(res.lists[t.name][key], d)
+				}
+			}
+		}
+		for _, stop := range stops {
+			if err := stop(); err != nil {
+				return nil, err
+			}
+		}
+	}
+	for _, t := range b.targets {
+		m, err := readMemory(t.pid)
+		if err != nil {
+			return nil, err
+		}
+		res.rssAfter[t.name] = m
+	}
+
+	for i, t := range b.targets {
+		if !t.watch {
+			continue
+		}
+		b.cfg.logf("%s: %d watchers, %d events", t.name, b.cfg.watchers, b.cfg.events)
+		d, err := watchFanout(ctx, t, fmt.Sprintf("w%d", i), b.cfg.watchers, b.cfg.events, b.cfg.concurrency)
+		if err != nil {
+			return nil, fmt.Errorf("%s watch fan-out: %w", t.name, err)
+		}
+		res.watch[t.name] = d
+	}
+	return res, nil
+}
+
+// writers are the targets that create objects, the generated server first.
+func (b *bench) writers() []*target {
+	var out []*target
+	for _, t := range b.targets {
+		if t.writes {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
+// waitListed waits until every target lists size objects (a consistent
+// LIST answers at once; this guards against a short list being timed).
+func (b *bench) waitListed(ctx context.Context, clients map[string]*harness.Client, size int) error {
+	for _, t := range b.targets {
+		err := harness.Eventually(ctx, 60*time.Second, fmt.Sprintf("%s lists %d objects", t.name, size), func(ctx context.Context) error {
+			_, err := timeList(ctx, clients[t.name], t.collection(listNamespace), false, size)
+			return err
+		})
+		if err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// createObjects creates objects prefix-<from> to prefix-<to-1> with
+// concurrency workers sharing c and returns the latency of each create.
+func createObjects(ctx context.Context, c *harness.Client, t *target, ns, prefix string, from, to, concurrency int) (harness.Latencies, error) {
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	next := make(chan int)
+	go func() {
+		defer close(next)
+		for i := from; i < to; i++ {
+			select {
+			case next <- i:
+			case <-ctx.Done():
+				return
+			}
+		}
+	}()
+	var mu sync.Mutex
+	var lat harness.Latencies
+	var firstErr error
+	var wg sync.WaitGroup
+	for w := 0; w < concurrency; w++ {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for i := range next {
+				start := time.Now()
+				err := c.Create(ctx, t.collection(ns), t.object(fmt.Sprintf("%s-%06d", prefix, i), ns))
+				d := time.Since(start)
+				mu.Lock()
+				if err != nil && firstErr == nil {
+					firstErr = err
+					cancel()
+				}
+				lat = append(lat, d)
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	return lat, firstErr
+}
+
+// timeList times one full LIST (no limit) and checks it holds want items.
+func timeList(ctx context.Context, c *harness.Client, path string, table bool, want int) (time.Duration, error) {
+	accept := "application/json"
+	if table {
+		accept = tableAccept
+	}
+	start := time.Now()
+	resp, err := get(ctx, c, path, accept)
+	if err != nil {
+		return 0, err
+	}
+	d := time.Since(start)
+	var list struct {
+		Items []json.RawMessage `json:"items"`
+		Rows  []json.RawMessage `json:"rows"`
+	}
+	if err := json.Unmarshal(resp, &list); err != nil {
+		return 0, fmt.Errorf("decoding the LIST of %s: %w", path, err)
+	}
+	got := len(list.Items)
+	if table {
+		got = len(list.Rows)
+	}
+	if got != want {
+		return 0, fmt.Errorf("LIST %s (table %v): %d items, want %d", path, table, got, want)
+	}
+	return d, nil
+}
+
+// get is Client.Get with an Accept header of its own.
+func get(ctx context.Context, c *harness.Client, path, accept string) ([]byte, error) {
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.Server+path, nil)
+	if err != nil {
+		return nil, err
+	}
+	for k, vs := range c.Header {
+		req.Header[k] = vs
+	}
+	req.Header.Set("Accept", accept)
+	resp, err := c.HTTP.Do(req)
+	if err != nil {
+		return nil, err
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, err
+	}
+	if resp.StatusCode != http.StatusOK {
+		return nil, &harness.StatusError{Method: "GET", Path: path, StatusCode: resp.StatusCode, Body: string(body)}
+	}
+	return body, nil
+}
+
+// watchersPerClient is how many watches share one client (one HTTP/2
+// connection), as informers of a few processes would.
+const watchersPerClient = 10
+
+// watchFanout starts watchers watches of the watch namespace, creates
+// events objects there and returns the time from the first create until
+// every watcher has seen every ADDED event.
+func watchFanout(ctx context.Context, t *target, prefix string, watchers, events, concurrency int) (time.Duration, error) {
+	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
+	defer cancel()
+	writer, err := t.newClient()
+	if err != nil {
+		return 0, err
+	}
+	defer writer.CloseIdle()
+	body, err := writer.Get(ctx, t.collection(watchNamespace))
+	if err != nil {
+		return 0, err
+	}
+	var list struct {
+		Metadata struct {
+			ResourceVersion string `json:"resourceVersion"`
+		} `json:"metadata"`
+	}
+	if err := json.Unmarshal(body, &list); err != nil {
+		return 0, err
+	}
+	path := t.collection(watchNamespace) + "?watch=1&resourceVersion=" + list.Metadata.ResourceVersion
+
+	var clients []*harness.Client
+	defer func() {
+		for _, c := range clients {
+			c.CloseIdle()
+		}
+	}()
+	var bodies []io.Closer
+	defer func() {
+		for _, b := range bodies {
+			b.Close()
+		}
+	}()
+	done := make(chan error, watchers)
+	for i := 0; i < watchers; i++ {
+		if i%watchersPerClient == 0 {
+			c, err := t.newClient()
+			if err != nil {
+				return 0, err
+			}
+			clients = append(clients, c)
+		}
+		c := clients[len(clients)-1]
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.Server+path, nil)
+		if err != nil {
+			return 0, err
+		}
+		for k, vs := range c.Header {
+			req.Header[k] = vs
+		}
+		req.Header.Set("Accept", "application/json")
+		// No client timeout: the watch lasts as long as the fan-out.
+		resp, err := (&http.Client{Transport: c.HTTP.Transport}).Do(req)
+		if err != nil {
+			return 0, fmt.Errorf("watch %d: %w", i, err)
+		}
+		if resp.StatusCode != http.StatusOK {
+			b, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			return 0, &harness.StatusError{Method: "GET", Path: path, StatusCode: resp.StatusCode, Body: string(b)}
+		}
+		bodies = append(bodies, resp.Body)
+		go func() { done <- countAdded(resp.Body, events) }()
+	}
+	start := time.Now()
+	if _, err := createObjects(ctx, writer, t, watchNamespace, prefix, 0, events, concurrency); err != nil {
+		return 0, err
+	}
+	for i := 0; i < watchers; i++ {
+		select {
+		case err := <-done:
+			if err != nil {
+				return 0, fmt.Errorf("watcher: %w", err)
+			}
+		case <-ctx.Done():
+			return 0, fmt.Errorf("%d of %d watchers saw every event: %w", i, watchers, ctx.Err())
+		}
+	}
+	return time.Since(start), nil
+}
+
+// countAdded reads watch events until it has seen want ADDED ones.
+func countAdded(r io.Reader, want int) error {
+	dec := json.NewDecoder(bufio.NewReader(r))
+	seen := 0
+	for seen < want {
+		var ev struct {
+			Type   string          `json:"type"`
+			Object json.RawMessage `json:"object"`
+		}
+		if err := dec.Decode(&ev); err != nil {
+			return fmt.Errorf("after %d of %d events: %w", seen, want, err)
+		}
+		switch ev.Type {
+		case "ADDED":
+			seen++
+		case "ERROR":
+			return fmt.Errorf("watch error event: %s", ev.Object)
+		}
+	}
+	return nil
+}
+
+// readMemory reads VmRSS and VmHWM of a process from /proc.
+func readMemory(pid int) (memory, error) {
+	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "status"))
+	if err != nil {
+		return memory{}, err
+	}
+	var m memory
+	for _, line := range strings.Split(string(b), "\n") {
+		name, value, ok := strings.Cut(line, ":")
+		if !ok {
+			continue
+		}
+		var dst *int64
+		switch name {
+		case "VmRSS":
+			dst = &m.rss
+		case "VmHWM":
+			dst = &m.hwm
+		default:
+			continue
+		}
+		f := strings.Fields(value)
+		if len(f) != 2 || f[1] != "kB" {
+			return memory{}, fmt.Errorf("/proc/%d/status: %s: %q", pid, name, value)
+		}
+		if *dst, err = strconv.ParseInt(f[0], 10, 64); err != nil {
+			return memory{}, fmt.Errorf("/proc/%d/status: %s: %w", pid, name, err)
+		}
+	}
+	if m.rss == 0 {
+		return memory{}, errors.New("/proc/" + strconv.Itoa(pid) + "/status has no VmRSS")
+	}
+	return m, nil
+}
+
+// profiles starts CPU profiles of the processes serving t: for the
+// generated server, the server (through a direct client) and kube-apiserver,
+// which proxies its requests; for the CRD, kube-apiserver. The functions
+// returned wait for each and write it to the profile directory.
+func (b *bench) profiles(ctx context.Context, t *target, phase string) []func() error {
+	switch t.pid {
+	case b.aggenPID:
+		return []func() error{b.profile(ctx, "aggen", phase), b.profile(ctx, "kube-apiserver", "aggen-"+phase)}
+	case b.kubePID:
+		return []func() error{b.profile(ctx, "kube-apiserver", "crd-"+phase)}
+	}
+	return nil
+}
+
+// profile starts a CPU profile of the generated server ("aggen") or of
+// kube-apiserver and returns a function that waits for it and writes it
+// to the profile directory.
+func (b *bench) profile(ctx context.Context, name, phase string) func() error {
+	var c *harness.Client
+	var err error
+	if name == "aggen" {
+		c, err = b.dep.DirectClient(harness.AdminUser, "system:masters", "system:authenticated")
+	} else {
+		c, err = harness.NewClientFromKubeconfig(b.cp.AdminKubeconfig)
+	}
+	file := filepath.Join(b.cfg.profileDir, name+"-"+phase+".pprof")
+	ch := make(chan error, 1)
+	go func() {
+		if err != nil {
+			ch <- err
+			return
+		}
+		defer c.CloseIdle()
+		hc := &http.Client{Transport: c.HTTP.Transport}
+		req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.Server+"/debug/pprof/profile?seconds="+strconv.Itoa(b.cfg.profileSecs), nil)
+		if err != nil {
+			ch <- err
+			return
+		}
+		for k, vs := range c.Header {
+			req.Header[k] = vs
+		}
+		resp, err := hc.Do(req)
+		if err != nil {
+			ch <- err
+			return
+		}
+		defer resp.Body.Close()
+		data, err := io.ReadAll(resp.Body)
+		if err == nil && resp.StatusCode != http.StatusOK {
+			err = fmt.Errorf("profile of %s: HTTP %d: %s", name, resp.StatusCode, data)
+		}
+		if err == nil {
+			err = os.MkdirAll(b.cfg.profileDir, 0o755)
+		}
+		if err == nil {
+			err = os.WriteFile(file, data, 0o644)
+		}
+		ch <- err
+	}()
+	return func() error {
+		err := <-ch
+		if err == nil {
+			b.cfg.logf("CPU profile written to %s", file)
+		}
+		return err
+	}
+}
