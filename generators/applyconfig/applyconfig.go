@@ -50,7 +50,10 @@ func Run(s *codegen.Session, t codegen.Tree, schemaFile string) error {
 	if err := a.Validate(); err != nil {
 		return fmt.Errorf("%s arguments: %w", Name, err)
 	}
+	undo := func() {}
+	defer func() { undo() }()
 	return s.Run(Name, generators.NameSystems(), generators.DefaultNameSystem(), inputs, func(c *generator.Context) []generator.Target {
+		undo = foreignShapes(c.Universe, c.Inputs, a.ExternalApplyConfigurations)
 		return generators.GetTargets(c, a)
 	})
 }

@@ -142,6 +142,15 @@ func derive(p *model.Project, g *model.Group) (*data, error) {
 				}
 			}
 		}
+		// The refs resolve aliases away; the source, copied into the
+		// hub, still names them.
+		for _, name := range t.Uses {
+			if u := p.Types[model.TypeID(t.Package, name)]; u != nil {
+				if err := add(u, why); err != nil {
+					return err
+				}
+			}
+		}
 		return nil
 	}
 	storage := map[*model.Version]bool{}

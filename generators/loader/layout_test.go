@@ -3,6 +3,7 @@ package loader
 import (
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/aggen-dev/aggen/test/fixture"
@@ -37,5 +38,25 @@ func TestLayoutFreedom(t *testing.T) {
 	fischer := v1alpha1.Kind("Fischer")
 	if fischer == nil || fischer.Namespaced || !slices.Contains(fischer.Type.ImpliedTags, "+genclient") || !slices.Contains(fischer.Type.ImpliedTags, "+genclient:nonNamespaced") {
 		t.Errorf("kubebuilder kind Fischer = %+v, implied %v", fischer, fischer.Type.ImpliedTags)
+	}
+}
+
+// TestPathThroughExternalPointer: a JSONPath through a pointer to another
+// module's struct, met first by the path itself, resolves to its field.
+func TestPathThroughExternalPointer(t *testing.T) {
+	p, err := Load(fixture.Project(t, filepath.Join("testdata", "external-path.txtar")))
+	if err != nil {
+		t.Fatal(err)
+	}
+	k := p.Groups[0].Versions[0].Kinds[0]
+	if len(k.SelectableFields) != 1 {
+		t.Fatalf("selectable fields %+v", k.SelectableFields)
+	}
+	sf := k.SelectableFields[0]
+	if strings.Join(sf.GoPath, ".") != "Spec.SourceRef.Name" || sf.Leaf == nil || sf.Leaf.GoName != "Name" {
+		t.Errorf("path %v, leaf %+v", sf.GoPath, sf.Leaf)
+	}
+	if len(k.PrintColumns) != 1 || k.PrintColumns[0].JSONPath != ".spec.sourceRef.name" {
+		t.Errorf("print columns %+v", k.PrintColumns)
 	}
 }

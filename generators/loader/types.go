@@ -178,6 +178,7 @@ func (l *load) types(g *model.Group, v *model.Version, hub bool) {
 		t.Parsed = d.markers
 		t.Source = l.source(d.spec)
 		t.Imports = usedImports(d.spec, pkg.info)
+		t.Uses = usedTypes(d.spec, pkg.types, pkg.info)
 		if root := model.Find(d.markers, markers.ObjectRoot); root != nil && root.Text() != "false" && model.Find(d.markers, markers.DeepcopyInterfaces) == nil {
 			t.ImpliedTags = append(t.ImpliedTags, "+"+markers.DeepcopyInterfaces+"=k8s.io/apimachinery/pkg/runtime.Object")
 		}
@@ -264,6 +265,29 @@ func usedImports(n ast.Node, info *types.Info) map[string]string {
 		}
 		return true
 	})
+	return out
+}
+
+// usedTypes returns the names of the types of pkg, other than its own, a
+// declaration refers to, aliases included.
+func usedTypes(spec *ast.TypeSpec, pkg *types.Package, info *types.Info) []string {
+	if pkg == nil || info == nil {
+		return nil
+	}
+	seen := map[string]bool{}
+	ast.Inspect(spec.Type, func(n ast.Node) bool {
+		if id, ok := n.(*ast.Ident); ok && id.Name != spec.Name.Name {
+			if tn, ok := info.Uses[id].(*types.TypeName); ok && tn.Pkg() == pkg && tn.Parent() == pkg.Scope() {
+				seen[id.Name] = true
+			}
+		}
+		return true
+	})
+	out := make([]string, 0, len(seen))
+	for n := range seen {
+		out = append(out, n)
+	}
+	sort.Strings(out)
 	return out
 }
 
@@ -804,6 +828,11 @@ func (l *load) resolvePath(pos model.Position, v *model.Version, root *model.Typ
 			return goPath, nil
 		}
 		cur = nil
+		if inner.Kind == model.NamedRef && inner.Named != nil && inner.Named.External && inner.Named.Kind == "" {
+			// A type of another package, declared but not filled in
+			// yet (they are filled once every version is loaded).
+			l.ext.fillAll()
+		}
 		if inner.Kind == model.NamedRef && inner.Named != nil && inner.Named.Kind == model.StructType {
 			cur = inner.Named
 		}

@@ -463,6 +463,11 @@ type Type struct {
 	// Imports are the packages the declaration's source refers to, by the
 	// name it uses for them (the project's own types only).
 	Imports map[string]string
+	// Uses are the other types of its own package the declaration's
+	// source names, sorted: aliases among them (type PortNumber = int32),
+	// which Ref and the fields' refs resolve away (the project's own
+	// types only).
+	Uses []string
 	// ImpliedTags are upstream generator tags that the type's markers
 	// imply but its source lacks (+kubebuilder:object:root implies
 	// +k8s:deepcopy-gen:interfaces=...runtime.Object, as kubebuilder's

@@ -109,7 +109,10 @@ func Run(s *codegen.Session, t codegen.Tree, reach *Reach) (*Result, error) {
 	if err := s.Run(Name, generators.NameSystems(), generators.DefaultNameSystem(), inputs, modelNames); err != nil {
 		return nil, err
 	}
+	undo := func() {}
+	defer func() { undo() }()
 	definitions := func(c *generator.Context) []generator.Target {
+		undo = unshadow(c.Universe, inputs)
 		targets := generators.GetOpenAPITargets(c, a, boilerplate)
 		for _, tg := range targets {
 			if st, ok := tg.(*generator.SimpleTarget); ok && st.FilterFunc != nil && len(reached) > 0 {
@@ -130,6 +133,8 @@ func Run(s *codegen.Session, t codegen.Tree, reach *Reach) (*Result, error) {
 	if err := s.Run(Name, generators.NameSystems(), generators.DefaultNameSystem(), inputs, definitions); err != nil {
 		return nil, err
 	}
+	undo()
+	undo = func() {}
 	res := &Result{}
 	if b, err := os.ReadFile(report); err == nil {
 		for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {

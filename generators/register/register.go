@@ -19,6 +19,10 @@ func Run(s *codegen.Session, t codegen.Tree, skip map[string]bool) error {
 		Name: Name, Tag: "+groupName", OutputFile: "zz_generated.register.go", Skip: skip,
 		AddFlags: a.AddFlags, Validate: a.Validate,
 		Systems: generators.NameSystems(), Default: generators.DefaultNameSystem(),
-		Targets: func(c *generator.Context) []generator.Target { return generators.GetTargets(c, a) },
+		Targets: func(c *generator.Context) []generator.Target {
+			restore := hideNonObjects(c.Universe, c.Inputs)
+			defer restore()
+			return generators.GetTargets(c, a)
+		},
 	})
 }

@@ -30,6 +30,10 @@ type Source struct {
 	// Status adds +kubebuilder:subresource:status to kept kinds that have
 	// a Status field and no such marker, as k8s.io/api types have none.
 	Status bool
+	// Requires are the module versions ("path@version") the package's
+	// imports need, as its own go.mod has them; the newest would be
+	// taken otherwise.
+	Requires []string
 	// Fixes are text replacements that make the package one a CRD could
 	// be made from; each says why in the corpus it belongs to.
 	Fixes [][2]string
@@ -53,6 +57,36 @@ var Corpora = map[string][]Source{
 	"gatewayapi": {
 		{Module: "sigs.k8s.io/gateway-api", Version: "v1.6.3", Package: "apis/v1", Group: "gateway", APIVersion: "v1"},
 	},
+	// LeaderWorkerSet: a kubebuilder project (groupversion_info.go with
+	// its own scheme.Builder, kinds registered in init).
+	"lws": {
+		{Module: "sigs.k8s.io/lws", Version: "v0.7.0", Package: "api/leaderworkerset/v1", Group: "leaderworkerset", APIVersion: "v1",
+			Fixes: append([][2]string{
+				{`"leaderworkerset.x-k8s.io"`, `"leaderworkerset.example.com"`},
+				// lws's copy of controller-runtime's scheme.Builder is
+				// a package of the lws module, which the corpus does not
+				// copy (aggen import does): controller-runtime's own.
+				{`"sigs.k8s.io/lws/api/leaderworkerset/scheme"`, `"sigs.k8s.io/controller-runtime/pkg/scheme"`},
+			}, strayGenclient)},
+	},
+	// JobSet: a kubebuilder project on controller-runtime's scheme.Builder.
+	"jobset": {
+		{Module: "sigs.k8s.io/jobset", Version: "v0.10.1", Package: "api/jobset/v1alpha2", Group: "jobset", APIVersion: "v1alpha2",
+			Fixes: append([][2]string{
+				{`"jobset.x-k8s.io"`, `"jobset.example.com"`},
+				// controller-tools reads "UniqueItems:true" as no
+				// marker it knows and ignores it (the CRD has no
+				// uniqueItems); aggen refuses it as unknown.
+				{"// +kubebuilder:validation:UniqueItems:true\n", ""},
+			}, strayGenclient)},
+	},
+	// Flux's source-controller API: status types from another module
+	// (github.com/fluxcd/pkg/apis/meta), inlined and in pointer lists.
+	"flux": {
+		{Module: "github.com/fluxcd/source-controller/api", Version: "v1.9.6", Package: "v1", Group: "source", APIVersion: "v1",
+			Requires: []string{"github.com/fluxcd/pkg/apis/meta@v1.30.2", "github.com/fluxcd/pkg/apis/acl@v0.10.0"},
+			Fixes:    [][2]string{{`"source.toolkit.fluxcd.io"`, `"source.example.com"`}}},
+	},
 	// The Prometheus operator's monitoring API.
 	"prometheus": {
 		{Module: "github.com/prometheus-operator/prometheus-operator/pkg/apis/monitoring", Version: "v0.95.2", Package: "v1",
@@ -62,6 +96,12 @@ var Corpora = map[string][]Source{
 			Fixes: [][2]string{{"// +kubebuilder:validation:OneOf", "// (OneOf)"}}},
 	},
 }
+
+// strayGenclient: kubebuilder projects keep a types.go holding only
+// "//+genclient" for kube_codegen.sh; it stands before no type, so it
+// does nothing upstream, aggen refuses it as misplaced and aggen import
+// removes it, as the corpus does.
+var strayGenclient = [2]string{"\n//+genclient\n", "\n"}
 
 // conditionTypes: k8s.io/api's workload conditions are lists keyed by
 // type whose type field is +optional. kube-apiserver refuses a CRD with
@@ -107,6 +147,13 @@ func Assemble(root, dir string, sources []Source) error {
 		}
 		if err := copyPackage(filepath.Join(src, filepath.FromSlash(s.Package)), filepath.Join(dir, "pkg", "apis", s.Group, s.APIVersion), s); err != nil {
 			return fmt.Errorf("copying %s/%s: %w", s.Module, s.Package, err)
+		}
+		for _, r := range s.Requires {
+			cmd := exec.Command("go", "mod", "edit", "-require", r)
+			cmd.Dir = dir
+			if out, err := cmd.CombinedOutput(); err != nil {
+				return fmt.Errorf("go mod edit -require %s: %v\n%s", r, err, out)
+			}
 		}
 	}
 	return nil
@@ -157,9 +204,9 @@ func copyPackage(from, to string, s Source) error {
 		if err != nil {
 			return err
 		}
-		text := string(b)
+		// kubebuilder's groupversion_info.go repeats the group name.
+		text := groupNameLine.ReplaceAllString(string(b), "")
 		if n == "doc.go" {
-			text = groupNameLine.ReplaceAllString(text, "")
 			loc := packageClause.FindStringIndex(text)
 			text = text[:loc[0]] + "// +groupName=" + group + "\n" + text[loc[0]:]
 			wrote = true

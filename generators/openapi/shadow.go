@@ -1,0 +1,111 @@
+package openapi
+
+import (
+	"reflect"
+	"strings"
+
+	"k8s.io/gengo/v2/types"
+)
+
+// unshadow hides, for openapi-gen, the fields of inlined structs
+// (`json:",inline"`) that a shallower field of the same JSON name shadows,
+// as encoding/json does: openapi-gen writes every inlined field, and two
+// of one name make a duplicate key in the generated map literal, which
+// does not compile (the Prometheus operator's ProbeSpec has an
+// authorization field and inlines HTTPConfig, which has one too).
+//
+// It gives each struct of pkgs that needs it copies of its inlined types
+// without the shadowed fields, in the shared parse, and returns the
+// function that puts the parse back as it was.
+func unshadow(u types.Universe, pkgs []string) (undo func()) {
+	type change struct {
+		t       *types.Type
+		members []types.Member
+	}
+	var changes []change
+	for _, path := range pkgs {
+		p := u[path]
+		if p == nil {
+			continue
+		}
+		for _, t := range p.Types {
+			if t.Kind != types.Struct {
+				continue
+			}
+			if members, changed := withoutShadowed(t.Members, nil); changed {
+				changes = append(changes, change{t: t, members: t.Members})
+				t.Members = members
+			}
+		}
+	}
+	return func() {
+		for i := len(changes) - 1; i >= 0; i-- {
+			changes[i].t.Members = changes[i].members
+		}
+	}
+}
+
+// withoutShadowed returns members with every inlined struct replaced by a
+// copy that lacks the fields named in outer or by a member of this level,
+// recursively; changed says whether anything was hidden.
+func withoutShadowed(members []types.Member, outer map[string]bool) ([]types.Member, bool) {
+	names := map[string]bool{}
+	for n := range outer {
+		names[n] = true
+	}
+	for _, m := range members {
+		if !inlined(&m) {
+			if n := jsonName(&m); n != "" {
+				names[n] = true
+			}
+		}
+	}
+	var out []types.Member
+	changed := false
+	for _, m := range members {
+		if !inlined(&m) {
+			if n := jsonName(&m); n != "" && outer[n] {
+				changed = true
+				continue
+			}
+			out = append(out, m)
+			continue
+		}
+		t := m.Type
+		for t.Kind == types.Pointer {
+			t = t.Elem
+		}
+		if t.Kind != types.Struct {
+			out = append(out, m)
+			continue
+		}
+		inner, hid := withoutShadowed(t.Members, names)
+		if hid {
+			cp := *t
+			cp.Members = inner
+			m.Type = &cp
+			changed = true
+		}
+		out = append(out, m)
+	}
+	return out, changed
+}
+
+// inlined is openapi-gen's test for a member whose fields it inlines.
+func inlined(m *types.Member) bool {
+	tag, ok := reflect.StructTag(m.Tags).Lookup("json")
+	return m.Embedded && ok && (tag == "" || strings.HasPrefix(tag, ","))
+}
+
+// jsonName is the member's JSON name, "" for one encoding/json skips.
+func jsonName(m *types.Member) string {
+	tag := reflect.StructTag(m.Tags).Get("json")
+	name, _, _ := strings.Cut(tag, ",")
+	switch {
+	case name == "-":
+		return ""
+	case name != "":
+		return name
+	}
+	return m.Name
+}
