@@ -22,7 +22,11 @@ func unshadow(u types.Universe, pkgs []string) (undo func()) {
 		t       *types.Type
 		members []types.Member
 	}
+	// Every struct's new members are worked out from the parse as it was
+	// and set afterwards, so that the result does not depend on the order
+	// of the package's type map.
 	var changes []change
+	replaced := map[*types.Type][]types.Member{}
 	for _, path := range pkgs {
 		p := u[path]
 		if p == nil {
@@ -34,9 +38,12 @@ func unshadow(u types.Universe, pkgs []string) (undo func()) {
 			}
 			if members, changed := withoutShadowed(t.Members, nil); changed {
 				changes = append(changes, change{t: t, members: t.Members})
-				t.Members = members
+				replaced[t] = members
 			}
 		}
+	}
+	for t, members := range replaced {
+		t.Members = members
 	}
 	return func() {
 		for i := len(changes) - 1; i >= 0; i-- {

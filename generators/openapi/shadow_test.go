@@ -59,8 +59,17 @@ func TestUnshadow(t *testing.T) {
 	if n := memberNames(deep); !reflect.DeepEqual(n, []string{"Other", "Auth"}) {
 		t.Errorf("Deep changed: %v", n)
 	}
-	if plain.Members[0].Type != inner || len(inner.Members[0:2]) != 2 {
-		t.Errorf("Plain shadows nothing but was changed")
+	// Plain inlines Inner, whose own field shadows Deep's: Plain's copy
+	// hides it too, whatever order the types are met in, and keeps the rest.
+	plainInner := plain.Members[0].Type
+	if n := memberNames(plainInner); !reflect.DeepEqual(n, []string{"Authorization", "Proxy", "Deep"}) {
+		t.Errorf("Plain's Inner has %v, want [Authorization Proxy Deep]", n)
+	}
+	if n := memberNames(plainInner.Members[2].Type); !reflect.DeepEqual(n, []string{"Other"}) {
+		t.Errorf("Plain's Deep has %v, want [Other]", n)
+	}
+	if n := memberNames(plain); !reflect.DeepEqual(n, []string{"Inner", "Proxy2"}) {
+		t.Errorf("Plain has %v, want [Inner Proxy2]", n)
 	}
 	undo()
 	if !reflect.DeepEqual(outer.Members, before) || inner.Members[2].Type != deep {

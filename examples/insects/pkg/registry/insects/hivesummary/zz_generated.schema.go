@@ -20,6 +20,7 @@ package hivesummary
 
 import (
 	"k8s.io/apimachinery/pkg/runtime"
+	"k8s.io/apimachinery/pkg/runtime/schema"
 
 	insects "github.com/aggen-dev/aggen/examples/insects/pkg/apis/insects"
 	insectsv1beta1 "github.com/aggen-dev/aggen/examples/insects/pkg/apis/insects/v1beta1"
@@ -31,7 +32,7 @@ import (
 // types carries it (without descriptions): what the server validates,
 // defaults and publishes in its OpenAPI.
 func Schemas() (*genregistry.Schemas, error) {
-	return genregistry.ParseSchemas(insects.Kind("HiveSummary"), map[string]string{
+	return genregistry.ParseSchemas(schema.GroupKind{Group: insects.GroupName, Kind: "HiveSummary"}, map[string]string{
 		"v1beta1": schemaV1beta1,
 	})
 }
