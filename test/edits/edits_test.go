@@ -440,8 +440,8 @@ func TestEditSequence(t *testing.T) {
 
 	step = "add a version"
 	// Bee's feed and log subresources use the kinds of its subresource
-	// types files, which come along.
-	for _, name := range []string{"doc.go", "bee_types.go", "hive_types.go", "bee_feed_types.go", "bee_log_types.go"} {
+	// types files, which come along, as does the computed HiveSummary.
+	for _, name := range []string{"doc.go", "bee_types.go", "hive_types.go", "bee_feed_types.go", "bee_log_types.go", "hivesummary_types.go"} {
 		// The package clause, the doc comment and the OpenAPI model
 		// package all name the version.
 		p.write(apis+"/v1/"+name, strings.ReplaceAll(p.read(apis+"/v1beta1/"+name), "v1beta1", "v1"))
@@ -471,8 +471,8 @@ func TestEditSequence(t *testing.T) {
 			t.Errorf("%s: %s is stored as %s, want %s", step, kind, v, want)
 		}
 	}
-	p.mustContain("docs/api/insects/v1.md", "| [Bee](#bee) | `bees` | Namespaced | `status`, `scale` | [v1beta1](v1beta1.md#bee) |")
-	p.mustContain("docs/api/insects/v1beta1.md", "| [Bee](#bee) | `bees` | Namespaced | `status`, `scale` | this version |")
+	p.mustContain("docs/api/insects/v1.md", "| [Bee](#bee) | `bees` | Namespaced | `status`, `scale`, `feed`, `log` | [v1beta1](v1beta1.md#bee) |")
+	p.mustContain("docs/api/insects/v1beta1.md", "| [Bee](#bee) | `bees` | Namespaced | `status`, `scale`, `feed`, `log` | this version |")
 	p.build(step)
 
 	step = "add a group"
@@ -498,6 +498,10 @@ func TestEditSequence(t *testing.T) {
 	if err := os.RemoveAll(p.path(apis + "/v1beta1")); err != nil {
 		t.Fatal(err)
 	}
+	// HiveSummary's source is the user's: its author moves it to v1's
+	// listers, as a user deleting the version would.
+	source := "pkg/registry/insects/hivesummary/source.go"
+	p.write(source, strings.ReplaceAll(p.read(source), "v1beta1", "v1"))
 	p.regenerate(step)
 	if v := p.storageOf("Hive"); v != "v1" {
 		t.Errorf("%s: Hive is stored as %s, want v1", step, v)
