@@ -45,13 +45,13 @@ var Corpora = map[string][]Source{
 	// +k8s: declarative validation tags.
 	"k8sapi": {
 		{Module: "k8s.io/api", Version: "v0.37.2", Package: "apps/v1", Group: "apps", APIVersion: "v1",
-			Kinds: []string{"Deployment", "StatefulSet", "DaemonSet"}, Status: true, Fixes: append(conditionTypes, applyScale)},
+			Kinds: []string{"Deployment", "StatefulSet", "DaemonSet"}, Status: true, Fixes: append(conditionTypes, applyScale, copyModelPackage)},
 		{Module: "k8s.io/api", Version: "v0.37.2", Package: "batch/v1", Group: "batch", APIVersion: "v1",
-			Kinds: []string{"Job", "CronJob"}, Status: true},
+			Kinds: []string{"Job", "CronJob"}, Status: true, Fixes: [][2]string{copyModelPackage}},
 		{Module: "k8s.io/api", Version: "v0.37.2", Package: "networking/v1", Group: "networking", APIVersion: "v1",
-			Kinds: []string{"Ingress", "NetworkPolicy"}, Status: true},
+			Kinds: []string{"Ingress", "NetworkPolicy"}, Status: true, Fixes: [][2]string{copyModelPackage}},
 		{Module: "k8s.io/api", Version: "v0.37.2", Package: "policy/v1", Group: "policy", APIVersion: "v1",
-			Kinds: []string{"PodDisruptionBudget"}, Status: true},
+			Kinds: []string{"PodDisruptionBudget"}, Status: true, Fixes: [][2]string{copyModelPackage}},
 	},
 	// Gateway API: kubebuilder markers and CEL rules throughout.
 	"gatewayapi": {
@@ -116,6 +116,13 @@ var conditionTypes = [][2]string{{
 }, {
 	"\t// Type of replica set condition.\n\t// +optional\n", "\t// Type of replica set condition.\n\t// +required\n",
 }}
+
+// copyModelPackage: a copy of a k8s.io/api group is a second Go type of
+// the same name as the original, which other corpora's types use (JobSet's
+// ReplicatedJob holds a k8s.io/api/batch/v1.JobTemplateSpec); with the
+// original's +k8s:openapi-model-package both would have one OpenAPI model
+// name, which aggen refuses. The copies' models get names of their own.
+var copyModelPackage = [2]string{"+k8s:openapi-model-package=io.k8s.api.", "+k8s:openapi-model-package=io.k8s.corpus.api."}
 
 // applyScale: k8s.io/api's ApplyScale client method takes the apply
 // configuration of autoscaling/v1.Scale, which lives in client-go, not in
