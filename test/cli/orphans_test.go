@@ -28,6 +28,14 @@ func TestDeletedKindNamesItsUserFiles(t *testing.T) {
 	if err := os.Remove(filepath.Join(dir, "pkg/apis/insects/v1beta1/hive_types.go")); err != nil {
 		t.Fatal(err)
 	}
+	// HiveSummary is computed from Hives: its user goes with them, its
+	// source and all.
+	if err := os.Remove(filepath.Join(dir, "pkg/apis/insects/v1beta1/hivesummary_types.go")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.RemoveAll(filepath.Join(dir, "pkg/registry/insects/hivesummary")); err != nil {
+		t.Fatal(err)
+	}
 	// Where the files first use what went away: the reconciler the
 	// generated HiveObject, hooks.go the internal type insects.Hive.
 	at := func(rel, use string) string {

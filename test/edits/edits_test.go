@@ -501,7 +501,7 @@ func TestEditSequence(t *testing.T) {
 	// HiveSummary's source is the user's: its author moves it to v1's
 	// listers, as a user deleting the version would.
 	source := "pkg/registry/insects/hivesummary/source.go"
-	p.write(source, strings.ReplaceAll(p.read(source), "v1beta1", "v1"))
+	p.write(source, strings.NewReplacer("v1beta1", "v1", "V1beta1", "V1").Replace(p.read(source)))
 	p.regenerate(step)
 	if v := p.storageOf("Hive"); v != "v1" {
 		t.Errorf("%s: Hive is stored as %s, want v1", step, v)
