@@ -11,6 +11,12 @@ aggen=${AGGEN:-aggen}
 
 mkdir -p "$dir"
 cd "$dir"
+
+# user_file PATH < BODY: a file of the user's, under the project's license
+# header (hack/boilerplate.go.txt, indented as gofmt leaves it).
+user_file() {
+  { sed 's/^    /\t/' hack/boilerplate.go.txt; echo; cat; } > "$1"
+}
 "$aggen" init --domain example.com --repo github.com/aggen-dev/aggen/examples/insects \
   --name insects --owner "The aggen Authors" --year 2026
 # Bee: namespaced, with /status and /scale, served as v1alpha1 and v1beta1;
@@ -34,23 +40,7 @@ sed -i 's|^// +aggen:subresource:name=feed,.*$|&\n// +genclient:method=Feed,verb
   pkg/apis/insects/v1beta1/bee_types.go
 
 # The handlers are the user's; these replace what create subresource scaffolded.
-cat > pkg/registry/insects/bee/feed_subresource.go <<'GO'
-/*
-Copyright 2026 The aggen Authors.
-
-Licensed under the Apache License, Version 2.0 (the "License");
-you may not use this file except in compliance with the License.
-You may obtain a copy of the License at
-
-	http://www.apache.org/licenses/LICENSE-2.0
-
-Unless required by applicable law or agreed to in writing, software
-distributed under the License is distributed on an "AS IS" BASIS,
-WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
-See the License for the specific language governing permissions and
-limitations under the License.
-*/
-
+user_file pkg/registry/insects/bee/feed_subresource.go <<'GO'
 package bee
 
 import (
@@ -85,23 +75,7 @@ func handleFeed(ctx context.Context, store *genericregistry.Store, name string, 
 	}, nil
 }
 GO
-cat > pkg/registry/insects/bee/log_subresource.go <<'GO'
-/*
-Copyright 2026 The aggen Authors.
-
-Licensed under the Apache License, Version 2.0 (the "License");
-you may not use this file except in compliance with the License.
-You may obtain a copy of the License at
-
-	http://www.apache.org/licenses/LICENSE-2.0
-
-Unless required by applicable law or agreed to in writing, software
-distributed under the License is distributed on an "AS IS" BASIS,
-WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
-See the License for the specific language governing permissions and
-limitations under the License.
-*/
-
+user_file pkg/registry/insects/bee/log_subresource.go <<'GO'
 package bee
 
 import (
@@ -241,23 +215,7 @@ type HiveSummaryList struct {
 }
 GO
 mkdir -p pkg/registry/insects/hivesummary
-cat > pkg/registry/insects/hivesummary/source.go <<'GO'
-/*
-Copyright 2026 The aggen Authors.
-
-Licensed under the Apache License, Version 2.0 (the "License");
-you may not use this file except in compliance with the License.
-You may obtain a copy of the License at
-
-	http://www.apache.org/licenses/LICENSE-2.0
-
-Unless required by applicable law or agreed to in writing, software
-distributed under the License is distributed on an "AS IS" BASIS,
-WITHOUT WARRANTIES OR CONDITIONS OF ANY KIND, either express or implied.
-See the License for the specific language governing permissions and
-limitations under the License.
-*/
-
+user_file pkg/registry/insects/hivesummary/source.go <<'GO'
 package hivesummary
 
 import (
