@@ -63,6 +63,10 @@ type Options struct {
 	// Templates is the template set to render; nil is the running one.
 	// Tests make projects of an older aggen with an older set.
 	Templates fs.FS
+	// Reference runs the upstream generator for every file aggen also
+	// renders itself, byte for byte the same (listers, informers, the
+	// clientset, apply configurations): tests compare the two.
+	Reference bool
 }
 
 // markControllers sets Kind.Controller for kinds whose user-owned
@@ -186,7 +190,7 @@ func Generate(dir string, opts Options) (*Result, error) {
 	// generators.
 	validations := make(chan declarativeResult, 1)
 	go func() { validations <- runDeclarative(stage, p, progress) }()
-	upstream, warnings, err := runUpstream(stage, p, progress)
+	upstream, warnings, err := runUpstream(stage, p, progress, opts.Reference)
 	declared := <-validations
 	if err != nil || declared.err != nil {
 		return nil, report(err, declared.err)
@@ -205,7 +209,7 @@ func Generate(dir string, opts Options) (*Result, error) {
 
 // runUpstream loads the staged API packages once and runs every upstream
 // generator on that parse.
-func runUpstream(stage string, p *model.Project, progress io.Writer) (map[string][]byte, []string, error) {
+func runUpstream(stage string, p *model.Project, progress io.Writer, reference bool) (map[string][]byte, []string, error) {
 	header := filepath.Join(stage, "hack", "boilerplate.go.txt")
 	if _, err := os.Stat(header); err != nil {
 		header = ""
@@ -233,6 +237,7 @@ func runUpstream(stage string, p *model.Project, progress io.Writer) (map[string
 		return nil, nil, err
 	}
 	exceptions := pluralExceptions(p)
+	_ = reference // each renderer of aggen's own that replaces an upstream generator honours it
 	steps := []struct {
 		name string
 		run  func() error
