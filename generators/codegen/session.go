@@ -239,6 +239,20 @@ func (m *memoryFile) AssembleFile(f *generator.File, path string) error {
 	return nil
 }
 
+// Add records a file that aggen rendered itself in place of an upstream
+// generator, already formatted as Files returns files: rel is
+// project-relative and slash-separated, generator the upstream generator
+// whose output it replaces.
+func (s *Session) Add(generator, rel string, data []byte) error {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if prev, dup := s.files[rel]; dup {
+		return fmt.Errorf("%s and %s both generate %s", prev.generator, generator, rel)
+	}
+	s.files[rel] = &rawFile{generator: generator, formatted: data}
+	return nil
+}
+
 // format formats data into f in the background, one file a core at a
 // time; Files waits for every one. Formatting a file depends on its bytes
 // alone, so the result is the same whenever it runs.
