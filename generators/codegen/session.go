@@ -58,6 +58,8 @@ type rawFile struct {
 	// formatted is the file formatted, or err why it could not be.
 	formatted []byte
 	err       error
+	// final: rendered by aggen in its final form, gofmt -s included.
+	final bool
 }
 
 // NewSession loads the packages matching patterns from the module at dir.
@@ -249,7 +251,7 @@ func (s *Session) Add(generator, rel string, data []byte) error {
 	if prev, dup := s.files[rel]; dup {
 		return fmt.Errorf("%s and %s both generate %s", prev.generator, generator, rel)
 	}
-	s.files[rel] = &rawFile{generator: generator, formatted: data}
+	s.files[rel] = &rawFile{generator: generator, formatted: data, final: true}
 	return nil
 }
 
@@ -277,6 +279,7 @@ func (s *Session) Files() (map[string][]byte, error) {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	out := make(map[string][]byte, len(s.files))
+	final := map[string]bool{}
 	var errs []error
 	for _, p := range sortedKeys(s.files) {
 		f := s.files[p]
@@ -285,11 +288,14 @@ func (s *Session) Files() (map[string][]byte, error) {
 			continue
 		}
 		out[p] = f.formatted
+		if f.final {
+			final[p] = true
+		}
 	}
 	if len(errs) > 0 {
 		return nil, errors.Join(errs...)
 	}
-	if err := s.simplify(out); err != nil {
+	if err := s.simplify(out, final); err != nil {
 		return nil, err
 	}
 	return out, nil
@@ -297,8 +303,8 @@ func (s *Session) Files() (map[string][]byte, error) {
 
 // simplify runs `gofmt -s` over the files it could change (maySimplify),
 // all in one process, as gengo runs it per file; the files are staged
-// under the session directory.
-func (s *Session) simplify(files map[string][]byte) error {
+// under the session directory. Files in final are left as they are.
+func (s *Session) simplify(files map[string][]byte, final map[string]bool) error {
 	gofmt, err := exec.LookPath("gofmt")
 	if err != nil {
 		goroot := runtime.GOROOT()
@@ -318,7 +324,7 @@ func (s *Session) simplify(files map[string][]byte) error {
 	i := 0
 	for _, p := range sortedKeys(files) {
 		b := files[p]
-		if !maySimplify(b) {
+		if final[p] || !maySimplify(b) {
 			continue
 		}
 		name := filepath.Join(stage, fmt.Sprintf("f%d.go", i))
