@@ -262,7 +262,7 @@ func runUpstream(stage string, p *model.Project, progress io.Writer, reference b
 					return err
 				}
 			}
-			return applyconfig.Run(s, tree, schema)
+			return applyconfig.Run(s, tree, schema, reference, progress)
 		}},
 		{clientset.Name, func() error { return clientset.Run(s, tree, exceptions) }},
 		{lister.Name, func() error { return lister.Run(s, tree, exceptions) }},

@@ -1,9 +1,21 @@
-// Package applyconfig runs k8s.io/code-generator's applyconfiguration-gen
-// in process: server-side apply configurations under
-// pkg/generated/applyconfiguration.
+// Package applyconfig writes server-side apply configurations under
+// pkg/generated/applyconfiguration, as k8s.io/code-generator's
+// applyconfiguration-gen v0.37.2 writes them, byte for byte.
 //
-// Markers read (by applyconfiguration-gen): +genclient and its verbs,
-// +groupName, +listType, +listMapKey, +mapType, +structType.
+// applyconfiguration-gen's GetTargets decides, in process, which files
+// there are (the types reachable from a +genclient kind with apply
+// verbs, their packages, the apply configurations they reference, the
+// OpenAPI names). aggen renders the per-type files itself (render.go),
+// already formatted; applyconfiguration-gen still writes utils.go and
+// internal/internal.go, and every file when a type has a shape aggen's
+// renderer does not support.
+//
+// Markers read, with applyconfiguration-gen's meaning: +genclient and its
+// verbs and options (+genclient:nonNamespaced, +genclient:noStatus,
+// +genclient:method=...,subresource=...), +groupName, +groupGoName, and
+// comment lines starting with + are left out of the copied comments; by
+// applyconfiguration-gen only (internal.go's schema): +listType,
+// +listMapKey, +mapType, +structType.
 //
 // aggen generate passes it the OpenAPI schema that package openapischema
 // builds from the same parse, as kube_codegen.sh users pass the output of
@@ -14,6 +26,7 @@ package applyconfig
 
 import (
 	"fmt"
+	"io"
 
 	"k8s.io/code-generator/cmd/applyconfiguration-gen/args"
 	"k8s.io/code-generator/cmd/applyconfiguration-gen/generators"
@@ -31,7 +44,13 @@ const OutputDir = codegen.Generated + "/applyconfiguration"
 // Run generates apply configurations for the +genclient packages.
 // schemaFile, when not empty, is an OpenAPI v2 document used to generate
 // the Extract functions, as --applyconfig-openapi-schema does.
-func Run(s *codegen.Session, t codegen.Tree, schemaFile string) error {
+//
+// aggen renders the per-type files itself, from the decisions upstream's
+// GetTargets takes (see render.go), and leaves applyconfiguration-gen
+// utils.go and internal/internal.go; with reference, or when a type has a
+// shape aggen does not render (the reason goes to progress),
+// applyconfiguration-gen writes every file.
+func Run(s *codegen.Session, t codegen.Tree, schemaFile string, reference bool, progress io.Writer) error {
 	inputs, _, err := t.ClientInputs()
 	if err != nil || len(inputs) == 0 {
 		return err
@@ -52,8 +71,29 @@ func Run(s *codegen.Session, t codegen.Tree, schemaFile string) error {
 	}
 	undo := func() {}
 	defer func() { undo() }()
-	return s.Run(Name, generators.NameSystems(), generators.DefaultNameSystem(), inputs, func(c *generator.Context) []generator.Target {
+	var addErr error
+	err = s.Run(Name, generators.NameSystems(), generators.DefaultNameSystem(), inputs, func(c *generator.Context) []generator.Target {
 		undo = foreignShapes(c.Universe, c.Inputs, a.ExternalApplyConfigurations)
-		return generators.GetTargets(c, a)
+		targets := generators.GetTargets(c, a)
+		if reference {
+			return targets
+		}
+		files, rest, err := renderTargets(c, s.Dir, targets)
+		if err != nil {
+			if progress != nil {
+				fmt.Fprintf(progress, "%s: rendered by upstream: %v\n", Name, err)
+			}
+			return targets
+		}
+		for _, f := range files {
+			if err := s.Add(Name, f.rel, f.data); err != nil && addErr == nil {
+				addErr = err
+			}
+		}
+		return rest
 	})
+	if err != nil {
+		return err
+	}
+	return addErr
 }
