@@ -11,8 +11,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"golang.org/x/text/cases"
-	"golang.org/x/text/language"
 	"k8s.io/code-generator/cmd/client-gen/generators/util"
 	"k8s.io/gengo/v2/generator"
 	"k8s.io/gengo/v2/namer"
@@ -40,11 +38,10 @@ var (
 // besides each file's own raw namer; shared by the files of one run.
 type namers struct {
 	public, private namer.Namer
-	titler          cases.Caser
 }
 
 func newNamers() *namers {
-	return &namers{public: namer.NewPublicNamer(0), private: namer.NewPrivateNamer(0), titler: cases.Title(language.Und)}
+	return &namers{public: namer.NewPublicNamer(0), private: namer.NewPrivateNamer(0)}
 }
 
 // renderer writes one apply configuration file as applyconfiguration-gen
@@ -544,10 +541,13 @@ func (r *renderer) extract(typeName, kind, apiVersion string) {
 		"func Extract"+typeName+"("+priv+" *"+raw+", fieldManager string) (*"+r.acName+", error) {\n"+
 		"\treturn Extract"+typeName+"From("+priv+", fieldManager, \"\")\n}\n")
 	for _, sub := range r.subresources() {
-		if !token.IsIdentifier(sub) {
+		// Upstream titles the name with golang.org/x/text/cases: for
+		// lower-case letters alone, the first one in upper case.
+		if strings.Trim(sub, "abcdefghijklmnopqrstuvwxyz") != "" {
 			r.fail("subresource %q", sub)
+			continue
 		}
-		title := r.n.titler.String(sub)
+		title := strings.ToUpper(sub[:1]) + sub[1:]
 		r.decls = append(r.decls, "// Extract"+typeName+title+" extracts the applied configuration owned by fieldManager from\n"+
 			"// "+priv+" for the "+sub+" subresource.\n"+
 			"func Extract"+typeName+title+"("+priv+" *"+raw+", fieldManager string) (*"+r.acName+", error) {\n"+
