@@ -75,7 +75,9 @@ func (r *renderer) fail(format string, args ...any) {
 func (r *renderer) rawName(t *types.Type) string {
 	s := r.raw.Name(t)
 	rest := strings.NewReplacer("struct{}", "", "interface{}", "").Replace(s)
-	if strings.ContainsAny(rest, "{\n\t ") || strings.Contains(rest, "func(") || strings.Contains(rest, "chan") || s == "" {
+	// Anonymous structs and interfaces, functions, channels: gofmt
+	// spaces them otherwise, or they span lines.
+	if strings.ContainsAny(rest, "{}()\n\t ") || s == "" {
 		r.fail("type %q", s)
 	}
 	return s

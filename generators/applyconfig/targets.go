@@ -27,6 +27,7 @@ func renderTargets(c *generator.Context, dir string, targets []generator.Target)
 	n := newNamers()
 	headers := map[string]string{}
 	var files []renderedFile
+	seen := map[string]bool{}
 	var rest []generator.Target
 	for _, t := range targets {
 		gens := t.Generators(c)
@@ -60,7 +61,14 @@ func renderTargets(c *generator.Context, dir string, targets []generator.Target)
 			if err != nil || strings.HasPrefix(rel, "..") {
 				return nil, nil, fmt.Errorf("%s writes %s outside the project", Name, filepath.Join(t.Dir(), g.Filename()))
 			}
-			files = append(files, renderedFile{rel: filepath.ToSlash(rel), data: assemble(header, imports, decls)})
+			rel = filepath.ToSlash(rel)
+			if seen[rel] {
+				// Types whose names differ in case only: gengo writes
+				// both into one file.
+				return nil, nil, &UnsupportedError{Reason: "two types for " + rel}
+			}
+			seen[rel] = true
+			files = append(files, renderedFile{rel: rel, data: assemble(header, imports, decls)})
 		}
 	}
 	return files, rest, nil
