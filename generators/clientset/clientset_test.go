@@ -14,7 +14,7 @@ import (
 // generate runs the clientset step on a copy of the project at src, as
 // generate does, and returns the clientset files and whether aggen's
 // renderer wrote them.
-func generate(t *testing.T, src, module string, reference bool) (map[string][]byte, bool) {
+func generate(t *testing.T, src, module string, reference bool, extra map[string]string) (map[string][]byte, bool) {
 	t.Helper()
 	dir := t.TempDir()
 	if err := upstream.CopyTree(src, dir); err != nil {
@@ -22,6 +22,18 @@ func generate(t *testing.T, src, module string, reference bool) (map[string][]by
 	}
 	if err := os.RemoveAll(filepath.Join(dir, filepath.FromSlash(OutputDir))); err != nil {
 		t.Fatal(err)
+	}
+	for rel, src := range extra {
+		// Files the case adds to the copy: a kind's hand-written
+		// expansion, say, in place of the empty one
+		// generated_expansion.go would declare.
+		p := filepath.Join(dir, filepath.FromSlash(rel))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(p, []byte(src), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	tree, err := codegen.NewTree(dir, module, "pkg/apis")
 	if err != nil {
@@ -55,16 +67,22 @@ func TestRendererMatchesClientGen(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads packages")
 	}
-	for name, p := range map[string]struct{ dir, module string }{
-		"insects": {"../../examples/insects", "github.com/aggen-dev/aggen/examples/insects"},
-		"multi":   {"testdata/multi", "example.com/multi"},
+	for name, p := range map[string]struct {
+		dir, module string
+		expansions  map[string]string
+	}{
+		"insects": {dir: "../../examples/insects", module: "github.com/aggen-dev/aggen/examples/insects"},
+		// No boilerplate, and one kind with its own expansion.
+		"multi": {dir: "testdata/multi", module: "example.com/multi", expansions: map[string]string{
+			OutputDir + "/versioned/typed/fish/v1/reef_expansion.go": "package v1\n\ntype ReefExpansion interface{}\n",
+		}},
 	} {
 		t.Run(name, func(t *testing.T) {
-			got, own := generate(t, p.dir, p.module, false)
+			got, own := generate(t, p.dir, p.module, false, p.expansions)
 			if !own {
 				t.Fatal("aggen's renderer fell back to client-gen")
 			}
-			want, _ := generate(t, p.dir, p.module, true)
+			want, _ := generate(t, p.dir, p.module, true, p.expansions)
 			if len(want) < 10 {
 				t.Fatalf("client-gen wrote only %d files", len(want))
 			}
@@ -130,5 +148,41 @@ func itoa(i int) string {
 		if i == 0 {
 			return string(b)
 		}
+	}
+}
+
+// TestUnsupportedFallsBack gives the renderer a shape it declines (a
+// +genclient:method patch of a subresource): client-gen must write the
+// clientset, as it would have written it.
+func TestUnsupportedFallsBack(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads packages")
+	}
+	extra := map[string]string{"pkg/apis/birds/v1alpha1/robin.go": `package v1alpha1
+
+import metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
+
+// +genclient
+// +genclient:method=Peck,verb=patch,subresource=peck
+type Robin struct {
+	metav1.TypeMeta   ` + "`json:\",inline\"`" + `
+	metav1.ObjectMeta ` + "`json:\"metadata,omitempty\"`" + `
+}
+`}
+	got, own := generate(t, "testdata/multi", "example.com/multi", false, extra)
+	if own {
+		t.Fatal("the renderer wrote a shape it does not support")
+	}
+	want, _ := generate(t, "testdata/multi", "example.com/multi", true, extra)
+	if len(got) != len(want) {
+		t.Fatalf("%d files, client-gen writes %d", len(got), len(want))
+	}
+	for p, w := range want {
+		if string(got[p]) != string(w) {
+			t.Errorf("%s differs from client-gen's", p)
+		}
+	}
+	if !strings.Contains(string(got[OutputDir+"/versioned/typed/birds/v1alpha1/robin.go"]), "Peck(") {
+		t.Error("client-gen did not write the robin client")
 	}
 }
