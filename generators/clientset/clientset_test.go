@@ -151,24 +151,15 @@ func itoa(i int) string {
 	}
 }
 
-// TestUnsupportedFallsBack gives the renderer a shape it declines (a
-// +genclient:method patch of a subresource): client-gen must write the
-// clientset, as it would have written it.
+// TestUnsupportedFallsBack gives the renderer a shape it declines (the
+// clientset's scheme extended by a hand-written register_custom.go):
+// client-gen must write the clientset, as it would have written it.
 func TestUnsupportedFallsBack(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads packages")
 	}
-	extra := map[string]string{"pkg/apis/birds/v1alpha1/robin.go": `package v1alpha1
-
-import metav1 "k8s.io/apimachinery/pkg/apis/meta/v1"
-
-// +genclient
-// +genclient:method=Peck,verb=patch,subresource=peck
-type Robin struct {
-	metav1.TypeMeta   ` + "`json:\",inline\"`" + `
-	metav1.ObjectMeta ` + "`json:\"metadata,omitempty\"`" + `
-}
-`}
+	custom := OutputDir + "/versioned/scheme/register_custom.go"
+	extra := map[string]string{custom: "package scheme\n\nvar ExtraAddToScheme = AddToScheme\n"}
 	got, own := generate(t, "testdata/multi", "example.com/multi", false, extra)
 	if own {
 		t.Fatal("the renderer wrote a shape it does not support")
@@ -182,7 +173,7 @@ type Robin struct {
 			t.Errorf("%s differs from client-gen's", p)
 		}
 	}
-	if !strings.Contains(string(got[OutputDir+"/versioned/typed/birds/v1alpha1/robin.go"]), "Peck(") {
-		t.Error("client-gen did not write the robin client")
+	if !strings.Contains(string(got[OutputDir+"/versioned/scheme/register.go"]), "ExtraAddToScheme,") {
+		t.Error("client-gen did not write the custom registration")
 	}
 }

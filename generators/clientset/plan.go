@@ -187,11 +187,31 @@ func (p *plan) typeCount() int {
 	return n
 }
 
+// interfaceTags are the tags client-gen's typed client interface is
+// written from: without a status (genStatus), no UpdateStatus nor
+// ApplyStatus.
+func interfaceTags(t *types.Type, tags util.Tags) util.Tags {
+	status := false
+	for _, m := range t.Members {
+		if m.Name == "Status" {
+			status = true
+			break
+		}
+	}
+	if !status || tags.NoStatus {
+		tags.SkipVerbs = append(append([]string(nil), tags.SkipVerbs...), "updateStatus", "applyStatus")
+	}
+	return tags
+}
+
 // extVerbs are the +genclient:method verb types rendered here.
 var extVerbs = map[string]bool{"get": true, "list": true, "create": true, "update": true, "patch": true, "apply": true}
 
 func checkType(t *types.Type, tags util.Tags) error {
 	if !tags.NoVerbs {
+		// An interface with no default verb opens with a blank line
+		// client-gen leaves to gofmt.
+		tags = interfaceTags(t, tags)
 		anyDefault := false
 		for _, v := range util.SupportedVerbs {
 			if tags.HasVerb(v) {
@@ -209,9 +229,6 @@ func checkType(t *types.Type, tags util.Tags) error {
 		}
 		if e.VerbType == "list" && e.IsSubresource() {
 			return unsupported("%s: +genclient:method list of a subresource", t.Name)
-		}
-		if e.VerbType == "patch" && e.IsSubresource() {
-			return unsupported("%s: +genclient:method patch of a subresource", t.Name)
 		}
 		if e.VerbName == "" || strings.ContainsAny(e.VerbName, " \t") {
 			return unsupported("%s: +genclient:method name", t.Name)

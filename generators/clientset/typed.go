@@ -78,16 +78,6 @@ func (p *plan) typeInfo(g *gvPlan, t *types.Type) *typeInfo {
 func (ti *typeInfo) privOf(t *types.Type) string  { return ti.p.namers["private"].Name(t) }
 func (ti *typeInfo) pubPlOf(t *types.Type) string { return ti.p.namers["publicPlural"].Name(t) }
 
-// hasStatus is client-gen's genStatus.
-func (ti *typeInfo) hasStatus() bool {
-	for _, m := range ti.t.Members {
-		if m.Name == "Status" {
-			return !ti.tags.NoStatus
-		}
-	}
-	return false
-}
-
 // renderTyped is typed/<group>/<version>/<kind>.go.
 func (ti *typeInfo) renderTyped(pkgPath string) *goFile {
 	f := newGoFile(strings.ToLower(ti.g.gv.Version.NonEmpty()), pkgPath)
@@ -105,9 +95,7 @@ func (ti *typeInfo) renderTyped(pkgPath string) *goFile {
 	f.w("\n// ", ti.pub, "Interface has methods to work with ", ti.pub, " resources.\ntype ", ti.pub, "Interface interface {")
 	tags := ti.tags
 	if !tags.NoVerbs {
-		if !ti.hasStatus() {
-			tags.SkipVerbs = append(tags.SkipVerbs, "updateStatus", "applyStatus")
-		}
+		tags = interfaceTags(t, tags)
 		f.w("\n")
 		for _, v := range util.SupportedVerbs {
 			if !tags.HasVerb(v) {

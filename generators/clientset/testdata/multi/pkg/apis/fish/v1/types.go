@@ -14,6 +14,7 @@ import (
 // +genclient:method=Lookup,verb=get,result=FeedResult
 // +genclient:method=Search,verb=list,result=FeedResult
 // +genclient:method=Nudge,verb=patch
+// +genclient:method=Poke,verb=patch,subresource=poke
 // +genclient:method=Declare,verb=apply
 // +k8s:deepcopy-gen:interfaces=k8s.io/apimachinery/pkg/runtime.Object
 type Salmon struct {
