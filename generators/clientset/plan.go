@@ -131,6 +131,10 @@ func newPlan(s *codegen.Session, t codegen.Tree, a *args.Args, exceptions map[st
 	for _, g := range p.groups {
 		for _, v := range g.Versions {
 			gv := clientgentypes.GroupVersion{Group: g.Group, Version: v.Version}
+			if g.Group == "" {
+				// The core group: client-gen's /api path.
+				return nil, unsupported("the empty group")
+			}
 			pk := u.Package(v.Package)
 			info, err := apidefinitions.Identify(pk, apidefinitions.Client)
 			if err != nil {
@@ -161,6 +165,10 @@ func newPlan(s *codegen.Session, t codegen.Tree, a *args.Args, exceptions map[st
 				gp.tags[ty] = tags
 				list = append(list, ty)
 			}
+			if len(list) == 0 {
+				// client-gen's group interface would end in a blank line.
+				return nil, unsupported("%s has no kind with +genclient", v.Package)
+			}
 			gp.types = orderer.OrderTypes(list)
 			for _, ty := range gp.types {
 				if err := checkType(ty, gp.tags[ty]); err != nil {
@@ -170,21 +178,13 @@ func newPlan(s *codegen.Session, t codegen.Tree, a *args.Args, exceptions map[st
 			p.gvs = append(p.gvs, gp)
 		}
 	}
-	if len(p.gvs) == 0 || p.typeCount() == 0 {
+	if len(p.gvs) == 0 {
 		return nil, unsupported("no typed clients")
 	}
 	if _, err := os.Stat(t.Abs(path.Join(p.clientsetRel, "scheme", "register_custom.go"))); err == nil {
 		return nil, unsupported("scheme/register_custom.go")
 	}
 	return p, nil
-}
-
-func (p *plan) typeCount() int {
-	n := 0
-	for _, g := range p.gvs {
-		n += len(g.types)
-	}
-	return n
 }
 
 // interfaceTags are the tags client-gen's typed client interface is
