@@ -11,6 +11,15 @@
 // +genclient:noStatus, +genclient:noVerbs, +genclient:onlyVerbs,
 // +genclient:skipVerbs, +genclient:readonly, +genclient:method,
 // +resourceName, +groupName, +groupGoName.
+//
+// client-gen writes the whole clientset instead (plan.go, Unsupported)
+// for: a +genclient:method of verb delete, deleteCollection, watch,
+// updateStatus or applyStatus, or a list of a subresource; a kind whose
+// interface would have no default verb; a group-version package without a
+// +genclient kind; the core (empty) group; versions of one group that
+// disagree on +groupName; a hand-written scheme/register_custom.go; a file
+// whose imports would name one package twice; client-gen options aggen
+// does not pass; +genclient tags client-gen refuses (it reports them).
 package clientset
 
 import (

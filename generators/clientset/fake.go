@@ -1,8 +1,6 @@
 package clientset
 
 import (
-	"path"
-
 	"k8s.io/gengo/v2/types"
 )
 
@@ -202,6 +200,3 @@ func (ti *typeInfo) renderFake(pkgPath, realClientPkg string) *goFile {
 	}
 	return f
 }
-
-// fakeDir is the fake package of a group-version's typed client.
-func fakeDir(dir string) string { return path.Join(dir, "fake") }

@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	clientgentypes "k8s.io/code-generator/cmd/client-gen/types"
-	"k8s.io/gengo/v2/namer"
 )
 
 // file is one rendered file, project-relative.
@@ -347,5 +346,3 @@ var (
 	}
 	return f
 }
-
-var _ = namer.IC
