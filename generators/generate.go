@@ -333,7 +333,7 @@ func runUpstream(stage string, p *model.Project, progress io.Writer, reference b
 			}
 			return applyconfig.Run(s, tree, schema, reference, progress)
 		}},
-		{clientset.Name, func() error { return clientset.Run(s, tree, exceptions) }},
+		{clientset.Name, func() error { return clientset.Run(s, tree, exceptions, reference) }},
 		{lister.Name, func() error { return lister.Run(s, tree, exceptions) }},
 		{informer.Name, func() error { return informer.Run(s, tree, exceptions) }},
 	}
