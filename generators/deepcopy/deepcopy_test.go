@@ -1,0 +1,129 @@
+package deepcopy_test
+
+import (
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"testing"
+
+	"github.com/aggen-dev/aggen/generators/codegen"
+	"github.com/aggen-dev/aggen/generators/deepcopy"
+	"github.com/aggen-dev/aggen/test/upstream"
+)
+
+const exampleModule = "github.com/aggen-dev/aggen/examples/insects"
+
+// TestRenderExample renders the example project's deep copies with no
+// fallback and byte for byte as the upstream deepcopy-gen writes them on
+// the same parse.
+func TestRenderExample(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads the example's packages")
+	}
+	dir := t.TempDir()
+	if err := upstream.CopyTree("../../examples/insects", dir); err != nil {
+		t.Fatal(err)
+	}
+	if err := upstream.Prune(dir); err != nil {
+		t.Fatal(err)
+	}
+	renderAndCompare(t, dir, 3)
+}
+
+// TestRenderSynthetic does the same on a multi-group project written for
+// the shapes deepcopy-gen handles: an internal version beside versioned
+// packages, type-level opt-in and opt-out, named slices and maps, maps of
+// slices, pointers and structs, pointers to slices, maps and pointers,
+// embedded structs, hand-written DeepCopy and DeepCopyInto, interfaces
+// (pointer and non-pointer receivers), foreign types with and without
+// copy methods, the standard library, and three packages named v1.
+func TestRenderSynthetic(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads a project's packages")
+	}
+	dir := t.TempDir()
+	for _, f := range []string{"go.mod", "go.sum", "hack/boilerplate.go.txt"} {
+		b, err := os.ReadFile(filepath.Join("../../examples/insects", f))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, f)), 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := upstream.CopyTree("testdata/synthetic", dir); err != nil {
+		t.Fatal(err)
+	}
+	renderAndCompare(t, dir, 4)
+}
+
+func renderAndCompare(t *testing.T, dir string, wantFiles int) {
+	t.Helper()
+	tree, err := codegen.NewTree(dir, exampleModule, "pkg/apis")
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := codegen.NewSession(dir, filepath.Join(dir, "hack", "boilerplate.go.txt"), []string{exampleModule + "/pkg/apis/..."})
+	if err != nil {
+		t.Fatal(err)
+	}
+	r, err := deepcopy.Render(s, tree)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range r.Fallback {
+		t.Errorf("fell back to upstream: %v", f)
+	}
+	if len(r.Files) != wantFiles {
+		t.Errorf("rendered %d files, want %d", len(r.Files), wantFiles)
+	}
+	// Upstream on the same parse, into the session.
+	if err := deepcopy.Run(s, tree, true); err != nil {
+		t.Fatal(err)
+	}
+	want, err := s.Files()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var paths []string
+	for p := range want {
+		paths = append(paths, p)
+	}
+	for p := range r.Files {
+		if _, ok := want[p]; !ok {
+			paths = append(paths, p)
+		}
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		w, g := string(want[p]), string(r.Files[p])
+		if w != g {
+			t.Errorf("%s differs from deepcopy-gen's:\n%s", p, diff(w, g))
+		}
+	}
+}
+
+// diff shows the first differing line with some context.
+func diff(want, got string) string {
+	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
+	for i := 0; i < len(wl) || i < len(gl); i++ {
+		var w, g string
+		if i < len(wl) {
+			w = wl[i]
+		}
+		if i < len(gl) {
+			g = gl[i]
+		}
+		if w != g {
+			from := max(0, i-3)
+			return "line " + strconv.Itoa(i+1) + "\n--- upstream\n" + strings.Join(wl[from:min(len(wl), i+4)], "\n") +
+				"\n+++ aggen\n" + strings.Join(gl[from:min(len(gl), i+4)], "\n")
+		}
+	}
+	return "(same lines)"
+}
