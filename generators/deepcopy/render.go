@@ -70,10 +70,10 @@ func Render(s *codegen.Session, t codegen.Tree) (*Result, error) {
 		}
 		return res, nil
 	}
-	byPackage := typesByPackage(u)
+	byPackage, decls := typesByPackage(u)
 	included := map[string]bool{}
 	for _, p := range inputs {
-		rel, data, err := renderPackage(s, u, byPackage, included, header, p)
+		rel, data, err := renderPackage(s, u, byPackage, decls, included, header, p)
 		if err != nil {
 			if ue, ok := err.(*UnsupportedError); ok {
 				res.Fallback = append(res.Fallback, ue)
@@ -113,22 +113,29 @@ func formattedHeader(headerFile string) ([]byte, error) {
 // typesByPackage lists, per package path, the named types the universe
 // holds under any package: gengo's generator context orders exactly these
 // (a Go alias can list a type under a second package, and then upstream
-// meets it twice).
-func typesByPackage(u types.Universe) map[string][]*types.Type {
-	out := map[string][]*types.Type{}
+// meets it twice). The functions, variables and constants it orders too
+// are in other: deepcopy-gen reads their tags as well, and writes nothing
+// for them.
+func typesByPackage(u types.Universe) (named, other map[string][]*types.Type) {
+	named, other = map[string][]*types.Type{}, map[string][]*types.Type{}
 	for _, p := range u {
 		for _, t := range p.Types {
-			out[t.Name.Package] = append(out[t.Name.Package], t)
+			named[t.Name.Package] = append(named[t.Name.Package], t)
+		}
+		for _, decls := range []map[string]*types.Type{p.Functions, p.Variables, p.Constants} {
+			for _, t := range decls {
+				other[t.Name.Package] = append(other[t.Name.Package], t)
+			}
 		}
 	}
-	return out
+	return named, other
 }
 
 func unsupported(format string, a ...any) {
 	panic(&UnsupportedError{Reason: fmt.Sprintf(format, a...)})
 }
 
-func renderPackage(s *codegen.Session, u types.Universe, byPackage map[string][]*types.Type, included map[string]bool, header []byte, pkgPath string) (rel string, data []byte, err error) {
+func renderPackage(s *codegen.Session, u types.Universe, byPackage, decls map[string][]*types.Type, included map[string]bool, header []byte, pkgPath string) (rel string, data []byte, err error) {
 	defer func() {
 		if r := recover(); r != nil {
 			ue, ok := r.(*UnsupportedError)
@@ -181,6 +188,14 @@ func renderPackage(s *codegen.Session, u types.Universe, byPackage map[string][]
 		}
 		if !need {
 			return "", nil, nil
+		}
+	}
+
+	// deepcopy-gen's filter reads the tags of the package's functions,
+	// variables and constants too (and dies on bad ones); none is copyable.
+	for _, t := range decls[pkgPath] {
+		if copyable(t) {
+			unsupported("declaration %v taken for a type", t)
 		}
 	}
 

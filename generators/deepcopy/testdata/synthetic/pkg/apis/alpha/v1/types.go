@@ -163,3 +163,14 @@ type Skipped struct {
 type private struct {
 	Data []byte
 }
+
+// DefaultPhase is a constant deepcopy-gen orders and leaves alone.
+const DefaultPhase Phase = "Pending"
+
+// DefaultPart is a variable of a copyable type, left alone too.
+var DefaultPart = Part{Name: "default"}
+
+// NewWidget is a function, left alone.
+func NewWidget(name string) *Widget {
+	return &Widget{ObjectMeta: metav1.ObjectMeta{Name: name}}
+}
