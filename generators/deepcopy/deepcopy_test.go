@@ -43,6 +43,60 @@ func TestRenderSynthetic(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads a project's packages")
 	}
+	dir := syntheticProject(t, "testdata/synthetic")
+	renderAndCompare(t, dir, 4)
+}
+
+// TestFallback: a package with a shape the renderer does not know goes to
+// the upstream generator, the others do not, and the files are the same
+// as upstream's for all.
+func TestFallback(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads a project's packages twice")
+	}
+	dir := syntheticProject(t, "testdata/fallback")
+	files := func(reference bool) map[string][]byte {
+		tree, s := session(t, dir)
+		if err := deepcopy.Run(s, tree, reference); err != nil {
+			t.Fatal(err)
+		}
+		out, err := s.Files()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	tree, s := session(t, dir)
+	r, err := deepcopy.Render(s, tree)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Fallback) != 1 || r.Fallback[0].Package != exampleModule+"/pkg/apis/g/v1" {
+		t.Errorf("fallback %v, want pkg/apis/g/v1 alone", r.Fallback)
+	}
+	if len(r.Files) != 1 || r.Files["pkg/apis/g/v2/zz_generated.deepcopy.go"] == nil {
+		t.Errorf("rendered %d files, want pkg/apis/g/v2's", len(r.Files))
+	}
+	want, got := files(true), files(false)
+	if len(want) != 2 {
+		t.Errorf("upstream wrote %d files, want 2", len(want))
+	}
+	for p := range want {
+		if string(got[p]) != string(want[p]) {
+			t.Errorf("%s differs from deepcopy-gen's:\n%s", p, diff(string(want[p]), string(got[p])))
+		}
+	}
+	for p := range got {
+		if _, ok := want[p]; !ok {
+			t.Errorf("%s written, not by deepcopy-gen", p)
+		}
+	}
+}
+
+// syntheticProject makes a project of the example's module and
+// dependencies with the API packages under src.
+func syntheticProject(t *testing.T, src string) string {
+	t.Helper()
 	dir := t.TempDir()
 	for _, f := range []string{"go.mod", "go.sum", "hack/boilerplate.go.txt"} {
 		b, err := os.ReadFile(filepath.Join("../../examples/insects", f))
@@ -56,13 +110,13 @@ func TestRenderSynthetic(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := upstream.CopyTree("testdata/synthetic", dir); err != nil {
+	if err := upstream.CopyTree(src, dir); err != nil {
 		t.Fatal(err)
 	}
-	renderAndCompare(t, dir, 4)
+	return dir
 }
 
-func renderAndCompare(t *testing.T, dir string, wantFiles int) {
+func session(t *testing.T, dir string) (codegen.Tree, *codegen.Session) {
 	t.Helper()
 	tree, err := codegen.NewTree(dir, exampleModule, "pkg/apis")
 	if err != nil {
@@ -72,6 +126,12 @@ func renderAndCompare(t *testing.T, dir string, wantFiles int) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	return tree, s
+}
+
+func renderAndCompare(t *testing.T, dir string, wantFiles int) {
+	t.Helper()
+	tree, s := session(t, dir)
 	r, err := deepcopy.Render(s, tree)
 	if err != nil {
 		t.Fatal(err)
