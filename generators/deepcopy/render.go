@@ -2,6 +2,7 @@ package deepcopy
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"path"
 	"path/filepath"
@@ -75,7 +76,8 @@ func Render(s *codegen.Session, t codegen.Tree) (*Result, error) {
 	for _, p := range inputs {
 		rel, data, err := renderPackage(s, u, byPackage, decls, included, header, p)
 		if err != nil {
-			if ue, ok := err.(*UnsupportedError); ok {
+			var ue *UnsupportedError
+			if errors.As(err, &ue) {
 				res.Fallback = append(res.Fallback, ue)
 				continue
 			}
@@ -400,9 +402,9 @@ func enabledTag(comments []string) *enabledValue {
 	return tag
 }
 
-// method returns t's method name and whether it has the signature
-// deepcopy-gen accepts for it; a wrong signature is unsupported (upstream
-// dies on it).
+// deepCopyMethod is the signature of t's own DeepCopy method, nil if it
+// has none; a signature deepcopy-gen rejects (it dies on it) is
+// unsupported.
 func deepCopyMethod(t *types.Type) *types.Signature {
 	m, ok := t.Methods["DeepCopy"]
 	if !ok {
@@ -429,6 +431,7 @@ func deepCopyMethod(t *types.Type) *types.Signature {
 	return sig
 }
 
+// deepCopyIntoMethod is deepCopyMethod for DeepCopyInto.
 func deepCopyIntoMethod(t *types.Type) *types.Signature {
 	m, ok := t.Methods["DeepCopyInto"]
 	if !ok {
