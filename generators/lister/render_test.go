@@ -39,11 +39,13 @@ func load(t *testing.T, dir string) project {
 	return project{s, tree}
 }
 
-// projects: the example, and a multi-group project of k8s.io/api copies
-// (apps, batch, networking, policy) with namespaced kinds, none of
-// them written at aggen.
+// projects: the example, and the corpora of test/corpus (copies of
+// k8s.io/api groups, a multi-group project; Gateway API, lws, JobSet,
+// Flux), none of them written at aggen. Prometheus is left out as
+// TestOwnRenderersMatchUpstream leaves it out; its shapes are in the
+// others.
 func projects(t *testing.T) map[string]func(t *testing.T) string {
-	return map[string]func(t *testing.T) string{
+	out := map[string]func(t *testing.T) string{
 		"example": func(t *testing.T) string {
 			dir := t.TempDir()
 			if err := upstream.CopyTree("../../examples/insects", dir); err != nil {
@@ -54,18 +56,27 @@ func projects(t *testing.T) map[string]func(t *testing.T) string {
 			}
 			return dir
 		},
-		"k8sapi": func(t *testing.T) string {
+	}
+	for name, sources := range corpus.Corpora {
+		if name == "prometheus" {
+			continue
+		}
+		out[name] = func(t *testing.T) string {
 			dir := t.TempDir()
-			if err := corpus.Assemble("../..", dir, corpus.Corpora["k8sapi"]); err != nil {
+			if err := corpus.Assemble("../..", dir, sources); err != nil {
 				t.Fatal(err)
 			}
 			return dir
-		},
+		}
 	}
+	if _, ok := out["k8sapi"]; !ok {
+		t.Fatal("no multi-group corpus k8sapi")
+	}
+	return out
 }
 
 // TestRendererMatchesListerGen fails if the renderer falls back to
-// lister-gen on the example or the multi-group project, or writes a byte
+// lister-gen on the example or a corpus, or writes a byte
 // other than lister-gen's.
 func TestRendererMatchesListerGen(t *testing.T) {
 	if testing.Short() {
