@@ -39,7 +39,7 @@ func load(t *testing.T, dir string) project {
 	return project{s, tree}
 }
 
-// projects: the example, and the corpora of test/corpus (copies of
+// projects: the example, a synthetic multi-group project, and the corpora of test/corpus (copies of
 // k8s.io/api groups, a multi-group project; Gateway API, lws, JobSet,
 // Flux), none of them written at aggen. Prometheus is left out as
 // TestOwnRenderersMatchUpstream leaves it out; its shapes are in the
@@ -56,6 +56,30 @@ func projects(t *testing.T) map[string]func(t *testing.T) string {
 			}
 			return dir
 		},
+	}
+	// A synthetic project of three groups, two of them with two
+	// versions: namespaced and cluster-scoped kinds, verbs left out
+	// (skipVerbs, onlyVerbs, readonly, noVerbs), +groupGoName,
+	// +resourceName, a plural exception, a group directory named like a
+	// package the generated files import (cache), an upper-case one.
+	out["multigroup"] = func(t *testing.T) string {
+		dir := t.TempDir()
+		for _, name := range []string{"go.mod", "go.sum", filepath.Join("hack", "boilerplate.go.txt")} {
+			b, err := os.ReadFile(filepath.Join("../../examples/insects", name))
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, name)), 0o755); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.WriteFile(filepath.Join(dir, name), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		if err := upstream.CopyTree("../lister/testdata/multigroup", dir); err != nil {
+			t.Fatal(err)
+		}
+		return dir
 	}
 	for name, sources := range corpus.Corpora {
 		if name == "prometheus" {
