@@ -22,9 +22,9 @@ type File struct {
 	Data []byte
 }
 
-// Kinds is what lister-gen decides for one input package: the types it
+// kinds is what lister-gen decides for one input package: the types it
 // writes listers for, in its order, and where they go.
-type Kinds struct {
+type kinds struct {
 	// Pkg is the input package, Group its directory name and Version its
 	// leaf (lister-gen's package names, before any +groupName).
 	Pkg            *types.Package
@@ -44,13 +44,13 @@ func ClientTags(t *types.Type) (util.Tags, error) {
 	return tags, nil
 }
 
-// ListedKinds returns, per input package in order, the types lister-gen
-// (and informer-gen, which makes the same choice) generates for: the
+// listedKinds returns, per input package in order, the types lister-gen
+// generates for: the
 // +genclient types with the list and get verbs, in packages lister-gen
 // does not skip. A package lister-gen would fail on, or treat as an
 // internal version, is unsupported.
-func ListedKinds(u types.Universe, inputs []string) ([]Kinds, error) {
-	var out []Kinds
+func listedKinds(u types.Universe, inputs []string) ([]kinds, error) {
+	var out []kinds
 	for _, in := range inputs {
 		p, ok := u[in]
 		if !ok {
@@ -96,7 +96,7 @@ func ListedKinds(u types.Universe, inputs []string) ([]Kinds, error) {
 		if _, _, err := apidefinitions.GroupNameForPackage(p.Comments); err != nil {
 			return nil, unsupported("package %s: %v", in, err)
 		}
-		k := Kinds{Pkg: p, Group: parts[len(parts)-2], Version: parts[len(parts)-1], NonNamespaced: map[*types.Type]bool{}}
+		k := kinds{Pkg: p, Group: parts[len(parts)-2], Version: parts[len(parts)-1], NonNamespaced: map[*types.Type]bool{}}
 		var list []*types.Type
 		for _, t := range p.Types {
 			tags, _ := ClientTags(t)
@@ -130,7 +130,7 @@ func ListedKinds(u types.Universe, inputs []string) ([]Kinds, error) {
 // render writes lister-gen's files for inputs, or reports the shape it
 // does not support; it adds nothing to any session.
 func render(u types.Universe, t codegen.Tree, header string, inputs []string, exceptions map[string]string) ([]File, error) {
-	kinds, err := ListedKinds(u, inputs)
+	ks, err := listedKinds(u, inputs)
 	if err != nil {
 		return nil, err
 	}
@@ -138,7 +138,7 @@ func render(u types.Universe, t codegen.Tree, header string, inputs []string, ex
 	private := namer.NewPrivateNamer(0)
 	plural := namer.NewPublicPluralNamer(exceptions)
 	var files []File
-	for _, k := range kinds {
+	for _, k := range ks {
 		group := strings.ToLower(k.Group)
 		version := strings.ToLower(k.Version)
 		rel := path.Join(OutputDir, group, version)
