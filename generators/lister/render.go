@@ -45,10 +45,9 @@ func ClientTags(t *types.Type) (util.Tags, error) {
 }
 
 // listedKinds returns, per input package in order, the types lister-gen
-// generates for: the
-// +genclient types with the list and get verbs, in packages lister-gen
-// does not skip. A package lister-gen would fail on, or treat as an
-// internal version, is unsupported.
+// generates for: the +genclient types with the list and get verbs, in
+// packages lister-gen does not skip. A package lister-gen would fail on,
+// or treat as an internal version, is unsupported.
 func listedKinds(u types.Universe, inputs []string) ([]kinds, error) {
 	var out []kinds
 	for _, in := range inputs {
