@@ -5,12 +5,14 @@
 package generators
 
 import (
+	"errors"
 	"fmt"
 	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
+	"sync"
 
 	"github.com/aggen-dev/aggen/generators/applyconfig"
 	"github.com/aggen-dev/aggen/generators/clientset"
@@ -46,6 +48,10 @@ type Result struct {
 type Generator struct {
 	Name     string
 	Generate func(*templates.Renderer, *model.Project) ([]*output.File, error)
+	// APIs says the generator writes Go files under pkg/apis, which the
+	// upstream generators must see: it runs before them. The others run
+	// beside them, on the cores the upstream generators leave idle.
+	APIs bool
 }
 
 // Options configure a run.
@@ -143,7 +149,15 @@ func Generate(dir string, opts Options) (*Result, error) {
 	}
 	res := &Result{Project: p, Files: output.NewSet()}
 	var staged []*output.File
+	var apis, others []Generator
 	for _, g := range opts.Generators {
+		if g.APIs {
+			apis = append(apis, g)
+		} else {
+			others = append(others, g)
+		}
+	}
+	for _, g := range apis {
 		files, err := g.Generate(r, p)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", g.Name, err)
@@ -157,7 +171,33 @@ func Generate(dir string, opts Options) (*Result, error) {
 			}
 		}
 	}
+	// The model is read-only from here on: the other generators and the
+	// upstream ones read it at the same time.
+	rendered := renderAll(r, p, others)
+	addRendered := func() error {
+		var errs []error
+		for i, files := range <-rendered {
+			if files.err != nil {
+				errs = append(errs, fmt.Errorf("%s: %w", others[i].Name, files.err))
+				continue
+			}
+			for _, f := range files.files {
+				if stageable(dir, f) {
+					// A generator the upstream generators depend on must
+					// run before them (Generator.APIs).
+					errs = append(errs, fmt.Errorf("%s writes %s, under %s, without Generator.APIs", others[i].Name, f.Path, loader.APIsDir))
+				}
+			}
+			if err := res.Files.Add(files.files...); err != nil {
+				errs = append(errs, err)
+			}
+		}
+		return errors.Join(errs...)
+	}
 	if len(p.Groups) == 0 {
+		if err := addRendered(); err != nil {
+			return nil, err
+		}
 		return res, nil
 	}
 	stage, err := os.MkdirTemp("", "aggen-stage-")
@@ -192,8 +232,12 @@ func Generate(dir string, opts Options) (*Result, error) {
 	go func() { validations <- runDeclarative(stage, p, progress) }()
 	upstream, warnings, err := runUpstream(stage, p, progress, opts.Reference)
 	declared := <-validations
+	own := addRendered()
 	if err != nil || declared.err != nil {
 		return nil, report(err, declared.err)
+	}
+	if own != nil {
+		return nil, own
 	}
 	for path, b := range declared.files {
 		upstream[path] = b
@@ -205,6 +249,31 @@ func Generate(dir string, opts Options) (*Result, error) {
 		}
 	}
 	return res, nil
+}
+
+type renderedFiles struct {
+	files []*output.File
+	err   error
+}
+
+// renderAll runs gens, each on its own goroutine, and sends their results
+// in the order of gens once all are done.
+func renderAll(r *templates.Renderer, p *model.Project, gens []Generator) <-chan []renderedFiles {
+	out := make(chan []renderedFiles, 1)
+	results := make([]renderedFiles, len(gens))
+	var wg sync.WaitGroup
+	for i, g := range gens {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			results[i].files, results[i].err = g.Generate(r, p)
+		}()
+	}
+	go func() {
+		wg.Wait()
+		out <- results
+	}()
+	return out
 }
 
 // runUpstream loads the staged API packages once and runs every upstream

@@ -17,7 +17,8 @@ import (
 // are written only when missing.
 func Generators() []generators.Generator {
 	return []generators.Generator{
-		{Name: "hub", Generate: hub.Generate},
+		{Name: "hub", Generate: hub.Generate, APIs: true},
+		{Name: "registry scheme", Generate: registry.Scheme, APIs: true},
 		{Name: "registry", Generate: registry.Generate},
 		{Name: "registry scaffold", Generate: registry.Scaffold},
 		{Name: "server", Generate: server.Generate},

@@ -255,9 +255,8 @@ func servedVersions(g *model.Group, name string) []string {
 	return out
 }
 
-// Generate renders the generated registry files: the shared helpers, for
-// every kind its strategy, storage and validation, and for every version
-// the scheme additions (marker defaults and field label conversions).
+// Generate renders the generated registry files: the shared helpers and,
+// for every kind, its strategy, storage and validation.
 func Generate(r *templates.Renderer, p *model.Project) ([]*output.File, error) {
 	var out []*output.File
 	hasKinds := false
@@ -311,6 +310,19 @@ func Generate(r *templates.Renderer, p *model.Project) ([]*output.File, error) {
 				}
 				out = append(out, f)
 			}
+		}
+	}
+	return out, nil
+}
+
+// Scheme renders, for every version, the scheme additions (marker
+// defaults and field label conversions) in the version's package, which
+// the upstream generators parse.
+func Scheme(r *templates.Renderer, p *model.Project) ([]*output.File, error) {
+	var out []*output.File
+	for _, g := range p.Groups {
+		if len(g.Kinds) == 0 {
+			continue
 		}
 		for _, v := range g.Versions {
 			d, err := newVersionData(p, v)

@@ -23,6 +23,11 @@ func TestGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	schemes, err := registry.Scheme(r, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	gen = append(gen, schemes...)
 	scaf, err := registry.Scaffold(r, p)
 	if err != nil {
 		t.Fatal(err)

@@ -1,7 +1,8 @@
 // Command bench measures `aggen generate` on synthetic projects of
 // several sizes against kube_codegen.sh and against the floor of any
-// generator (test/bench/floor: loading ./pkg/apis/... with the
-// dependencies' types from export data), all in the same run, and prints
+// generator (test/bench/floor: loading ./pkg/apis/... and the library
+// packages whose comments the generators read, the other dependencies'
+// types from export data), all in the same run, and prints
 // the ratios with the absolute figures as context.
 //
 // Each size is a project made with `aggen init` and the given number of
@@ -391,7 +392,7 @@ func report(w io.Writer, results []*result, runs int) {
 	}
 	tw.Flush()
 	fmt.Fprintf(w, "\nfull: aggen generate on a copy without upstream output; no-op: generate again; verify: aggen verify;\n"+
-		"floor: go/packages loading ./pkg/apis/... (types from export data)\n")
+		"floor: go/packages loading ./pkg/apis/... and the library packages whose comments the generators read (other types from export data)\n")
 }
 
 // ratios is the ratio of the medians of a to those of b, CPU (wall);

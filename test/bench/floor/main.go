@@ -1,7 +1,10 @@
 // Command floor is the least any generator of a project's API packages
 // must do: load ./pkg/apis/... with go/packages, parsing and
 // type-checking only the API packages, their dependencies' types read
-// from export data. The generate benchmark times it beside aggen.
+// from export data, plus the few library packages whose doc comments and
+// tags the generators read (the ones every kube_codegen.sh run adds to
+// openapi-gen's inputs, and conversion for conversion-gen's). The
+// generate benchmark times it beside aggen.
 package main
 
 import (
@@ -9,6 +12,8 @@ import (
 	"os"
 
 	"golang.org/x/tools/go/packages"
+
+	"github.com/aggen-dev/aggen/generators/openapi"
 )
 
 func main() {
@@ -22,7 +27,9 @@ func main() {
 		Dir: dir,
 		Env: append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off", "GOPACKAGESDRIVER=off"),
 	}
-	pkgs, err := packages.Load(cfg, "./pkg/apis/...")
+	patterns := append([]string{"./pkg/apis/..."}, openapi.LibraryInputs...)
+	patterns = append(patterns, "k8s.io/apimachinery/pkg/conversion")
+	pkgs, err := packages.Load(cfg, patterns...)
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "floor:", err)
 		os.Exit(1)
