@@ -61,7 +61,8 @@ func projects(t *testing.T) map[string]func(t *testing.T) string {
 	// versions: namespaced and cluster-scoped kinds, verbs left out
 	// (skipVerbs, onlyVerbs, readonly, noVerbs), +groupGoName,
 	// +resourceName, a plural exception, a group directory named like a
-	// package the generated files import (cache), an upper-case one.
+	// package the generated files import (cache), an upper-case one, a
+	// hand-written lister expansion.
 	out["multigroup"] = func(t *testing.T) string {
 		dir := t.TempDir()
 		for _, name := range []string{"go.mod", "go.sum", filepath.Join("hack", "boilerplate.go.txt")} {
