@@ -333,9 +333,9 @@ func runUpstream(stage string, p *model.Project, progress io.Writer, reference b
 			}
 			return applyconfig.Run(s, tree, schema)
 		}},
-		{clientset.Name, func() error { return clientset.Run(s, tree, exceptions) }},
-		{lister.Name, func() error { return lister.Run(s, tree, exceptions) }},
-		{informer.Name, func() error { return informer.Run(s, tree, exceptions) }},
+		{clientset.Name, func() error { return clientset.Run(s, tree, exceptions, reference) }},
+		{lister.Name, func() error { return lister.Run(s, tree, exceptions, reference) }},
+		{informer.Name, func() error { return informer.Run(s, tree, exceptions, reference) }},
 	}
 	var warnings []string
 	var errs []error

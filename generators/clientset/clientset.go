@@ -1,9 +1,25 @@
-// Package clientset runs k8s.io/code-generator's client-gen in process:
-// the typed clientset under pkg/generated/clientset/versioned.
+// Package clientset writes the typed clientset under
+// pkg/generated/clientset/versioned, byte for byte what
+// k8s.io/code-generator's client-gen writes: aggen renders it itself, in
+// its final formatted form (no gengo templates, no go/format), and runs
+// client-gen in process instead for the reference (generators.Options.Reference)
+// and for shapes its renderer does not reproduce (Unsupported).
 //
-// Markers read (by client-gen): +genclient, +genclient:nonNamespaced,
+// Markers read (by aggen's renderer, parsed with client-gen's own
+// util.ParseClientGenTags, so each means what it means to client-gen; and
+// by client-gen when it runs): +genclient, +genclient:nonNamespaced,
 // +genclient:noStatus, +genclient:noVerbs, +genclient:onlyVerbs,
-// +genclient:skipVerbs, +genclient:method, +groupName, +groupGoName.
+// +genclient:skipVerbs, +genclient:readonly, +genclient:method,
+// +resourceName, +groupName, +groupGoName.
+//
+// client-gen writes the whole clientset instead (plan.go, Unsupported)
+// for: a +genclient:method of verb delete, deleteCollection, watch,
+// updateStatus or applyStatus, or a list of a subresource; a kind whose
+// interface would have no default verb; a group-version package without a
+// +genclient kind; the core (empty) group; versions of one group that
+// disagree on +groupName; a hand-written scheme/register_custom.go; a file
+// whose imports would name one package twice; client-gen options aggen
+// does not pass; +genclient tags client-gen refuses (it reports them).
 package clientset
 
 import (
@@ -37,11 +53,19 @@ func PluralExceptions(exceptions map[string]string) string {
 }
 
 // Run generates the clientset. exceptions maps kinds to resource names that
-// the default pluralization would get wrong.
-func Run(s *codegen.Session, t codegen.Tree, exceptions map[string]string) error {
+// the default pluralization would get wrong. With reference, client-gen
+// writes it; otherwise aggen's renderer does, and client-gen only when the
+// renderer declines the project's shape.
+func Run(s *codegen.Session, t codegen.Tree, exceptions map[string]string, reference bool) error {
+	_, err := run(s, t, exceptions, reference)
+	return err
+}
+
+// run is Run, reporting whether aggen's renderer wrote the files.
+func run(s *codegen.Session, t codegen.Tree, exceptions map[string]string, reference bool) (own bool, err error) {
 	_, gvs, err := t.ClientInputs()
 	if err != nil || len(gvs) == 0 {
-		return err
+		return false, err
 	}
 	a := args.New()
 	argv := []string{
@@ -61,10 +85,24 @@ func Run(s *codegen.Session, t codegen.Tree, exceptions map[string]string) error
 		argv = append(argv, "--input", gv)
 	}
 	if err := codegen.Flags(Name, func(fs *codegen.FlagSet) { a.AddFlags(fs, "k8s.io/kubernetes/pkg/apis") }, argv); err != nil {
-		return err
+		return false, err
 	}
 	if err := a.Validate(); err != nil {
-		return fmt.Errorf("%s arguments: %w", Name, err)
+		return false, fmt.Errorf("%s arguments: %w", Name, err)
+	}
+	if !reference {
+		files, err := renderAll(s, t, a, exceptions)
+		switch {
+		case err == nil:
+			for _, f := range files {
+				if err := s.Add(Name, f.rel, []byte(f.data)); err != nil {
+					return false, err
+				}
+			}
+			return true, nil
+		case !IsUnsupported(err):
+			return false, fmt.Errorf("%s: %w", Name, err)
+		}
 	}
 	var inputs []string
 	for _, g := range a.Groups {
@@ -73,7 +111,25 @@ func Run(s *codegen.Session, t codegen.Tree, exceptions map[string]string) error
 		}
 	}
 	systems := generators.NameSystems(util.PluralExceptionListToMapOrDie(a.PluralExceptions))
-	return s.Run(Name, systems, generators.DefaultNameSystem(), inputs, func(c *generator.Context) []generator.Target {
+	return false, s.Run(Name, systems, generators.DefaultNameSystem(), inputs, func(c *generator.Context) []generator.Target {
 		return generators.GetTargets(c, a)
 	})
+}
+
+// renderAll plans and renders the clientset; it adds nothing.
+func renderAll(s *codegen.Session, t codegen.Tree, a *args.Args, exceptions map[string]string) (files []file, err error) {
+	// a is client-gen's own: the renderer reads it and leaves it as it is
+	// for client-gen, should it run after all.
+	defer func() {
+		// The namers and tag parsers are client-gen's; a panic in them is
+		// a shape to leave to client-gen, which reports it.
+		if r := recover(); r != nil {
+			files, err = nil, unsupported("%v", r)
+		}
+	}()
+	p, err := newPlan(s, t, a, exceptions)
+	if err != nil {
+		return nil, err
+	}
+	return p.render()
 }
