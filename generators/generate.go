@@ -311,7 +311,7 @@ func runUpstream(stage string, p *model.Project, progress io.Writer, reference b
 		name string
 		run  func() error
 	}{
-		{deepcopy.Name, func() error { return deepcopy.Run(s, tree) }},
+		{deepcopy.Name, func() error { return deepcopy.Run(s, tree, reference) }},
 		{defaulter.Name, func() error { return defaulter.Run(s, tree) }},
 		{conversion.Name, func() error { return conversion.Run(s, tree) }},
 		{register.Name, func() error { return register.Run(s, tree, ownRegistration(p)) }},
@@ -334,8 +334,8 @@ func runUpstream(stage string, p *model.Project, progress io.Writer, reference b
 			return applyconfig.Run(s, tree, schema, reference, progress)
 		}},
 		{clientset.Name, func() error { return clientset.Run(s, tree, exceptions, reference) }},
-		{lister.Name, func() error { return lister.Run(s, tree, exceptions) }},
-		{informer.Name, func() error { return informer.Run(s, tree, exceptions) }},
+		{lister.Name, func() error { return lister.Run(s, tree, exceptions, reference) }},
+		{informer.Name, func() error { return informer.Run(s, tree, exceptions, reference) }},
 	}
 	var warnings []string
 	var errs []error

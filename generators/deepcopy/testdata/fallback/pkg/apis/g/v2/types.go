@@ -1,0 +1,5 @@
+package v2
+
+type Plain struct {
+	Args []string `json:"args,omitempty"`
+}

@@ -1,0 +1,4 @@
+// Package v2 opts types in one by one.
+//
+// +groupName=alpha.example.com
+package v2

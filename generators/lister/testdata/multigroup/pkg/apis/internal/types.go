@@ -1,0 +1,7 @@
+// Package internal has +genclient types but is no version: no input.
+package internal
+
+// +genclient
+
+// Stray is not generated for.
+type Stray struct{}
