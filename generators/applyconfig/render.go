@@ -1,6 +1,7 @@
 package applyconfig
 
 import (
+	"bytes"
 	"fmt"
 	"go/doc/comment"
 	"go/token"
@@ -619,7 +620,15 @@ func lookupJSONTags(m types.Member) (jsonTags, bool) {
 // clause), the imports grouped as goimports groups them, the
 // declarations one blank line apart.
 func assemble(header string, imports, decls []string) []byte {
-	var b strings.Builder
+	var b bytes.Buffer
+	size := len(header) + 16
+	for _, l := range imports {
+		size += len(l) + 3
+	}
+	for _, d := range decls {
+		size += len(d) + 1
+	}
+	b.Grow(size)
 	b.WriteString(header)
 	if len(imports) > 0 {
 		type spec struct {
@@ -651,7 +660,7 @@ func assemble(header string, imports, decls []string) []byte {
 		b.WriteString("\n")
 		b.WriteString(d)
 	}
-	return []byte(b.String())
+	return b.Bytes()
 }
 
 // importGroup is goimports' grouping without a local prefix.
