@@ -306,7 +306,6 @@ func runUpstream(stage string, p *model.Project, progress io.Writer, reference b
 		return nil, nil, err
 	}
 	exceptions := pluralExceptions(p)
-	_ = reference // each renderer of aggen's own that replaces an upstream generator honours it
 	steps := []struct {
 		name string
 		run  func() error
