@@ -4,12 +4,12 @@ import (
 	"bytes"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/aggen-dev/aggen/generators/applyconfig"
 	"github.com/aggen-dev/aggen/generators/codegen"
+	"github.com/aggen-dev/aggen/generators/codegen/rendertest"
 	"github.com/aggen-dev/aggen/generators/openapischema"
 	"github.com/aggen-dev/aggen/test/upstream"
 )
@@ -117,7 +117,7 @@ func compare(t *testing.T, want, got map[string][]byte) {
 		if g, ok := got[p]; !ok {
 			t.Errorf("%s: missing", p)
 		} else if !bytes.Equal(g, w) {
-			t.Errorf("%s differs:\n%s", p, lineDiff(string(w), string(g)))
+			t.Errorf("%s differs:\n%s", p, rendertest.LineDiff("applyconfiguration-gen", string(w), string(g)))
 		}
 	}
 	for p := range got {
@@ -125,22 +125,4 @@ func compare(t *testing.T, want, got map[string][]byte) {
 			t.Errorf("%s: not written by applyconfiguration-gen", p)
 		}
 	}
-}
-
-// lineDiff shows the first lines where want and got differ.
-func lineDiff(want, got string) string {
-	w, g := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < len(w) || i < len(g); i++ {
-		var a, b string
-		if i < len(w) {
-			a = w[i]
-		}
-		if i < len(g) {
-			b = g[i]
-		}
-		if a != b {
-			return "line " + strconv.Itoa(i+1) + ":\nwant: " + a + "\ngot:  " + b
-		}
-	}
-	return ""
 }

@@ -8,6 +8,7 @@ import (
 	"testing"
 
 	"github.com/aggen-dev/aggen/generators/codegen"
+	"github.com/aggen-dev/aggen/generators/codegen/rendertest"
 	"github.com/aggen-dev/aggen/test/upstream"
 )
 
@@ -114,40 +115,10 @@ func TestRendererMatchesClientGen(t *testing.T) {
 			for _, p := range paths {
 				w, g := string(want[p]), string(got[p])
 				if w != g {
-					t.Errorf("%s differs:\n%s", p, lineDiff(w, g))
+					t.Errorf("%s differs:\n%s", p, rendertest.LineDiff("client-gen", w, g))
 				}
 			}
 		})
-	}
-}
-
-// lineDiff shows the first differing line and its neighbours.
-func lineDiff(want, got string) string {
-	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < len(wl) || i < len(gl); i++ {
-		var w, g string
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if w != g {
-			lo := max(0, i-3)
-			return "line " + itoa(i+1) + "\nclient-gen:\n" + strings.Join(wl[lo:min(len(wl), i+4)], "\n") + "\naggen:\n" + strings.Join(gl[lo:min(len(gl), i+4)], "\n")
-		}
-	}
-	return "same lines"
-}
-
-func itoa(i int) string {
-	var b []byte
-	for {
-		b = append([]byte{byte('0' + i%10)}, b...)
-		i /= 10
-		if i == 0 {
-			return string(b)
-		}
 	}
 }
 

@@ -6,11 +6,11 @@ import (
 	"os/exec"
 	"path/filepath"
 	"sort"
-	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/aggen-dev/aggen/generators/codegen"
+	"github.com/aggen-dev/aggen/generators/codegen/rendertest"
 	"github.com/aggen-dev/aggen/generators/deepcopy"
 	"github.com/aggen-dev/aggen/test/upstream"
 )
@@ -45,7 +45,7 @@ func TestRenderSynthetic(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads a project's packages")
 	}
-	dir := syntheticProject(t, "testdata/synthetic")
+	dir := rendertest.Fixture(t, "testdata/synthetic")
 	renderAndCompare(t, dir, 4)
 }
 
@@ -60,7 +60,7 @@ func TestRenderKubernetesAPIs(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads all of k8s.io/api")
 	}
-	dir := syntheticProject(t, "testdata/empty")
+	dir := rendertest.Fixture(t, "testdata/empty")
 	type source struct{ module, under, to, rewrite string }
 	sources := []source{
 		{"k8s.io/api", "", "", "k8s.io/api/"},
@@ -133,7 +133,7 @@ func TestFallback(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads a project's packages twice")
 	}
-	dir := syntheticProject(t, "testdata/fallback")
+	dir := rendertest.Fixture(t, "testdata/fallback")
 	files := func(reference bool) map[string][]byte {
 		tree, s := session(t, dir)
 		if err := deepcopy.Run(s, tree, reference); err != nil {
@@ -162,7 +162,7 @@ func TestFallback(t *testing.T) {
 	}
 	for p := range want {
 		if string(got[p]) != string(want[p]) {
-			t.Errorf("%s differs from deepcopy-gen's:\n%s", p, diff(string(want[p]), string(got[p])))
+			t.Errorf("%s differs from deepcopy-gen's:\n%s", p, rendertest.LineDiff("deepcopy-gen", string(want[p]), string(got[p])))
 		}
 	}
 	for p := range got {
@@ -170,29 +170,6 @@ func TestFallback(t *testing.T) {
 			t.Errorf("%s written, not by deepcopy-gen", p)
 		}
 	}
-}
-
-// syntheticProject makes a project of the example's module and
-// dependencies with the API packages under src.
-func syntheticProject(t *testing.T, src string) string {
-	t.Helper()
-	dir := t.TempDir()
-	for _, f := range []string{"go.mod", "go.sum", "hack/boilerplate.go.txt"} {
-		b, err := os.ReadFile(filepath.Join("../../examples/insects", f))
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := os.MkdirAll(filepath.Dir(filepath.Join(dir, f)), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := upstream.CopyTree(src, dir); err != nil {
-		t.Fatal(err)
-	}
-	return dir
 }
 
 func session(t *testing.T, dir string) (codegen.Tree, *codegen.Session) {
@@ -244,27 +221,7 @@ func renderAndCompare(t *testing.T, dir string, wantFiles int) {
 	for _, p := range paths {
 		w, g := string(want[p]), string(r.Files[p])
 		if w != g {
-			t.Errorf("%s differs from deepcopy-gen's:\n%s", p, diff(w, g))
+			t.Errorf("%s differs from deepcopy-gen's:\n%s", p, rendertest.LineDiff("deepcopy-gen", w, g))
 		}
 	}
-}
-
-// diff shows the first differing line with some context.
-func diff(want, got string) string {
-	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < len(wl) || i < len(gl); i++ {
-		var w, g string
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if w != g {
-			from := max(0, i-3)
-			return "line " + strconv.Itoa(i+1) + "\n--- upstream\n" + strings.Join(wl[from:min(len(wl), i+4)], "\n") +
-				"\n+++ aggen\n" + strings.Join(gl[from:min(len(gl), i+4)], "\n")
-		}
-	}
-	return "(same lines)"
 }
