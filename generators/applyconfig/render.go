@@ -16,6 +16,8 @@ import (
 	"k8s.io/gengo/v2/generator"
 	"k8s.io/gengo/v2/namer"
 	"k8s.io/gengo/v2/types"
+
+	"github.com/aggen-dev/aggen/generators/goformat"
 )
 
 // UnsupportedError says that aggen's renderer met a shape it does not
@@ -631,47 +633,22 @@ func assemble(header string, imports, decls []string) []byte {
 	b.Grow(size)
 	b.WriteString(header)
 	if len(imports) > 0 {
-		type spec struct {
-			line, path string
-			group      int
-		}
-		specs := make([]spec, 0, len(imports))
+		specs := make([]goformat.Import, 0, len(imports))
 		for _, l := range imports {
-			_, q, _ := strings.Cut(l, " ")
+			name, q, ok := strings.Cut(l, " ")
+			if !ok {
+				name, q = "", l
+			}
 			path, _ := strconv.Unquote(q)
-			specs = append(specs, spec{l, path, importGroup(path)})
+			specs = append(specs, goformat.Import{Name: name, Path: path})
 		}
-		sort.SliceStable(specs, func(i, j int) bool {
-			if specs[i].group != specs[j].group {
-				return specs[i].group < specs[j].group
-			}
-			return specs[i].path < specs[j].path
-		})
-		b.WriteString("\nimport (\n")
-		for i, s := range specs {
-			if i > 0 && s.group != specs[i-1].group {
-				b.WriteString("\n")
-			}
-			b.WriteString("\t" + s.line + "\n")
-		}
-		b.WriteString(")\n")
+		b.WriteString("\nimport (\n" + goformat.ImportSpecs(specs) + ")\n")
 	}
 	for _, d := range decls {
 		b.WriteString("\n")
 		b.WriteString(d)
 	}
 	return b.Bytes()
-}
-
-// importGroup is goimports' grouping without a local prefix.
-func importGroup(path string) int {
-	if strings.HasPrefix(path, "appengine") {
-		return 2
-	}
-	if first, _, _ := strings.Cut(path, "/"); strings.Contains(first, ".") {
-		return 1
-	}
-	return 0
 }
 
 // renderFile renders the file of one of upstream's per-type generators.

@@ -1,13 +1,14 @@
 package clientset
 
 import (
-	"sort"
 	"strconv"
 	"strings"
 
 	"k8s.io/gengo/v2/generator"
 	"k8s.io/gengo/v2/namer"
 	"k8s.io/gengo/v2/types"
+
+	"github.com/aggen-dev/aggen/generators/goformat"
 )
 
 // goFile is one Go file rendered in its final, formatted form: the body is
@@ -55,9 +56,6 @@ func (f *goFile) funcLit(indent, header, stmt string) {
 	f.w(indent, header, " {\n", indent, "\t", stmt, "\n", indent, "},\n")
 }
 
-// importLine is one import: name may be empty.
-type importLine struct{ name, path string }
-
 // assemble returns the file: header (already formatted, with the
 // generated-by line and, for doc.go, the package comment), package clause,
 // the imports grouped and sorted as goimports does, and the body. ok is
@@ -71,61 +69,32 @@ func (f *goFile) assemble(header string) (string, bool) {
 	for _, l := range f.extra {
 		lines[l] = true
 	}
-	var imps []importLine
+	var imps []goformat.Import
 	seen := map[string]bool{}
 	for l := range lines {
-		var il importLine
+		var il goformat.Import
 		if i := strings.Index(l, "\""); i >= 0 {
-			il.name = strings.TrimSpace(l[:i])
+			il.Name = strings.TrimSpace(l[:i])
 			p, err := strconv.Unquote(l[i:])
 			if err != nil {
 				return "", false
 			}
-			il.path = p
+			il.Path = p
 		} else {
-			il.path = l
+			il.Path = l
 		}
-		if seen[il.path] {
+		if seen[il.Path] {
 			return "", false
 		}
-		seen[il.path] = true
+		seen[il.Path] = true
 		imps = append(imps, il)
 	}
-	sort.Slice(imps, func(i, j int) bool {
-		a, b := imps[i], imps[j]
-		if ga, gb := importGroup(a.path), importGroup(b.path); ga != gb {
-			return ga < gb
-		}
-		return a.path < b.path
-	})
 	var out strings.Builder
 	out.WriteString(header)
 	out.WriteString("package " + f.pkgName + "\n")
 	if len(imps) > 0 {
-		out.WriteString("\nimport (\n")
-		for i, il := range imps {
-			if i > 0 && importGroup(il.path) != importGroup(imps[i-1].path) {
-				out.WriteString("\n")
-			}
-			out.WriteString("\t")
-			if il.name != "" {
-				out.WriteString(il.name + " ")
-			}
-			out.WriteString(strconv.Quote(il.path) + "\n")
-		}
-		out.WriteString(")\n")
+		out.WriteString("\nimport (\n" + goformat.ImportSpecs(imps) + ")\n")
 	}
 	out.WriteString(f.b.String())
 	return out.String(), true
-}
-
-// importGroup is goimports' grouping without a local prefix.
-func importGroup(path string) int {
-	if strings.HasPrefix(path, "appengine") {
-		return 2
-	}
-	if first, _, _ := strings.Cut(path, "/"); strings.Contains(first, ".") {
-		return 1
-	}
-	return 0
 }

@@ -314,15 +314,9 @@ func identifier(s string) string {
 	return s
 }
 
-// writeImports writes the import block as goimports leaves it: sorted
-// by group (standard library, then paths with a dot in their first
-// element), then path, a blank line between groups.
+// writeImports writes the import block as goimports leaves it.
 func (f *file) writeImports(out *bytes.Buffer) {
-	type spec struct {
-		name, path string
-		group      int
-	}
-	var specs []spec
+	var specs []goformat.Import
 	for _, line := range f.tracker.ImportLines() {
 		// deepcopy-gen leaves out an import of the package itself.
 		if strings.HasSuffix(line, "\""+f.pkg+"\"") {
@@ -336,32 +330,12 @@ func (f *file) writeImports(out *bytes.Buffer) {
 		if err != nil || p == f.pkg {
 			unsupported("import line %q", line)
 		}
-		g := 0
-		if strings.HasPrefix(p, "appengine") {
-			unsupported("import %q", p)
-		}
-		if first, _, _ := strings.Cut(p, "/"); strings.Contains(first, ".") {
-			g = 1
-		}
-		specs = append(specs, spec{identifier(name), p, g})
+		specs = append(specs, goformat.Import{Name: identifier(name), Path: p})
 	}
 	if len(specs) == 0 {
 		return
 	}
-	sort.Slice(specs, func(i, j int) bool {
-		if specs[i].group != specs[j].group {
-			return specs[i].group < specs[j].group
-		}
-		return specs[i].path < specs[j].path
-	})
-	out.WriteString("import (\n")
-	for i, s := range specs {
-		if i > 0 && s.group != specs[i-1].group {
-			out.WriteString("\n")
-		}
-		fmt.Fprintf(out, "\t%s %s\n", s.name, strconv.Quote(s.path))
-	}
-	out.WriteString(")\n\n")
+	out.WriteString("import (\n" + goformat.ImportSpecs(specs) + ")\n\n")
 }
 
 // enabledValue is a +k8s:deepcopy-gen tag: its value and register param.

@@ -36,9 +36,35 @@ func Source(src []byte) ([]byte, error) {
 	return imports.Process("", src, &imports.Options{Comments: true, TabIndent: true, TabWidth: 8, FormatOnly: true})
 }
 
-type spec struct {
-	name, path string
-	group      int
+// An Import is one import spec; Name is empty for an import without one.
+type Import struct{ Name, Path string }
+
+// ImportSpecs returns imports as goimports orders one run of them (a run
+// is a block of import lines without a blank line): by group
+// (ImportGroup), then path, a blank line wherever the group changes, one
+// tab-indented spec a line. It sorts imports in place. aggen's own
+// renderers of upstream generators' files write their import blocks with
+// it, so they come out as this package formats the others.
+func ImportSpecs(imports []Import) string {
+	sort.SliceStable(imports, func(i, j int) bool {
+		a, b := imports[i], imports[j]
+		if ga, gb := ImportGroup(a.Path), ImportGroup(b.Path); ga != gb {
+			return ga < gb
+		}
+		return a.Path < b.Path
+	})
+	var b strings.Builder
+	for i, s := range imports {
+		if i > 0 && ImportGroup(s.Path) != ImportGroup(imports[i-1].Path) {
+			b.WriteString("\n")
+		}
+		b.WriteString("\t")
+		if s.Name != "" {
+			b.WriteString(s.Name + " ")
+		}
+		b.WriteString(strconv.Quote(s.Path) + "\n")
+	}
+	return b.String()
 }
 
 func simple(src []byte) ([]byte, bool) {
@@ -64,7 +90,7 @@ func simple(src []byte) ([]byte, bool) {
 				return nil, false
 			}
 		}
-		var runs [][]spec
+		var runs [][]Import
 		seen := map[string]bool{}
 		line := fset.Position(g.Lparen).Line
 		for i, s := range g.Specs {
@@ -84,9 +110,9 @@ func simple(src []byte) ([]byte, bool) {
 				return nil, false
 			}
 			seen[path] = true
-			sp := spec{path: path, group: group(path)}
+			sp := Import{Path: path}
 			if is.Name != nil {
-				sp.name = is.Name.Name
+				sp.Name = is.Name.Name
 			}
 			runs[len(runs)-1] = append(runs[len(runs)-1], sp)
 		}
@@ -99,23 +125,7 @@ func simple(src []byte) ([]byte, bool) {
 			if r > 0 {
 				b.WriteString("\n")
 			}
-			sort.Slice(specs, func(i, j int) bool {
-				a, b := specs[i], specs[j]
-				if a.group != b.group {
-					return a.group < b.group
-				}
-				return a.path < b.path
-			})
-			for i, s := range specs {
-				if i > 0 && s.group != specs[i-1].group {
-					b.WriteString("\n")
-				}
-				b.WriteString("\t")
-				if s.name != "" {
-					b.WriteString(s.name + " ")
-				}
-				b.WriteString(strconv.Quote(s.path) + "\n")
-			}
+			b.WriteString(ImportSpecs(specs))
 		}
 		b.WriteString(")")
 		from, to := fset.Position(g.Pos()).Offset, fset.Position(g.End()).Offset
@@ -128,9 +138,9 @@ func simple(src []byte) ([]byte, bool) {
 	return out, true
 }
 
-// group is goimports' grouping without a local prefix: the standard
-// library, appengine, then paths whose first element has a dot.
-func group(path string) int {
+// ImportGroup is goimports' grouping without a local prefix: the standard
+// library, then paths whose first element has a dot, then appengine.
+func ImportGroup(path string) int {
 	if strings.HasPrefix(path, "appengine") {
 		return 2
 	}

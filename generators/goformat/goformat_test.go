@@ -53,3 +53,26 @@ func TestSourceIsGoimports(t *testing.T) {
 		}
 	}
 }
+
+func TestImportSpecs(t *testing.T) {
+	got := ImportSpecs([]Import{
+		{Path: "appengine/datastore"},
+		{Name: "metav1", Path: "k8s.io/apimachinery/pkg/apis/meta/v1"},
+		{Path: "strings"},
+		{Path: "context"},
+		{Name: "v1", Path: "example.com/api/v1"},
+	})
+	want := "\t\"context\"\n\t\"strings\"\n\n\tv1 \"example.com/api/v1\"\n\tmetav1 \"k8s.io/apimachinery/pkg/apis/meta/v1\"\n\n\t\"appengine/datastore\"\n"
+	if got != want {
+		t.Errorf("got\n%s\nwant\n%s", got, want)
+	}
+	// goimports itself leaves the block as it is.
+	src := "package p\n\nimport (\n" + got + ")\n"
+	out, err := imports.Process("", []byte(src), &imports.Options{Comments: true, TabIndent: true, TabWidth: 8, FormatOnly: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if string(out) != src {
+		t.Errorf("goimports changed the block:\n%s", out)
+	}
+}

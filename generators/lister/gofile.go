@@ -4,7 +4,6 @@ import (
 	"bytes"
 	"fmt"
 	"regexp"
-	"sort"
 	"strconv"
 	"strings"
 
@@ -91,49 +90,20 @@ func Assemble(header, pkgName string, imports *Imports, body string) []byte {
 	b.WriteString(header)
 	b.WriteString("package " + pkgName + "\n")
 	if imports != nil {
-		type spec struct {
-			name, path string
-			group      int
-		}
-		var specs []spec
+		var specs []goformat.Import
 		for _, line := range imports.tracker.ImportLines() {
 			name, quoted, _ := strings.Cut(line, " ")
 			path, _ := strconv.Unquote(quoted)
-			specs = append(specs, spec{name, path, importGroup(path)})
+			specs = append(specs, goformat.Import{Name: name, Path: path})
 		}
-		sort.Slice(specs, func(i, j int) bool {
-			if specs[i].group != specs[j].group {
-				return specs[i].group < specs[j].group
-			}
-			return specs[i].path < specs[j].path
-		})
 		if len(specs) > 0 {
-			b.WriteString("\nimport (\n")
-			for i, s := range specs {
-				if i > 0 && s.group != specs[i-1].group {
-					b.WriteString("\n")
-				}
-				b.WriteString("\t" + s.name + " " + strconv.Quote(s.path) + "\n")
-			}
-			b.WriteString(")\n")
+			b.WriteString("\nimport (\n" + goformat.ImportSpecs(specs) + ")\n")
 		}
 	}
 	if body != "" {
 		b.WriteString("\n" + body)
 	}
 	return []byte(b.String())
-}
-
-// importGroup is goimports' grouping without a local prefix (see
-// goformat).
-func importGroup(path string) int {
-	if strings.HasPrefix(path, "appengine") {
-		return 2
-	}
-	if first, _, _ := strings.Cut(path, "/"); strings.Contains(first, ".") {
-		return 1
-	}
-	return 0
 }
 
 // Decls joins declarations, each ending in a newline, as gofmt separates
