@@ -185,3 +185,49 @@ func LineDiff(generator, want, got string) string {
 	}
 	return "same lines"
 }
+
+// MatchUpstream runs, on every project, render (aggen's renderer, which
+// must not fall back: an error fails the test) and reference (the upstream
+// generator on the same parse), and requires the same files under
+// outputDir, byte for byte.
+func MatchUpstream(t *testing.T, projects map[string]func(t *testing.T) string, generator, outputDir string,
+	render func(Project) (map[string][]byte, error), reference func(Project) error) {
+	t.Helper()
+	for name, mk := range projects {
+		t.Run(name, func(t *testing.T) {
+			p := Load(t, mk(t))
+			got, err := render(p)
+			if err != nil {
+				t.Fatalf("the renderer falls back: %v", err)
+			}
+			if err := reference(p); err != nil {
+				t.Fatal(err)
+			}
+			want, err := p.Session.Files()
+			if err != nil {
+				t.Fatal(err)
+			}
+			Compare(t, generator, outputDir, want, got)
+		})
+	}
+}
+
+// ExampleWith is Example with one edit: old replaced by new in the file at
+// rel, which must hold old.
+func ExampleWith(t *testing.T, rel, old, new string) string {
+	t.Helper()
+	dir := Example(t)
+	file := filepath.Join(dir, filepath.FromSlash(rel))
+	b, err := os.ReadFile(file)
+	if err != nil {
+		t.Fatal(err)
+	}
+	changed := bytes.Replace(b, []byte(old), []byte(new), 1)
+	if bytes.Equal(changed, b) {
+		t.Fatalf("%s does not hold %q", rel, old)
+	}
+	if err := os.WriteFile(file, changed, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return dir
+}
