@@ -148,3 +148,34 @@ func TestUnsupportedFallsBack(t *testing.T) {
 		t.Error("client-gen did not write the custom registration")
 	}
 }
+
+// TestRendererOnCorpora: on projects nobody at aggen wrote (the corpora of
+// test/corpus: k8s.io/api copies, Gateway API, lws, JobSet, Flux) the
+// renderer writes the clientset without falling back, byte for byte
+// client-gen's.
+func TestRendererOnCorpora(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads several projects")
+	}
+	for name, mk := range rendertest.Projects(t) {
+		t.Run(name, func(t *testing.T) {
+			dir := mk(t)
+			files := func(reference bool) map[string][]byte {
+				p := rendertest.Load(t, dir)
+				own, err := run(p.Session, p.Tree, nil, reference)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if !reference && !own {
+					t.Fatal("aggen's renderer fell back to client-gen")
+				}
+				out, err := p.Session.Files()
+				if err != nil {
+					t.Fatal(err)
+				}
+				return out
+			}
+			rendertest.Compare(t, "client-gen", OutputDir, files(true), files(false))
+		})
+	}
+}
