@@ -13,27 +13,7 @@ func (ti *typeInfo) renderFake(pkgPath, realClientPkg string) *goFile {
 	meta := func(name string) string { return f.n(metav1, name) }
 	tst := func(name string) string { return f.n(testingPkg, name) }
 	tags := ti.tags
-	list := !tags.NoVerbs && tags.HasVerb("list")
-	apply := !tags.NoVerbs && tags.HasVerb("apply")
-	client := "FakeClient"
-	switch {
-	case list && apply:
-		client = "FakeClientWithListAndApply"
-	case list:
-		client = "FakeClientWithList"
-	case apply:
-		client = "FakeClientWithApply"
-	}
-	typeArgs := func() string {
-		s := "*" + n(t)
-		if list {
-			s += ", *" + n(t) + "List"
-		}
-		if apply {
-			s += ", *" + f.n(ti.applyConfig.Package, ti.applyConfig.Name)
-		}
-		return s
-	}
+	client, typeArgs := ti.gentypeClient(f, true)
 	group := ti.g.groupGoName + versionGo(ti.g)
 	f.w("\n// fake", ti.pubPl, " implements ", ti.pub, "Interface\ntype fake", ti.pubPl, " struct {\n\t*", f.n(gentypePkg, client), "[", typeArgs(), "]\n\tFake *Fake", group, "\n}\n")
 	f.w("\nfunc newFake", ti.pubPl, "(fake *Fake", group)
@@ -49,7 +29,7 @@ func (ti *typeInfo) renderFake(pkgPath, realClientPkg string) *goFile {
 	f.w("\t\t\t", sgv(), ".WithKind(\"", ti.p.namers["singularKind"].Name(t), "\"),\n")
 	r := n(t)
 	f.funcLit("\t\t\t", "func() *"+r, "return &"+r+"{}")
-	if list {
+	if ti.verb("list") {
 		f.funcLit("\t\t\t", "func() *"+r+"List", "return &"+r+"List{}")
 		f.funcLit("\t\t\t", "func(dst, src *"+r+"List)", "dst.ListMeta = src.ListMeta")
 		f.funcLit("\t\t\t", "func(list *"+r+"List) []*"+r, "return gentype.ToPointerSlice(list.Items)")

@@ -171,27 +171,7 @@ func (ti *typeInfo) renderTyped(pkgPath string) *goFile {
 	}
 	f.w("\t", ti.pub, "Expansion\n}\n")
 
-	list := !tags.NoVerbs && tags.HasVerb("list")
-	apply := !tags.NoVerbs && tags.HasVerb("apply")
-	client := "Client"
-	switch {
-	case list && apply:
-		client = "ClientWithListAndApply"
-	case list:
-		client = "ClientWithList"
-	case apply:
-		client = "ClientWithApply"
-	}
-	typeArgs := func() string {
-		s := "*" + n(t)
-		if list {
-			s += ", *" + n(t) + "List"
-		}
-		if apply {
-			s += ", *" + f.n(ti.applyConfig.Package, ti.applyConfig.Name)
-		}
-		return s
-	}
+	client, typeArgs := ti.gentypeClient(f, false)
 	f.w("\n// ", ti.privPl, " implements ", ti.pub, "Interface\ntype ", ti.privPl, " struct {\n\t*", f.n(gentypePkg, client), "[")
 	f.w(typeArgs(), "]\n}\n")
 	f.w("\n// new", ti.pubPl, " returns a ", ti.pubPl, "\nfunc new", ti.pubPl, "(c *", ti.g.groupGoName, versionGo(ti.g), "Client")
@@ -204,7 +184,7 @@ func (ti *typeInfo) renderTyped(pkgPath string) *goFile {
 	f.w(typeArgs(), "](\n\t\t\t\"", ti.resource, "\",\n\t\t\tc.RESTClient(),\n\t\t\t", f.n(path.Join(ti.p.clientsetPkg, "scheme"), "ParameterCodec"), ",\n\t\t\t", ns, ",\n")
 	r := n(t)
 	f.funcLit("\t\t\t", "func() *"+r, "return &"+r+"{}")
-	if list {
+	if ti.verb("list") {
 		f.funcLit("\t\t\t", "func() *"+r+"List", "return &"+r+"List{}")
 	}
 	f.w("\t\t),\n\t}\n}\n")
@@ -312,3 +292,37 @@ func (ti *typeInfo) renderTyped(pkgPath string) *goFile {
 }
 
 func versionGo(g *gvPlan) string { return namer.IC(g.gv.Version.String()) }
+
+// verb reports whether the kind's client has the default verb v.
+func (ti *typeInfo) verb(v string) bool { return !ti.tags.NoVerbs && ti.tags.HasVerb(v) }
+
+// gentypeClient names the k8s.io/client-go/gentype client a kind's typed
+// client embeds after its verbs ("Client", "ClientWithList", ...; with
+// fake, "FakeClient", ...) and returns its type arguments. These name
+// their packages in f only when called: import names follow first use, as
+// upstream's templates ask for them.
+func (ti *typeInfo) gentypeClient(f *goFile, fake bool) (client string, typeArgs func() string) {
+	list, apply := ti.verb("list"), ti.verb("apply")
+	client = "Client"
+	switch {
+	case list && apply:
+		client = "ClientWithListAndApply"
+	case list:
+		client = "ClientWithList"
+	case apply:
+		client = "ClientWithApply"
+	}
+	if fake {
+		client = "Fake" + client
+	}
+	return client, func() string {
+		s := "*" + f.n(ti.t.Name.Package, ti.t.Name.Name)
+		if list {
+			s += ", *" + f.n(ti.t.Name.Package, ti.t.Name.Name+"List")
+		}
+		if apply {
+			s += ", *" + f.n(ti.applyConfig.Package, ti.applyConfig.Name)
+		}
+		return s
+	}
+}
