@@ -6,7 +6,9 @@
 // k8s.io/sample-apiserver v0.37.2 (its Flunder kind) on the same etcd:
 //
 //   - create throughput at concurrency 10 (objects/s, and per-request
-//     p50/p99),
+//     p50/p99): while the collections fill, and again in short rounds
+//     that alternate between the servers (the median round's rate), so
+//     that a noisy machine's drift hits every server alike,
 //   - LIST of every size of -objects (p50/p99, as JSON and as the Table
 //     kubectl get asks for),
 //   - watch fan-out: -watchers watchers of one namespace, the time until
@@ -25,7 +27,7 @@
 // alike; the table prints absolute figures and ratios. It is a benchmark:
 // it asserts nothing about the figures.
 //
-//	go run ./test/bench/serving [-objects 1000,10000] [-watchers 100] [-events 100]
+//	go run ./test/bench/serving [-objects 1000,10000] [-rounds 5] [-round-objects 300] [-watchers 100] [-events 100]
 package main
 
 import (
@@ -46,6 +48,8 @@ type config struct {
 	sizes       []int // objects in the namespace when the LISTs are timed, ascending
 	concurrency int
 	lists       int // timed LISTs per server, kind of LIST and size
+	rounds      int // interleaved create rounds per writer for the throughput figure
+	roundSize   int // objects created per writer and round
 	watchers    int
 	events      int
 	sample      bool // measure sample-apiserver too
@@ -60,6 +64,8 @@ func main() {
 	objects := flag.String("objects", "1000,10000", "sizes of the collection the LISTs are timed at, comma-separated (objects are created up to each in turn)")
 	concurrency := flag.Int("concurrency", 10, "concurrent creates")
 	lists := flag.Int("lists", 15, "timed LISTs per server, kind of LIST and size")
+	rounds := flag.Int("rounds", 5, "interleaved create rounds per server for the create throughput figure (median of the rounds' rates)")
+	roundSize := flag.Int("round-objects", 300, "objects each server creates per interleaved round")
 	watchers := flag.Int("watchers", 100, "watchers of the fan-out")
 	events := flag.Int("events", 100, "objects created while the watchers watch (each watcher must see every one)")
 	example := flag.String("example", "examples/insects", "the aggen-generated project")
@@ -70,8 +76,8 @@ func main() {
 	keep := flag.Bool("keep", false, "keep the work directory (logs)")
 	flag.Parse()
 	sizes, err := parseSizes(*objects)
-	if err == nil && (*concurrency < 1 || *lists < 1 || *watchers < 1 || *events < 1) {
-		err = fmt.Errorf("-concurrency, -lists, -watchers and -events must be positive")
+	if err == nil && (*concurrency < 1 || *lists < 1 || *rounds < 1 || *roundSize < 1 || *watchers < 1 || *events < 1) {
+		err = fmt.Errorf("-concurrency, -lists, -rounds, -round-objects, -watchers and -events must be positive")
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "serving:", err)
@@ -80,7 +86,7 @@ func main() {
 	ctx, cancel := context.WithTimeout(context.Background(), 60*time.Minute)
 	defer cancel()
 	cfg := config{
-		example: *example, sizes: sizes, concurrency: *concurrency, lists: *lists,
+		example: *example, sizes: sizes, concurrency: *concurrency, lists: *lists, rounds: *rounds, roundSize: *roundSize,
 		watchers: *watchers, events: *events, sample: *sample, direct: *direct,
 		profileDir: *profile, profileSecs: *profileSecs, keep: *keep,
 		logf: func(format string, args ...any) { fmt.Fprintf(os.Stderr, "  "+format+"\n", args...) },

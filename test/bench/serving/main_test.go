@@ -33,6 +33,7 @@ func TestReport(t *testing.T) {
 		created:     map[string]int{"aggen": 100, "CRD": 100, "sample": 100},
 		createTime:  map[string]time.Duration{"aggen": time.Second, "CRD": 2 * time.Second, "sample": 500 * ms},
 		createLat:   map[string]harness.Latencies{"aggen": {10 * ms}, "CRD": {20 * ms}, "sample": {5 * ms}},
+		roundRates:  map[string][]float64{"aggen": {300, 100, 200}, "CRD": {150, 160, 140, 170}},
 		lists: map[string]map[listKey]harness.Latencies{
 			"aggen":  {{size: 100}: {30 * ms}, {size: 100, table: true}: {10 * ms}},
 			"CRD":    {{size: 100}: {10 * ms}, {size: 100, table: true}: {10 * ms}},
@@ -44,14 +45,15 @@ func TestReport(t *testing.T) {
 		kubeGrowth: map[string]int64{"aggen": 512, "CRD": 4096, "sample": 0},
 	}
 	var out bytes.Buffer
-	report(&out, config{sizes: []int{100}, concurrency: 10, watchers: 2, events: 3}, r)
+	report(&out, config{sizes: []int{100}, concurrency: 10, rounds: 3, roundSize: 10, watchers: 2, events: 3}, r)
 	for figure, want := range map[string]string{
-		"create c=10 (objects/s)":     `100\s+50\s+200\s+2.00x\s+0.50x\s+yes`,
-		"create p50 (ms)":             `10.0\s+20.0\s+5.0\s+0.50x\s+2.00x\s+yes`,
-		"LIST 100 JSON p50 (ms)":      `30.0\s+10.0\s+15.0\s+3.00x\s+2.00x\s+no`,
-		"LIST 100 Table p99 (ms)":     `10.0\s+10.0\s+10.0\s+1.00x\s+1.00x\s+yes`,
-		"watch events delivered (/s)": `60\s+120\s+-\s+0.50x\s+-\s+no`,
-		"RSS growth, 100 objects":     `2.0\s+4.0\s+1.0\s+0.50x\s+2.00x\s+yes`,
+		"create c=10 (objects/s)":                 `100\s+50\s+200\s+2.00x\s+0.50x\s+yes`,
+		"create c=10, 3 alternating rounds of 10": `200\s+155\s+-\s+1.29x\s+-\s+yes`,
+		"create p50 (ms)":                         `10.0\s+20.0\s+5.0\s+0.50x\s+2.00x\s+yes`,
+		"LIST 100 JSON p50 (ms)":                  `30.0\s+10.0\s+15.0\s+3.00x\s+2.00x\s+no`,
+		"LIST 100 Table p99 (ms)":                 `10.0\s+10.0\s+10.0\s+1.00x\s+1.00x\s+yes`,
+		"watch events delivered (/s)":             `60\s+120\s+-\s+0.50x\s+-\s+no`,
+		"RSS growth, 100 objects":                 `2.0\s+4.0\s+1.0\s+0.50x\s+2.00x\s+yes`,
 	} {
 		line := lineOf(out.String(), figure)
 		if !regexp.MustCompile(want).MatchString(line) {
@@ -83,7 +85,7 @@ func TestServingTiny(t *testing.T) {
 	defer cancel()
 	var out bytes.Buffer
 	cfg := config{
-		example: example, sizes: []int{20}, concurrency: 5, lists: 2, watchers: 5, events: 5,
+		example: example, sizes: []int{20}, concurrency: 5, lists: 2, rounds: 2, roundSize: 5, watchers: 5, events: 5,
 		sample: true, direct: true, logf: t.Logf,
 	}
 	if err := run(ctx, cfg, &out); err != nil {
@@ -93,6 +95,7 @@ func TestServingTiny(t *testing.T) {
 	number := `\d+(\.\d+)?`
 	for figure, want := range map[string]string{
 		"create c=5 (objects/s)":           strings.Repeat(number+`\s+`, 3) + `-`,
+		"create c=5, 2 alternating rounds": strings.Repeat(number+`\s+`, 3) + `-`,
 		"LIST 20 JSON p99 (ms)":            strings.Repeat(number+`\s+`, 4),
 		"LIST 20 Table p50 (ms)":           strings.Repeat(number+`\s+`, 4),
 		"watch: all 5 see 5 events (ms)":   number + `\s+` + number + `\s+-\s+` + number,

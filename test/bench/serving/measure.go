@@ -26,6 +26,7 @@ type results struct {
 	created     map[string]int
 	createTime  map[string]time.Duration
 	createLat   map[string]harness.Latencies
+	roundRates  map[string][]float64 // objects/s of each interleaved create round
 	lists       map[string]map[listKey]harness.Latencies
 	watch       map[string]time.Duration
 	rssBefore   map[string]memory // of the target's process before the fills
@@ -44,7 +45,7 @@ type memory struct{ rss, hwm int64 }
 
 func (b *bench) measure(ctx context.Context) (*results, error) {
 	res := &results{
-		created: map[string]int{}, createTime: map[string]time.Duration{}, createLat: map[string]harness.Latencies{},
+		created: map[string]int{}, createTime: map[string]time.Duration{}, createLat: map[string]harness.Latencies{}, roundRates: map[string][]float64{},
 		lists: map[string]map[listKey]harness.Latencies{}, watch: map[string]time.Duration{},
 		rssBefore: map[string]memory{}, rssAfter: map[string]memory{}, kubeGrowth: map[string]int64{},
 	}
@@ -151,6 +152,21 @@ func (b *bench) measure(ctx context.Context) (*results, error) {
 			return nil, err
 		}
 		res.rssAfter[t.name] = m
+	}
+
+	// Throughput in short rounds that alternate between the servers, who
+	// goes first rotating: the fills above run one server after the other
+	// (so that kube-apiserver's growth is charged to the right one), and
+	// a machine that slows down meanwhile tilts their rates.
+	for round := 0; round < b.cfg.rounds; round++ {
+		for i := range writers {
+			t := writers[(i+round)%len(writers)]
+			start := time.Now()
+			if _, err := createObjects(ctx, clients[t.name], t, listNamespace, fmt.Sprintf("r%d", round), 0, b.cfg.roundSize, b.cfg.concurrency); err != nil {
+				return nil, fmt.Errorf("%s: create round %d: %w", t.name, round, err)
+			}
+			res.roundRates[t.name] = append(res.roundRates[t.name], float64(b.cfg.roundSize)/time.Since(start).Seconds())
+		}
 	}
 
 	for i, t := range b.targets {

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -48,7 +49,11 @@ func report(w io.Writer, cfg config, r *results) {
 		p50.values[name] = ms(r.createLat[name].Percentile(50))
 		p99.values[name] = ms(r.createLat[name].Percentile(99))
 	}
-	lines = append(lines, creates, p50, p99)
+	rounds := line{figure: fmt.Sprintf("create c=%d, %d alternating rounds of %d (objects/s, median)", cfg.concurrency, cfg.rounds, cfg.roundSize), better: higher, values: map[string]float64{}, format: "%.0f"}
+	for name, rates := range r.roundRates {
+		rounds.values[name] = median(rates)
+	}
+	lines = append(lines, creates, rounds, p50, p99)
 	for _, size := range cfg.sizes {
 		for _, table := range []bool{false, true} {
 			kind := "JSON"
@@ -164,6 +169,18 @@ func verdict(l line) string {
 		return "yes"
 	}
 	return "no"
+}
+
+func median(xs []float64) float64 {
+	if len(xs) == 0 {
+		return 0
+	}
+	s := append([]float64(nil), xs...)
+	sort.Float64s(s)
+	if len(s)%2 == 1 {
+		return s[len(s)/2]
+	}
+	return (s[len(s)/2-1] + s[len(s)/2]) / 2
 }
 
 func ms(d time.Duration) float64 { return float64(d) / float64(time.Millisecond) }
