@@ -88,7 +88,7 @@ func Build(p *model.Project) error {
 				if s == nil {
 					continue
 				}
-				out := flattenEmbedded(s.DeepCopy())
+				out := flattenEmbedded(withoutMetadata(s).DeepCopy())
 				if _, ok := out.Properties["metadata"]; ok {
 					out.Properties["metadata"] = apiextensionsv1.JSONSchemaProps{Type: objectType}
 				}
@@ -101,6 +101,27 @@ func Build(p *model.Project) error {
 		return b.errs
 	}
 	return nil
+}
+
+// withoutMetadata returns s, or a shallow copy of it whose metadata
+// property is already the plain object a kind's schema ends up with, so
+// that ObjectMeta's whole schema is not deep-copied and merged for every
+// kind only to be dropped. With allOf branches, which may bring metadata
+// too, s is returned as it is.
+func withoutMetadata(s *apiextensionsv1.JSONSchemaProps) *apiextensionsv1.JSONSchemaProps {
+	if len(s.AllOf) > 0 {
+		return s
+	}
+	if _, ok := s.Properties["metadata"]; !ok {
+		return s
+	}
+	out := *s
+	out.Properties = make(map[string]apiextensionsv1.JSONSchemaProps, len(s.Properties))
+	for name, p := range s.Properties {
+		out.Properties[name] = p
+	}
+	out.Properties["metadata"] = apiextensionsv1.JSONSchemaProps{Type: objectType}
+	return &out
 }
 
 // typeSchemas gives every type of the version packages, and every
