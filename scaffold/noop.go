@@ -50,7 +50,9 @@ type stamp struct {
 }
 
 type stampRecord struct {
-	Key      string
+	Key string
+	// Shape is the hash of the tree's paths and sizes (see shape).
+	Shape    string
 	Changes  []stampChange
 	Warnings []string
 }
@@ -61,7 +63,7 @@ type stampChange struct {
 }
 
 // stampVersion changes whenever the key's recipe or the record's form do.
-const stampVersion = "aggen-stamp-1"
+const stampVersion = "aggen-stamp-2"
 
 // newStamp returns the stamp of the run o describes, or nil when the run
 // cannot be stamped.
@@ -148,10 +150,18 @@ func toolIdentity(exe string) (string, error) {
 // skipInStamp names directories whose content generation never reads.
 var skipInStamp = map[string]bool{".git": true, "bin": true, "node_modules": true}
 
-// key hashes the tree at dir with the tool identity.
-func (s *stamp) key(dir string) (string, error) {
-	h := sha256.New()
-	fmt.Fprintf(h, "%s\x00", s.tool)
+// treeEntry is one file of a stamped tree.
+type treeEntry struct {
+	rel  string // slash-separated, relative to the tree
+	path string
+	typ  fs.FileMode // the type bits; 0 for a regular file
+	size int64
+}
+
+// walkTree lists the files of the tree at dir, in lexical order, with
+// their sizes; it reads no content.
+func walkTree(dir string) ([]treeEntry, error) {
+	var out []treeEntry
 	err := filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
@@ -166,17 +176,52 @@ func (s *stamp) key(dir string) (string, error) {
 		if err != nil {
 			return err
 		}
-		if !d.Type().IsRegular() {
+		e := treeEntry{rel: filepath.ToSlash(rel), path: p, typ: d.Type()}
+		if e.typ.IsRegular() {
+			info, err := d.Info()
+			if err != nil {
+				return err
+			}
+			e.size = info.Size()
+		}
+		out = append(out, e)
+		return nil
+	})
+	return out, err
+}
+
+// shape hashes the paths, types and sizes of a tree's files: a tree of
+// another shape is not the stamped one, and telling so reads no file.
+func shape(entries []treeEntry) string {
+	h := sha256.New()
+	for _, e := range entries {
+		fmt.Fprintf(h, "%s\x00%v\x00%d\x00", e.rel, e.typ, e.size)
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// key hashes the content of the tree's files with the tool identity.
+// known holds contents this run has in memory, by relative path, which
+// are hashed instead of read back.
+func (s *stamp) key(entries []treeEntry, known map[string][]byte) (string, error) {
+	h := sha256.New()
+	fmt.Fprintf(h, "%s\x00", s.tool)
+	for _, e := range entries {
+		if !e.typ.IsRegular() {
 			// A symbolic link or anything else: hash what it is, not
 			// where it leads.
-			fmt.Fprintf(h, "%s\x00%v\x00", filepath.ToSlash(rel), d.Type())
-			return nil
+			fmt.Fprintf(h, "%s\x00%v\x00", e.rel, e.typ)
+			continue
 		}
-		fmt.Fprintf(h, "%s\x00", filepath.ToSlash(rel))
-		return hashFile(h, p)
-	})
-	if err != nil {
-		return "", err
+		fmt.Fprintf(h, "%s\x00", e.rel)
+		if b, ok := known[e.rel]; ok && int64(len(b)) == e.size {
+			h.Write(b)
+			fmt.Fprintf(h, "\x00%d\x00", len(b))
+			continue
+		}
+		if err := hashFile(h, e.path); err != nil {
+			return "", err
+		}
 	}
 	return hex.EncodeToString(h.Sum(nil)), nil
 }
@@ -205,7 +250,11 @@ func (s *stamp) current(dir string) (*stampRecord, bool) {
 	if err := json.Unmarshal(b, &r); err != nil || r.Key == "" {
 		return nil, false
 	}
-	key, err := s.key(dir)
+	entries, err := walkTree(dir)
+	if err != nil || shape(entries) != r.Shape {
+		return nil, false
+	}
+	key, err := s.key(entries, nil)
 	if err != nil || key != r.Key {
 		return nil, false
 	}
@@ -219,11 +268,26 @@ func (s *stamp) record(dir string, plan *Plan, res *generators.Result) {
 	if s == nil {
 		return
 	}
-	key, err := s.key(dir)
+	entries, err := walkTree(dir)
 	if err != nil {
 		return
 	}
-	r := stampRecord{Key: key, Warnings: res.Warnings}
+	// The files of the plan are on disk as the plan has them (written, or
+	// found equal); only the others are read.
+	known := map[string][]byte{}
+	for _, c := range plan.Changes {
+		switch c.Action {
+		case Create, Update:
+			known[c.Path] = c.New
+		case Unchanged:
+			known[c.Path] = c.Old
+		}
+	}
+	key, err := s.key(entries, known)
+	if err != nil {
+		return
+	}
+	r := stampRecord{Key: key, Shape: shape(entries), Warnings: res.Warnings}
 	rendered := map[string]bool{}
 	for _, f := range res.Files.Files() {
 		rendered[f.Path] = true
