@@ -88,7 +88,8 @@ func preserveFields(dst *apiextensionsv1.JSONSchemaProps, src apiextensionsv1.JS
 	}
 }
 
-// eachChild calls fn on every sub-schema of s, in place.
+// eachChild calls fn on every sub-schema of s, in place. fn must not keep
+// its argument: a property's is a copy that eachChild stores back.
 func eachChild(s *apiextensionsv1.JSONSchemaProps, fn func(*apiextensionsv1.JSONSchemaProps)) {
 	if s.Items != nil {
 		if s.Items.Schema != nil {
@@ -106,10 +107,17 @@ func eachChild(s *apiextensionsv1.JSONSchemaProps, fn func(*apiextensionsv1.JSON
 	if s.Not != nil {
 		fn(s.Not)
 	}
+	// One copy serves every entry of the maps: a loop variable whose
+	// address fn is given would be a new allocation per property.
+	var child *apiextensionsv1.JSONSchemaProps
 	for _, m := range []map[string]apiextensionsv1.JSONSchemaProps{s.Properties, s.PatternProperties, s.Definitions} {
-		for k, v := range m {
-			fn(&v)
-			m[k] = v
+		for k := range m {
+			if child == nil {
+				child = new(apiextensionsv1.JSONSchemaProps)
+			}
+			*child = m[k]
+			fn(child)
+			m[k] = *child
 		}
 	}
 	if s.AdditionalProperties != nil && s.AdditionalProperties.Schema != nil {
