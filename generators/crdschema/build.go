@@ -88,7 +88,14 @@ func Build(p *model.Project) error {
 				if s == nil {
 					continue
 				}
-				out := flattenEmbedded(withoutMetadata(s).DeepCopy())
+				// The kind's type gets the whole flattened schema for the
+				// API reference (see typeSchemas); the kind's own is a copy
+				// of it without ObjectMeta's.
+				full := final(s)
+				if k.Type.Schema == nil && k.Type.Ref != nil {
+					k.Type.Schema = full
+				}
+				out := withoutMetadata(full).DeepCopy()
 				if _, ok := out.Properties["metadata"]; ok {
 					out.Properties["metadata"] = apiextensionsv1.JSONSchemaProps{Type: objectType}
 				}
@@ -105,9 +112,9 @@ func Build(p *model.Project) error {
 
 // withoutMetadata returns s, or a shallow copy of it whose metadata
 // property is already the plain object a kind's schema ends up with, so
-// that ObjectMeta's whole schema is not deep-copied and merged for every
-// kind only to be dropped. With allOf branches, which may bring metadata
-// too, s is returned as it is.
+// that ObjectMeta's whole schema is not deep-copied for every kind only to
+// be dropped. With allOf branches (constraints in conflict), s is
+// returned as it is.
 func withoutMetadata(s *apiextensionsv1.JSONSchemaProps) *apiextensionsv1.JSONSchemaProps {
 	if len(s.AllOf) > 0 {
 		return s
@@ -124,6 +131,33 @@ func withoutMetadata(s *apiextensionsv1.JSONSchemaProps) *apiextensionsv1.JSONSc
 	return &out
 }
 
+// final returns a type's flattened schema with its allOf branches merged,
+// for reading only: without allOf branches it is the flattened schema
+// itself, which nothing changes any more (it is only copied from).
+func final(s *apiextensionsv1.JSONSchemaProps) *apiextensionsv1.JSONSchemaProps {
+	if hasAllOf(s) {
+		return flattenEmbedded(s.DeepCopy())
+	}
+	return s
+}
+
+// hasAllOf reports whether s or any schema in it has allOf branches.
+func hasAllOf(s *apiextensionsv1.JSONSchemaProps) bool {
+	found := len(s.AllOf) > 0
+	var walk func(*apiextensionsv1.JSONSchemaProps)
+	walk = func(n *apiextensionsv1.JSONSchemaProps) {
+		if found || len(n.AllOf) > 0 {
+			found = true
+			return
+		}
+		eachChild(n, walk)
+	}
+	if !found {
+		eachChild(s, walk)
+	}
+	return found
+}
+
 // typeSchemas gives every type of the version packages, and every
 // external type their fields refer to, its own schema (model.Type.Schema)
 // for the API reference. A type that no kind reaches is never served, so
@@ -132,9 +166,10 @@ func (b *builder) typeSchemas() {
 	n := len(b.errs)
 	defer func() { b.errs = b.errs[:n] }()
 	set := func(t *model.Type) {
-		if t.Schema == nil && t.Ref != nil {
-			t.Schema = flattenEmbedded(b.flattened(t).DeepCopy())
+		if t.Schema != nil || t.Ref == nil {
+			return
 		}
+		t.Schema = final(b.flattened(t))
 	}
 	for _, g := range b.p.Groups {
 		for _, v := range g.Versions {

@@ -67,12 +67,24 @@ func preserveFields(dst *apiextensionsv1.JSONSchemaProps, src apiextensionsv1.JS
 	desc, title, docs, example := src.Description, src.Title, src.ExternalDocs, src.Example
 	src.Description, src.Title, src.ExternalDocs, src.Example = "", "", nil, nil
 	src.Ref = nil
-	*dst = apiextensionsv1.JSONSchemaProps{
-		AllOf:        []apiextensionsv1.JSONSchemaProps{*dst, src},
-		Description:  dst.Description,
-		Title:        dst.Title,
-		ExternalDocs: dst.ExternalDocs,
-		Example:      dst.Example,
+	if len(dst.AllOf) == 0 && reflect.ValueOf(src).IsZero() {
+		// The field adds nothing but documentation, the common case.
+		// Flattening would merge the type's schema into a node that holds
+		// only documentation, which leaves the schema as it is but for its
+		// required list, sorted and compacted (mergeInto): done here, and
+		// there is no allOf to merge.
+		if len(dst.Required) > 0 {
+			slices.Sort(dst.Required)
+			dst.Required = slices.Compact(dst.Required)
+		}
+	} else {
+		*dst = apiextensionsv1.JSONSchemaProps{
+			AllOf:        []apiextensionsv1.JSONSchemaProps{*dst, src},
+			Description:  dst.Description,
+			Title:        dst.Title,
+			ExternalDocs: dst.ExternalDocs,
+			Example:      dst.Example,
+		}
 	}
 	if desc != "" {
 		dst.Description = desc

@@ -88,7 +88,9 @@ func crdFor(g *model.Group, v *model.Version, k *model.Kind, schema *apiextensio
 	}
 	ver := apiextensionsv1.CustomResourceDefinitionVersion{
 		Name: v.Name, Served: true, Storage: true,
-		Schema: &apiextensionsv1.CustomResourceValidation{OpenAPIV3Schema: schema.DeepCopy()},
+		// Defaulting the CRD, converting it and validating it only read
+		// the schema.
+		Schema: &apiextensionsv1.CustomResourceValidation{OpenAPIV3Schema: schema},
 	}
 	if k.Status || k.Scale != nil {
 		ver.Subresources = &apiextensionsv1.CustomResourceSubresources{}
