@@ -1,0 +1,86 @@
+package openapi_test
+
+import (
+	"bytes"
+	"path/filepath"
+	"testing"
+
+	"github.com/aggen-dev/aggen/generators/codegen"
+	"github.com/aggen-dev/aggen/generators/codegen/rendertest"
+	"github.com/aggen-dev/aggen/generators/openapi"
+	"github.com/aggen-dev/aggen/test/upstream"
+)
+
+// renderAndCompare renders the definitions of the project at dir, which
+// must not fall back, and compares them byte for byte with openapi-gen's
+// on the same parse.
+func renderAndCompare(t *testing.T, dir string) {
+	t.Helper()
+	p := load(t, dir)
+	module, err := upstream.ModulePath(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	u, err := p.Session.Universe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	reach := openapi.FindReach(u, module, module+"/pkg/apis")
+	if err := p.Session.Include(reach.Packages...); err != nil {
+		t.Fatal(err)
+	}
+	rel, got, err := openapi.Render(p.Session, p.Tree, reach)
+	if err != nil {
+		t.Fatalf("the renderer falls back: %v", err)
+	}
+	if rel != openapi.OutputDir+"/"+openapi.OutputFile {
+		t.Errorf("rendered %s", rel)
+	}
+	res, err := openapi.Run(p.Session, p.Tree, reach, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Fallback != nil {
+		t.Errorf("reference run reports a fallback: %v", res.Fallback)
+	}
+	files, err := p.Session.Files()
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, ok := files[rel]
+	if !ok {
+		t.Fatalf("openapi-gen wrote no %s", rel)
+	}
+	if !bytes.Equal(want, got) {
+		t.Errorf("%s differs from openapi-gen's:\n%s", rel, rendertest.LineDiff(openapi.Name, string(want), string(got)))
+	}
+}
+
+// load parses the project at dir as generate does: its API packages and
+// openapi-gen's library inputs.
+func load(t *testing.T, dir string) rendertest.Project {
+	t.Helper()
+	module, err := upstream.ModulePath(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tree, err := codegen.NewTree(dir, module, "pkg/apis")
+	if err != nil {
+		t.Fatal(err)
+	}
+	patterns := append([]string{module + "/pkg/apis/..."}, openapi.LibraryInputs...)
+	s, err := codegen.NewSession(dir, filepath.Join(dir, "hack", "boilerplate.go.txt"), patterns)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return rendertest.Project{Session: s, Tree: tree}
+}
+
+// TestRenderExample: the example project's definitions, with no fallback,
+// byte for byte as openapi-gen writes them.
+func TestRenderExample(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads the example's packages")
+	}
+	renderAndCompare(t, rendertest.Example(t))
+}
