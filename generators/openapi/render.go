@@ -473,7 +473,7 @@ func (d *definition) property(w *writer, m *types.Member, parent *types.Type, ta
 	}
 	checkLiteral(name)
 	var kids []*node
-	if ext := w.extensions(m.CommentLines, tags, validation); ext != nil {
+	if ext := w.extensions(tags, nil); ext != nil {
 		kids = append(kids, ext)
 	}
 	comments := m.CommentLines
@@ -845,38 +845,107 @@ func zeroDefault(t *types.Type, omitEmpty bool) any {
 
 // typeExtensions is the VendorExtensible of a type's schema, if any.
 func (w *writer) typeExtensions(t *types.Type, v *validation) []*node {
-	if unions(t) {
-		unsupported("union tags")
-	}
-	if ext := w.extensions(t.CommentLines, gengo.ExtractCommentTags("+", t.CommentLines), v); ext != nil {
+	if ext := w.extensions(gengo.ExtractCommentTags("+", t.CommentLines), unionsOf(t)); ext != nil {
 		return []*node{ext}
 	}
 	return nil
 }
 
-// unions reports whether t carries any union tag openapi-gen reads.
-func unions(t *types.Type) bool {
-	has := func(comments []string) bool {
-		tags := gengo.ExtractCommentTags("+", comments)
-		return tags["union"] != nil || tags["unionDiscriminator"] != nil || tags["unionDeprecated"] != nil
+// union is a union openapi-gen describes in x-kubernetes-unions.
+type union struct {
+	discriminator string
+	fields        map[string]string
+}
+
+func (u *union) add(jsonName, field string) {
+	if _, dup := u.fields[jsonName]; dup {
+		// openapi-gen panics.
+		unsupported("union field %s found twice", jsonName)
 	}
-	if has(t.CommentLines) {
-		return true
+	u.fields[jsonName] = field
+}
+
+func (u *union) node() *node {
+	var kids []*node
+	if u.discriminator != "" {
+		checkLiteral(u.discriminator)
+		kids = append(kids, &node{key: `"discriminator"`, value: `"` + u.discriminator + `"`})
+	}
+	names := make([]string, 0, len(u.fields))
+	for n := range u.fields {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	var fields []*node
+	for _, n := range names {
+		checkLiteral(n)
+		checkLiteral(u.fields[n])
+		fields = append(fields, &node{key: `"` + n + `"`, value: `"` + u.fields[n] + `"`})
+	}
+	kids = append(kids, &node{key: `"fields-to-discriminateBy"`, open: "map[string]interface{}{", kids: fields, close: "}"})
+	return &node{open: "map[string]interface{}{", kids: kids, close: "}"}
+}
+
+// unionsOf finds t's unions as openapi-gen does: t itself tagged +union,
+// the unions of its inlined members, and members tagged
+// +unionDeprecated (with a +unionDiscriminator). Its complaints about
+// them it only logs, and so does this.
+func unionsOf(t *types.Type) []*union {
+	var out []*union
+	tags := gengo.ExtractCommentTags("+", t.CommentLines)
+	if tags["union"] != nil {
+		u := &union{fields: map[string]string{}}
+		for i := range t.Members {
+			m := &t.Members[i]
+			name := referableName(m)
+			if name == "" || inlined(m) {
+				continue
+			}
+			mt := gengo.ExtractCommentTags("+", m.CommentLines)
+			if mt["unionDeprecated"] != nil {
+				continue
+			}
+			if mt["unionDiscriminator"] != nil {
+				u.discriminator = name
+			} else {
+				u.add(name, m.Name)
+			}
+		}
+		out = append(out, u)
 	}
 	for i := range t.Members {
 		m := &t.Members[i]
-		if has(m.CommentLines) {
-			return true
+		if slicesContains(gengo.ExtractCommentTags("+", m.CommentLines)[tagOpenAPI], "false") || !inlined(m) {
+			continue
 		}
-		if inlined(m) && !slicesContains(gengo.ExtractCommentTags("+", m.CommentLines)[tagOpenAPI], "false") && unions(m.Type) {
-			return true
+		out = append(out, unionsOf(m.Type)...)
+	}
+	u := &union{fields: map[string]string{}}
+	for i := range t.Members {
+		m := &t.Members[i]
+		name := referableName(m)
+		if name == "" || inlined(m) {
+			continue
+		}
+		mt := gengo.ExtractCommentTags("+", m.CommentLines)
+		if mt["unionDiscriminator"] != nil {
+			u.discriminator = name
+		}
+		if mt["union"] != nil {
+			continue
+		}
+		if mt["unionDeprecated"] != nil {
+			u.add(name, m.Name)
 		}
 	}
-	return false
+	if len(u.fields) > 0 {
+		out = append(out, u)
+	}
+	return out
 }
 
 // extensions is the VendorExtensible of the comments' tags, if any.
-func (w *writer) extensions(comments []string, tags map[string][]string, _ *validation) *node {
+func (w *writer) extensions(tags map[string][]string, unions []*union) *node {
 	var list []*node
 	for _, val := range tags[tagOpenAPI] {
 		if !strings.HasPrefix(val, extensionPrefix) {
@@ -898,6 +967,13 @@ func (w *writer) extensions(comments []string, tags map[string][]string, _ *vali
 	for _, k := range keys {
 		x := idlExtensions[k]
 		list = append(list, extension(x.name, tags[k], x.array))
+	}
+	if len(unions) > 0 {
+		var us []*node
+		for _, u := range unions {
+			us = append(us, u.node())
+		}
+		list = append(list, &node{key: `"x-kubernetes-unions"`, open: "[]interface{}{", kids: us, close: "}"})
 	}
 	if len(list) == 0 {
 		return nil
