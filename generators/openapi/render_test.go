@@ -105,3 +105,16 @@ func TestRenderCorpora(t *testing.T) {
 		})
 	}
 }
+
+// TestRenderBench: a project shaped as the benchmark's (test/bench: three
+// groups, model-named and legacy-named, *int32 with +default, maps of
+// strings, condition lists as maps, TypeMeta/ObjectMeta/ListMeta) with
+// a file of every other field shape openapi-gen knows (enums, value
+// validations, defaults of each kind, extensions, unions, inlining,
+// opted-out fields and types, private types, nested maps and lists).
+func TestRenderBench(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads a project's packages")
+	}
+	renderAndCompare(t, rendertest.Fixture(t, "testdata/bench"), true)
+}
