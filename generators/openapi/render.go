@@ -307,7 +307,7 @@ func (w *writer) generate(b *strings.Builder, t *types.Type) {
 		props = append(props, &node{key: typeKey, value: strings.ReplaceAll(typeValue, "$T", n)}, &node{key: "Format", value: n + "{}.OpenAPISchemaFormat()"})
 		props = append(props, w.validations(validation)...)
 		schema := []*node{{key: "SchemaProps", open: "spec.SchemaProps{", kids: props, close: "}"}}
-		schema = append(schema, w.typeExtensions(t, validation)...)
+		schema = append(schema, w.typeExtensions(t)...)
 		return []*node{{key: "Schema", open: "spec.Schema{", kids: schema, close: "}"}}
 	}
 	const typeMethod = "$T{}.OpenAPISchemaType()"
@@ -355,7 +355,7 @@ func (w *writer) generate(b *strings.Builder, t *types.Type) {
 		props = append(props, &node{key: "Required", value: `[]string{"` + strings.Join(d.required, `", "`) + `"}`})
 	}
 	schema := []*node{{key: "SchemaProps", open: "spec.SchemaProps{", kids: props, close: "}"}}
-	schema = append(schema, w.typeExtensions(t, validation)...)
+	schema = append(schema, w.typeExtensions(t)...)
 	top := []*node{{key: "Schema", open: "spec.Schema{", kids: schema, close: "}"}}
 
 	keys := make([]string, 0, len(d.refs))
@@ -844,7 +844,7 @@ func zeroDefault(t *types.Type, omitEmpty bool) any {
 }
 
 // typeExtensions is the VendorExtensible of a type's schema, if any.
-func (w *writer) typeExtensions(t *types.Type, v *validation) []*node {
+func (w *writer) typeExtensions(t *types.Type) []*node {
 	if ext := w.extensions(gengo.ExtractCommentTags("+", t.CommentLines), unionsOf(t)); ext != nil {
 		return []*node{ext}
 	}

@@ -2,7 +2,9 @@ package openapi_test
 
 import (
 	"bytes"
+	"errors"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/aggen-dev/aggen/generators/codegen"
@@ -117,4 +119,88 @@ func TestRenderBench(t *testing.T) {
 		t.Skip("loads a project's packages")
 	}
 	renderAndCompare(t, rendertest.Fixture(t, "testdata/bench"), true)
+}
+
+// TestRunExample: generate's own path (Run without reference) renders the
+// example's definitions itself, the file Render returns, and adds it to
+// the session alongside openapi-gen's model names.
+func TestRunExample(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads the example's packages")
+	}
+	p := load(t, rendertest.Example(t))
+	rel, want, err := openapi.Render(p.Session, p.Tree, nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	res, err := openapi.Run(p.Session, p.Tree, nil, false)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Fallback != nil {
+		t.Fatalf("fell back: %v", res.Fallback)
+	}
+	files, err := p.Session.Files()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(files[rel], want) {
+		t.Errorf("Run wrote a different %s from Render's", rel)
+	}
+	models := 0
+	for p := range files {
+		if strings.HasSuffix(p, "/zz_generated.model_name.go") {
+			models++
+		}
+	}
+	if models == 0 {
+		t.Errorf("no model names written")
+	}
+	// openapi-gen's API rule checks still run, on the same types.
+	q := load(t, rendertest.Example(t))
+	ref, err := openapi.Run(q.Session, q.Tree, nil, true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(ref.Violations) == 0 || strings.Join(ref.Violations, "\n") != strings.Join(res.Violations, "\n") {
+		t.Errorf("violations %d, want openapi-gen's %d", len(res.Violations), len(ref.Violations))
+	}
+}
+
+// TestFallback: a default the renderer does not write itself (a JSON
+// object) makes it return an UnsupportedError naming the type, and Run
+// leave the file to openapi-gen, which writes what it writes with
+// reference set.
+func TestFallback(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads a project's packages twice")
+	}
+	dir := rendertest.Fixture(t, "testdata/fallback")
+	p := load(t, dir)
+	_, _, err := openapi.Render(p.Session, p.Tree, nil)
+	var ue *openapi.UnsupportedError
+	if !errors.As(err, &ue) || !strings.HasSuffix(ue.Type, "/pkg/apis/g/v1.Thing") {
+		t.Fatalf("Render: %v, want an UnsupportedError on type Thing", err)
+	}
+	run := func(reference bool) (map[string][]byte, *openapi.Result) {
+		p := load(t, dir)
+		res, err := openapi.Run(p.Session, p.Tree, nil, reference)
+		if err != nil {
+			t.Fatal(err)
+		}
+		files, err := p.Session.Files()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return files, res
+	}
+	want, _ := run(true)
+	got, res := run(false)
+	if res.Fallback == nil {
+		t.Errorf("Run reports no fallback")
+	}
+	rel := openapi.OutputDir + "/" + openapi.OutputFile
+	if len(want[rel]) == 0 || !bytes.Equal(want[rel], got[rel]) {
+		t.Errorf("%s differs from openapi-gen's:\n%s", rel, rendertest.LineDiff(openapi.Name, string(want[rel]), string(got[rel])))
+	}
 }
