@@ -86,7 +86,8 @@ func renderDefinitions(u types.Universe, order []*types.Type, header, outputPkg,
 		if r := recover(); r != nil {
 			ue, ok := r.(*UnsupportedError)
 			if !ok {
-				panic(r)
+				// A shape the renderer did not expect: upstream decides.
+				ue = &UnsupportedError{Reason: fmt.Sprintf("renderer panic: %v", r)}
 			}
 			if current != nil {
 				ue.Type = current.String()
@@ -1029,9 +1030,16 @@ func findEnums(u types.Universe) map[types.Name]*enumType {
 	}
 	for _, p := range u {
 		for _, c := range p.Constants {
+			if c.Underlying == nil {
+				// openapi-gen fails on it.
+				unsupported("constant %v without a type", c.Name)
+			}
 			e := enums[c.Underlying.Name]
-			if e == nil || c.ConstValue == nil {
+			if e == nil {
 				continue
+			}
+			if c.ConstValue == nil {
+				unsupported("enum constant %v without a value", c.Name)
 			}
 			v := enumValue{name: c.Name.Name, value: *c.ConstValue, comment: strings.Join(c.CommentLines, " ")}
 			found := false
