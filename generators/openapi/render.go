@@ -101,6 +101,8 @@ func renderDefinitions(u types.Universe, order []*types.Type, header, outputPkg,
 		raw:     namer.NewRawNamer(outputPkg, tracker),
 		private: &namer.NameStrategy{Join: func(_ string, in []string, _ string) string { return strings.Join(in, "_") }, PrependPackageNames: 4},
 		enums:   findEnums(u),
+
+		modelPackages: map[string]bool{},
 	}
 	ref := w.rawRef(commonPkg, "ReferenceCallback")
 	def := w.rawRef(commonPkg, "OpenAPIDefinition")
@@ -160,6 +162,8 @@ type writer struct {
 	raw     namer.Namer
 	private namer.Namer
 	enums   map[types.Name]*enumType
+	// modelPackages: whether a package is tagged +k8s:openapi-model-package.
+	modelPackages map[string]bool
 }
 
 var plainName = regexp.MustCompile(`^[A-Za-z0-9_.]+$`)
@@ -236,8 +240,12 @@ func (w *writer) modelNamed(t *types.Type) bool {
 	if modelPackage(t.CommentLines) != "" {
 		return true
 	}
-	p := w.u.Package(t.Name.Package)
-	return modelPackage(p.Comments) != ""
+	named, ok := w.modelPackages[t.Name.Package]
+	if !ok {
+		named = modelPackage(w.u.Package(t.Name.Package).Comments) != ""
+		w.modelPackages[t.Name.Package] = named
+	}
+	return named
 }
 
 // call is t's entry in GetOpenAPIDefinitions, nil for none.
@@ -621,9 +629,10 @@ func (w *writer) description(lines []string) []*node {
 	return []*node{{key: "Description", value: fmt.Sprintf("%#v", doc)}}
 }
 
-// validationSchema is openapi-gen's reading of the +k8s:validation tags;
-// nil when there are none.
-func validationSchema(t *types.Type, comments []string) *validation {
+// validationSchema is openapi-gen's reading of the +k8s:validation tags
+// in comments (of a field or type of type t): the value validations it
+// writes, in its order; none when there are no such tags.
+func validationSchema(t *types.Type, comments []string) []validation {
 	has := false
 	for _, line := range comments {
 		if strings.HasPrefix(strings.Trim(line, " "), validationMark) {
@@ -644,71 +653,59 @@ func validationSchema(t *types.Type, comments []string) *validation {
 	if len(s.Extensions) > 0 {
 		unsupported("+k8s:validation tags making extensions")
 	}
-	v := &validation{}
+	var out []validation
 	p := &s.SchemaProps
-	if p.Minimum != nil {
-		v.ptr = append(v.ptr, "Minimum", "float64", fmt.Sprint(*p.Minimum))
-	}
-	if p.Maximum != nil {
-		v.ptr = append(v.ptr, "Maximum", "float64", fmt.Sprint(*p.Maximum))
-	}
-	if p.ExclusiveMinimum {
-		v.ptr = append(v.ptr, "ExclusiveMinimum", "", "true")
-	}
-	if p.ExclusiveMaximum {
-		v.ptr = append(v.ptr, "ExclusiveMaximum", "", "true")
-	}
-	ints := []struct {
-		key string
-		x   *int64
-	}{{"MinLength", p.MinLength}, {"MaxLength", p.MaxLength}, {"MinProperties", p.MinProperties}, {"MaxProperties", p.MaxProperties}}
-	for _, n := range ints {
-		if n.x != nil {
-			v.ptr = append(v.ptr, n.key, "int64", fmt.Sprint(*n.x))
+	float := func(key string, x *float64) {
+		if x != nil {
+			out = append(out, validation{key: key, ptrTo: "float64", value: fmt.Sprint(*x)})
 		}
 	}
+	integer := func(key string, x *int64) {
+		if x != nil {
+			out = append(out, validation{key: key, ptrTo: "int64", value: fmt.Sprint(*x)})
+		}
+	}
+	flag := func(key string, x bool) {
+		if x {
+			out = append(out, validation{key: key, value: "true"})
+		}
+	}
+	float("Minimum", p.Minimum)
+	float("Maximum", p.Maximum)
+	flag("ExclusiveMinimum", p.ExclusiveMinimum)
+	flag("ExclusiveMaximum", p.ExclusiveMaximum)
+	integer("MinLength", p.MinLength)
+	integer("MaxLength", p.MaxLength)
+	integer("MinProperties", p.MinProperties)
+	integer("MaxProperties", p.MaxProperties)
 	if p.Pattern != "" {
 		b, err := json.Marshal(p.Pattern)
 		if err != nil {
 			unsupported("pattern: %v", err)
 		}
-		v.ptr = append(v.ptr, "Pattern", "", string(b))
+		out = append(out, validation{key: "Pattern", value: string(b)})
 	}
-	if p.MultipleOf != nil {
-		v.ptr = append(v.ptr, "MultipleOf", "float64", fmt.Sprint(*p.MultipleOf))
-	}
-	for _, n := range []struct {
-		key string
-		x   *int64
-	}{{"MinItems", p.MinItems}, {"MaxItems", p.MaxItems}} {
-		if n.x != nil {
-			v.ptr = append(v.ptr, n.key, "int64", fmt.Sprint(*n.x))
-		}
-	}
-	if p.UniqueItems {
-		v.ptr = append(v.ptr, "UniqueItems", "", "true")
-	}
-	return v
+	float("MultipleOf", p.MultipleOf)
+	integer("MinItems", p.MinItems)
+	integer("MaxItems", p.MaxItems)
+	flag("UniqueItems", p.UniqueItems)
+	return out
 }
 
-// validation holds the value validations openapi-gen writes, in its
-// order, as triples: field, the type of ptr.To ("" for a plain value),
-// value.
+// validation is one value validation: the SchemaProps field, its value,
+// and for a pointer the type argument of the ptr.To making it.
 type validation struct {
-	ptr []string
+	key, ptrTo, value string
 }
 
-func (w *writer) validations(v *validation) []*node {
-	if v == nil {
-		return nil
-	}
+func (w *writer) validations(vs []validation) []*node {
 	var out []*node
-	for i := 0; i+2 < len(v.ptr); i += 3 {
-		key, typ, value := v.ptr[i], v.ptr[i+1], v.ptr[i+2]
-		if typ != "" {
-			value = w.rawRef(ptrPkg, "To") + "[" + typ + "](" + value + ")"
+	for _, v := range vs {
+		value := v.value
+		if v.ptrTo != "" {
+			value = w.rawRef(ptrPkg, "To") + "[" + v.ptrTo + "](" + value + ")"
 		}
-		out = append(out, &node{key: key, value: value})
+		out = append(out, &node{key: v.key, value: value})
 	}
 	return out
 }
