@@ -6,6 +6,7 @@ import (
 	"math"
 	"reflect"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -104,9 +105,10 @@ func renderDefinitions(u types.Universe, order []*types.Type, header, outputPkg,
 
 		modelPackages: map[string]bool{},
 	}
+	// The names are asked for in openapi-gen's order, which decides the
+	// import aliases.
 	ref := w.rawRef(commonPkg, "ReferenceCallback")
 	def := w.rawRef(commonPkg, "OpenAPIDefinition")
-	def = w.rawRef(commonPkg, "OpenAPIDefinition")
 	var entries []*node
 	for _, t := range order {
 		current = t
@@ -408,7 +410,7 @@ func (d *definition) members(w *writer, t *types.Type) {
 	for i := range t.Members {
 		m := &t.Members[i]
 		tags := gengo.ExtractCommentTags("+", m.CommentLines)
-		if slicesContains(tags[tagOpenAPI], "false") {
+		if slices.Contains(tags[tagOpenAPI], "false") {
 			continue
 		}
 		if inlined(m) {
@@ -431,15 +433,6 @@ func (d *definition) members(w *writer, t *types.Type) {
 		}
 		d.properties = append(d.properties, d.property(w, m, t, tags, name))
 	}
-}
-
-func slicesContains(list []string, v string) bool {
-	for _, s := range list {
-		if s == v {
-			return true
-		}
-	}
-	return false
 }
 
 func jsonTags(m *types.Member) []string {
@@ -913,7 +906,7 @@ func unionsOf(t *types.Type) []*union {
 	}
 	for i := range t.Members {
 		m := &t.Members[i]
-		if slicesContains(gengo.ExtractCommentTags("+", m.CommentLines)[tagOpenAPI], "false") || !inlined(m) {
+		if slices.Contains(gengo.ExtractCommentTags("+", m.CommentLines)[tagOpenAPI], "false") || !inlined(m) {
 			continue
 		}
 		out = append(out, unionsOf(m.Type)...)
@@ -1000,7 +993,7 @@ func extension(name string, values []string, array bool) *node {
 
 // enumType is a string type tagged +enum, with its constants' values.
 type enumType struct {
-	values_ []enumValue
+	vals []enumValue
 }
 
 type enumValue struct {
@@ -1040,17 +1033,17 @@ func findEnums(u types.Universe) map[types.Name]*enumType {
 			}
 			v := enumValue{name: c.Name.Name, value: *c.ConstValue, comment: strings.Join(c.CommentLines, " ")}
 			found := false
-			for i, old := range e.values_ {
+			for i, old := range e.vals {
 				if old.value == v.value {
 					if len(old.comment) < len(v.comment) || (len(old.comment) == len(v.comment) && old.comment > v.comment) {
-						e.values_[i] = v
+						e.vals[i] = v
 					}
 					found = true
 					break
 				}
 			}
 			if !found {
-				e.values_ = append(e.values_, v)
+				e.vals = append(e.vals, v)
 			}
 		}
 	}
@@ -1067,11 +1060,11 @@ func (w *writer) enumOf(t *types.Type) *enumType {
 var spaces = regexp.MustCompile(`\s+`)
 
 func (e *enumType) descriptionLines() []string {
-	if len(e.values_) == 0 {
+	if len(e.vals) == 0 {
 		return nil
 	}
 	var lines []string
-	for _, v := range e.values_ {
+	for _, v := range e.vals {
 		c := strings.TrimSpace(v.comment)
 		c = strings.TrimSpace(strings.TrimPrefix(c, v.name))
 		c = spaces.ReplaceAllString(c, " ")
@@ -1083,7 +1076,7 @@ func (e *enumType) descriptionLines() []string {
 
 func (e *enumType) values() *node {
 	var vs []string
-	for _, v := range e.values_ {
+	for _, v := range e.vals {
 		vs = append(vs, fmt.Sprintf("%q", v.value))
 	}
 	sort.Strings(vs)
