@@ -339,7 +339,7 @@ func runUpstream(stage string, p *model.Project, progress io.Writer, reference b
 	var warnings []string
 	var errs []error
 	fmt.Fprintln(progress, "running", openapi.Name)
-	oa, err := openapi.Run(s, tree, reach)
+	oa, err := openapi.Run(s, tree, reach, reference)
 	if err != nil {
 		errs = append(errs, err)
 	} else {

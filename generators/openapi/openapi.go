@@ -1,8 +1,10 @@
 package openapi
 
 import (
+	"errors"
 	"fmt"
 	"os"
+	pathpkg "path"
 	"path/filepath"
 	"slices"
 	"sort"
@@ -43,11 +45,17 @@ var LibraryInputs = []string{
 	"k8s.io/apimachinery/pkg/api/resource",
 }
 
+// OutputFile is the definitions file, in OutputDir.
+const OutputFile = "zz_generated.openapi.go"
+
 // Result is what openapi-gen reports besides code.
 type Result struct {
 	// Violations are the API rule violations openapi-gen found, one per
 	// line as it writes them; kube_codegen.sh fails on any.
 	Violations []string
+	// Fallback says why aggen's renderer left the definitions to the
+	// upstream openapi-gen; nil when it rendered them or was not asked to.
+	Fallback *UnsupportedError
 }
 
 // Run generates model names and OpenAPI definitions. Besides the tagged
@@ -55,10 +63,107 @@ type Result struct {
 // inputs, read-only, with only the types the API reaches defined: all of
 // those types, even in a package without +k8s:openapi-gen=true, since the
 // server cannot start with a reference it has no definition for.
-func Run(s *codegen.Session, t codegen.Tree, reach *Reach) (*Result, error) {
+//
+// The model names are upstream's. The definitions file is rendered by
+// aggen (see renderDefinitions) on openapi-gen's own choice of types;
+// upstream writes it instead when reference is set or the renderer meets
+// a shape it does not reproduce. openapi-gen's API rule checks run
+// either way.
+func Run(s *codegen.Session, t codegen.Tree, reach *Reach, reference bool) (*Result, error) {
+	r, err := prepare(s, t, reach)
+	if err != nil || r == nil {
+		return &Result{}, err
+	}
+	report := filepath.Join(s.Dir, ".openapi-violations")
+	defer os.Remove(report)
+	r.argv = append(r.argv, "--report-filename", report)
+	if err := r.parse(); err != nil {
+		return nil, err
+	}
+	modelNames := func(c *generator.Context) []generator.Target {
+		return generators.GetModelNameTargets(c, r.args, r.boilerplate)
+	}
+	if err := s.Run(Name, generators.NameSystems(), generators.DefaultNameSystem(), r.inputs, modelNames); err != nil {
+		return nil, err
+	}
+	res := &Result{}
+	var own func(c *generator.Context, gens []generator.Generator) []generator.Generator
+	if !reference {
+		own = func(c *generator.Context, gens []generator.Generator) []generator.Generator {
+			rel, data, kept, err := r.render(s, c, gens)
+			if err != nil {
+				res.Fallback = err
+				return gens
+			}
+			if err := s.Add(Name, rel, data); err != nil {
+				res.Fallback = &UnsupportedError{Reason: err.Error()}
+				return gens
+			}
+			return kept
+		}
+	}
+	if err := r.definitions(s, own); err != nil {
+		return nil, err
+	}
+	if b, err := os.ReadFile(report); err == nil {
+		for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
+			if line != "" {
+				res.Violations = append(res.Violations, line)
+			}
+		}
+		sort.Strings(res.Violations)
+	}
+	return res, nil
+}
+
+// Render renders the definitions file as Run writes it, adding nothing
+// to s and running no upstream generator on it: rel is its
+// project-relative path, err an *UnsupportedError where Run would leave
+// the file to openapi-gen. rel is "" when the project has no
+// +k8s:openapi-gen package.
+func Render(s *codegen.Session, t codegen.Tree, reach *Reach) (rel string, data []byte, err error) {
+	r, err := prepare(s, t, reach)
+	if err != nil || r == nil {
+		return "", nil, err
+	}
+	if err := r.parse(); err != nil {
+		return "", nil, err
+	}
+	var ue *UnsupportedError
+	rendered := false
+	err = r.definitions(s, func(c *generator.Context, gens []generator.Generator) []generator.Generator {
+		rel, data, _, ue = r.render(s, c, gens)
+		rendered = true
+		return nil
+	})
+	if err != nil {
+		return "", nil, err
+	}
+	if !rendered {
+		return "", nil, &UnsupportedError{Reason: "no target"}
+	}
+	if ue != nil {
+		return "", nil, ue
+	}
+	return rel, data, nil
+}
+
+// run is one openapi-gen run's arguments and inputs.
+type run struct {
+	argv        []string
+	args        *args.Args
+	boilerplate []byte
+	inputs      []string
+	reached     map[string]bool
+	reach       *Reach
+}
+
+// prepare works out openapi-gen's inputs and arguments as
+// kube_codegen.sh gives them, nil when no package asks for OpenAPI.
+func prepare(s *codegen.Session, t codegen.Tree, reach *Reach) (*run, error) {
 	tagged, err := t.PackagesWithTag("+k8s:openapi")
 	if err != nil || len(tagged) == 0 {
-		return &Result{}, err
+		return nil, err
 	}
 	library := map[string]bool{}
 	inputs := append([]string(nil), LibraryInputs...)
@@ -79,72 +184,110 @@ func Run(s *codegen.Session, t codegen.Tree, reach *Reach) (*Result, error) {
 			}
 		}
 	}
-	report := filepath.Join(s.Dir, ".openapi-violations")
-	defer os.Remove(report)
 	argv := []string{
-		"--output-file", "zz_generated.openapi.go",
+		"--output-file", OutputFile,
 		"--go-header-file", s.HeaderFile,
 		"--output-dir", t.Abs(OutputDir),
 		"--output-pkg", t.Pkg(OutputDir),
-		"--report-filename", report,
 		"--output-model-name-file=zz_generated.model_name.go",
 	}
 	for _, p := range readOnly {
 		argv = append(argv, "--readonly-pkg", p)
 	}
+	return &run{argv: argv, inputs: inputs, reached: reached, reach: reach}, nil
+}
+
+// parse parses the arguments as openapi-gen's main does.
+func (r *run) parse() error {
 	a := args.New()
-	if err := codegen.Flags(Name, a.AddFlags, argv); err != nil {
-		return nil, err
+	if err := codegen.Flags(Name, a.AddFlags, r.argv); err != nil {
+		return err
 	}
 	if err := a.Validate(); err != nil {
-		return nil, fmt.Errorf("%s arguments: %w", Name, err)
+		return fmt.Errorf("%s arguments: %w", Name, err)
 	}
 	boilerplate, err := gengo.GoBoilerplate(a.GoHeaderFile, gengo.StdBuildTag, gengo.StdGeneratedBy)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %w", Name, err)
+		return fmt.Errorf("%s: %w", Name, err)
 	}
-	modelNames := func(c *generator.Context) []generator.Target {
-		return generators.GetModelNameTargets(c, a, boilerplate)
-	}
-	if err := s.Run(Name, generators.NameSystems(), generators.DefaultNameSystem(), inputs, modelNames); err != nil {
-		return nil, err
-	}
+	r.args, r.boilerplate = a, boilerplate
+	return nil
+}
+
+// definitions runs openapi-gen's definitions target, with the types the
+// API reaches; own, unless nil, is given the target's context and
+// generators (the definitions file's and the API rule checks') and
+// returns the generators to run.
+func (r *run) definitions(s *codegen.Session, own func(*generator.Context, []generator.Generator) []generator.Generator) error {
 	undo := func() {}
 	defer func() { undo() }()
-	definitions := func(c *generator.Context) []generator.Target {
-		undo = unshadow(c.Universe, inputs)
-		targets := generators.GetOpenAPITargets(c, a, boilerplate)
+	targets := func(c *generator.Context) []generator.Target {
+		undo = unshadow(c.Universe, r.inputs)
+		targets := generators.GetOpenAPITargets(c, r.args, r.boilerplate)
 		for _, tg := range targets {
-			if st, ok := tg.(*generator.SimpleTarget); ok && st.FilterFunc != nil && len(reached) > 0 {
+			st, ok := tg.(*generator.SimpleTarget)
+			if !ok {
+				continue
+			}
+			if st.FilterFunc != nil && len(r.reached) > 0 {
 				upstream := st.FilterFunc
 				st.FilterFunc = func(c *generator.Context, t *types.Type) bool {
-					if !reached[t.Name.Package] {
+					if !r.reached[t.Name.Package] {
 						return upstream(c, t)
 					}
-					if !reach.Has(t.Name) {
+					if !r.reach.Has(t.Name) {
 						return false
 					}
 					return upstream(c, t) || (t.Kind == types.Struct && !packageTagged(c, t.Name.Package))
 				}
 			}
+			if own != nil && st.GeneratorsFunc != nil {
+				gens := st.GeneratorsFunc
+				st.GeneratorsFunc = func(c *generator.Context) []generator.Generator {
+					return own(c, gens(c))
+				}
+			}
 		}
 		return targets
 	}
-	if err := s.Run(Name, generators.NameSystems(), generators.DefaultNameSystem(), inputs, definitions); err != nil {
-		return nil, err
-	}
-	undo()
-	undo = func() {}
-	res := &Result{}
-	if b, err := os.ReadFile(report); err == nil {
-		for _, line := range strings.Split(strings.TrimSpace(string(b)), "\n") {
-			if line != "" {
-				res.Violations = append(res.Violations, line)
-			}
+	return s.Run(Name, generators.NameSystems(), generators.DefaultNameSystem(), r.inputs, targets)
+}
+
+// render renders the definitions file of the target whose context is c
+// and returns it with the generators of gens to run besides (the API rule
+// checks); an error says why upstream's generators must run instead.
+func (r *run) render(s *codegen.Session, c *generator.Context, gens []generator.Generator) (rel string, data []byte, kept []generator.Generator, err *UnsupportedError) {
+	own := 0
+	for _, g := range gens {
+		if g.FileType() != generator.GoFileType {
+			kept = append(kept, g)
+			continue
 		}
-		sort.Strings(res.Violations)
+		if g.Filename() != r.args.OutputFile {
+			return "", nil, nil, &UnsupportedError{Reason: "an unknown generator " + g.Name()}
+		}
+		own++
 	}
-	return res, nil
+	if own != 1 {
+		return "", nil, nil, &UnsupportedError{Reason: fmt.Sprintf("%d definitions generators", own)}
+	}
+	header, herr := codegen.Header(s.HeaderFile, gengo.StdBuildTag, Name)
+	if herr != nil {
+		return "", nil, nil, &UnsupportedError{Reason: herr.Error()}
+	}
+	path, perr := filepath.Rel(s.Dir, filepath.Join(r.args.OutputDir, r.args.OutputFile))
+	if perr != nil || strings.HasPrefix(path, "..") {
+		return "", nil, nil, &UnsupportedError{Reason: "output outside the project"}
+	}
+	b, rerr := renderDefinitions(c.Universe, c.Order, header, r.args.OutputPkg, pathpkg.Base(r.args.OutputPkg))
+	if rerr != nil {
+		var ue *UnsupportedError
+		if errors.As(rerr, &ue) {
+			return "", nil, nil, ue
+		}
+		return "", nil, nil, &UnsupportedError{Reason: rerr.Error()}
+	}
+	return filepath.ToSlash(path), b, kept, nil
 }
 
 // packageTagged reports whether a package says +k8s:openapi-gen=... in its

@@ -303,7 +303,7 @@ func TestMatchesCompiledModelsSchema(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, err := openapi.Run(s, tree, nil); err != nil {
+	if _, err := openapi.Run(s, tree, nil, true); err != nil {
 		t.Fatal(err)
 	}
 	files, err := s.Files()
