@@ -318,12 +318,18 @@ func (tr *tree) renderPackage(s *codegen.Session, byPackage, decls map[string][]
 	for _, t := range list {
 		keys[t] = order.Name(t)
 	}
+	p := &pkg{tree: tr, path: pkgPath, peers: peers, tracker: generator.NewImportTrackerForPackage(pkgPath), skipped: map[*types.Type][]string{}}
 	for _, t := range decls[pkgPath] {
 		// Functions, variables and constants are offered to the
-		// generator too; it writes nothing for them unless they look
-		// like a convertible type.
-		if getPeer(tr.u, t, peers) != nil || len(tagValues(tagExplicitFrom, append(append([]string(nil), t.SecondClosestCommentLines...), t.CommentLines...))) > 0 {
+		// generator's filter too; it writes nothing for them unless one
+		// asks for a conversion from url.Values. One named like a type
+		// of a peer (kubebuilder's GroupVersion variable and metav1's
+		// GroupVersion type) is no struct, so not convertible.
+		if peer := getPeer(tr.u, t, peers); peer != nil && (t.Kind == types.Struct || p.convertibleWithin(t, peer)) {
 			unsupported("declaration %v taken for a type", t)
+		}
+		if len(tagValues(tagExplicitFrom, append(append([]string(nil), t.SecondClosestCommentLines...), t.CommentLines...))) > 0 {
+			unsupported("declaration %v asks for a conversion", t)
 		}
 	}
 	sort.SliceStable(list, func(i, j int) bool { return keys[list[i]] < keys[list[j]] })
@@ -336,7 +342,6 @@ func (tr *tree) renderPackage(s *codegen.Session, byPackage, decls map[string][]
 		}
 	}
 
-	p := &pkg{tree: tr, path: pkgPath, peers: peers, tracker: generator.NewImportTrackerForPackage(pkgPath), skipped: map[*types.Type][]string{}}
 	p.raw = namer.NewRawNamer(pkgPath, p.tracker)
 	// The generator's filter, in order: it decides what RegisterConversions
 	// registers.

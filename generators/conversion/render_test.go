@@ -1,13 +1,19 @@
 package conversion_test
 
 import (
+	"os"
+	"path"
 	"path/filepath"
 	"sort"
+	"strings"
 	"testing"
 
+	"github.com/aggen-dev/aggen/generators"
 	"github.com/aggen-dev/aggen/generators/codegen"
 	"github.com/aggen-dev/aggen/generators/codegen/rendertest"
 	"github.com/aggen-dev/aggen/generators/conversion"
+	"github.com/aggen-dev/aggen/scaffold"
+	"github.com/aggen-dev/aggen/test/upstream"
 )
 
 const exampleModule = "github.com/aggen-dev/aggen/examples/insects"
@@ -142,5 +148,69 @@ func renderAndCompare(t *testing.T, dir string, wantFiles int) {
 		if w != g {
 			t.Errorf("%s differs from conversion-gen's:\n%s", p, rendertest.LineDiff(conversion.Name, w, g))
 		}
+	}
+}
+
+// TestRenderCorpora renders the conversions of the example and the
+// corpora (copies of k8s.io/api groups, Gateway API, lws, JobSet, Flux)
+// on the staged copy aggen generates them from (with its internal hub
+// types and implied tags), generated first with the upstream generators
+// (Options.Reference): no package may fall back, and every file must be
+// conversion-gen's from that run.
+func TestRenderCorpora(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates several projects")
+	}
+	for name, mk := range rendertest.Projects(t) {
+		t.Run(name, func(t *testing.T) {
+			dir := mk(t)
+			if err := upstream.Prune(dir); err != nil {
+				t.Fatal(err)
+			}
+			var progress strings.Builder
+			res, err := generators.Generate(dir, generators.Options{Generators: scaffold.Generators(), Reference: true, KeepStage: true, Progress: &progress})
+			stage := ""
+			for _, l := range strings.Split(progress.String(), "\n") {
+				if rest, ok := strings.CutPrefix(l, "staging directory kept at "); ok {
+					stage = rest
+					t.Cleanup(func() { os.RemoveAll(rest) })
+				}
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			if stage == "" {
+				t.Fatal("no staging directory")
+			}
+			want := map[string][]byte{}
+			for _, f := range res.Files.Files() {
+				if path.Base(f.Path) == conversion.OutputFile {
+					want[f.Path] = f.Data
+				}
+			}
+			if len(want) == 0 {
+				t.Fatal("conversion-gen wrote no file")
+			}
+			p := rendertest.Load(t, stage)
+			r, err := conversion.Render(p.Session, p.Tree)
+			if err != nil {
+				t.Fatal(err)
+			}
+			for _, f := range r.Fallback {
+				t.Errorf("fell back to upstream: %v", f)
+			}
+			for rel, w := range want {
+				if g, ok := r.Files[rel]; !ok {
+					t.Errorf("%s: not rendered", rel)
+				} else if string(g) != string(w) {
+					t.Errorf("%s differs from conversion-gen's:\n%s", rel, rendertest.LineDiff(conversion.Name, string(w), string(g)))
+				}
+			}
+			for rel := range r.Files {
+				if _, ok := want[rel]; !ok {
+					t.Errorf("%s: rendered, not written by conversion-gen", rel)
+				}
+			}
+		})
 	}
 }
