@@ -312,7 +312,7 @@ func runUpstream(stage string, p *model.Project, progress io.Writer, reference b
 	}{
 		{deepcopy.Name, func() error { return deepcopy.Run(s, tree, reference) }},
 		{defaulter.Name, func() error { return defaulter.Run(s, tree) }},
-		{conversion.Name, func() error { return conversion.Run(s, tree) }},
+		{conversion.Name, func() error { return conversion.Run(s, tree, reference) }},
 		{register.Name, func() error { return register.Run(s, tree, ownRegistration(p)) }},
 		{lifecycle.Name, func() error { return lifecycle.Run(s, tree, p) }},
 		{applyconfig.Name, func() error {

@@ -1,0 +1,5 @@
+// Package v2 is version v2 of group g.example.com.
+//
+// +k8s:conversion-gen=github.com/aggen-dev/aggen/examples/insects/pkg/apis/g
+// +groupName=g.example.com
+package v2
