@@ -311,7 +311,7 @@ func runUpstream(stage string, p *model.Project, progress io.Writer, reference b
 		run  func() error
 	}{
 		{deepcopy.Name, func() error { return deepcopy.Run(s, tree, reference) }},
-		{defaulter.Name, func() error { return defaulter.Run(s, tree) }},
+		{defaulter.Name, func() error { return defaulter.Run(s, tree, reference) }},
 		{conversion.Name, func() error { return conversion.Run(s, tree) }},
 		{register.Name, func() error { return register.Run(s, tree, ownRegistration(p)) }},
 		{lifecycle.Name, func() error { return lifecycle.Run(s, tree, p) }},

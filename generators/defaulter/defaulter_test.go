@@ -1,0 +1,156 @@
+package defaulter_test
+
+import (
+	"fmt"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"regexp"
+	"sort"
+	"strings"
+	"testing"
+
+	"github.com/aggen-dev/aggen/generators/codegen/rendertest"
+	"github.com/aggen-dev/aggen/generators/defaulter"
+)
+
+// TestRenderExample renders the example project's defaulters with no
+// fallback and byte for byte as the upstream defaulter-gen writes them
+// on the same parse.
+func TestRenderExample(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads the example's packages")
+	}
+	renderAndCompare(t, rendertest.Example(t), 2, true)
+}
+
+// TestRenderBench does the same on packages shaped as the 200-kind
+// benchmark project's (test/bench): two groups, three versions, kinds with
+// a +default on a *int32 and lists of them.
+func TestRenderBench(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads a project's packages")
+	}
+	renderAndCompare(t, rendertest.Fixture(t, "testdata/bench"), 3, true)
+}
+
+// TestRenderSynthetic does the same on a project written for the shapes
+// defaulter-gen handles: hand-written SetDefaults_ functions (base,
+// covering, additional, in another package), object defaulters calling
+// each other, +default values on pointers, aliases, slices, maps and
+// structs, embedded structs, recursive types, and opt-in and opt-out tags.
+func TestRenderSynthetic(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads a project's packages")
+	}
+	renderAndCompare(t, rendertest.Fixture(t, "testdata/synthetic"), -1, true)
+}
+
+// TestRenderCorpora renders the corpora nobody at aggen wrote: every file
+// the renderer writes must be defaulter-gen's; the packages it leaves to
+// defaulter-gen are logged with the reason.
+func TestRenderCorpora(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads the corpora")
+	}
+	projects := rendertest.Projects(t)
+	names := make([]string, 0, len(projects))
+	for name := range projects {
+		if name != "example" {
+			names = append(names, name)
+		}
+	}
+	sort.Strings(names)
+	for _, name := range names {
+		t.Run(name, func(t *testing.T) {
+			dir := projects[name](t)
+			tagVersions(t, dir)
+			renderAndCompare(t, dir, -1, false)
+		})
+	}
+}
+
+// tagVersions gives every version package under pkg/apis the package
+// tag aggen's staging implies for defaulter-gen (loader: Version.ImpliedTags).
+func tagVersions(t *testing.T, dir string) {
+	t.Helper()
+	versions := 0
+	err := filepath.WalkDir(filepath.Join(dir, "pkg", "apis"), func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !d.IsDir() || !version.MatchString(d.Name()) {
+			return err
+		}
+		doc := filepath.Join(p, "doc.go")
+		b, err := os.ReadFile(doc)
+		if os.IsNotExist(err) {
+			b, err = []byte("package "+d.Name()+"\n"), nil
+		}
+		if err != nil {
+			return err
+		}
+		text := string(b)
+		i := strings.Index(text, "\npackage ")
+		if strings.HasPrefix(text, "package ") {
+			i = -1
+		} else if i < 0 {
+			return fmt.Errorf("%s has no package clause", doc)
+		}
+		versions++
+		return os.WriteFile(doc, []byte(text[:i+1]+"// +k8s:defaulter-gen=TypeMeta\n"+text[i+1:]), 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if versions == 0 {
+		t.Fatal("no version packages")
+	}
+}
+
+var version = regexp.MustCompile(`^v[0-9]+((alpha|beta)[0-9]+)?$`)
+
+// renderAndCompare renders dir's defaulters, wantFiles of them unless
+// negative, and compares them with defaulter-gen's on the same parse. With
+// strict, a fallback fails the test.
+func renderAndCompare(t *testing.T, dir string, wantFiles int, strict bool) {
+	t.Helper()
+	p := rendertest.Load(t, dir)
+	r, err := defaulter.Render(p.Session, p.Tree)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, f := range r.Fallback {
+		if strict {
+			t.Errorf("fell back to upstream: %v", f)
+		} else {
+			t.Logf("falls back to upstream: %v", f)
+		}
+	}
+	if wantFiles >= 0 && len(r.Files) != wantFiles {
+		t.Errorf("rendered %d files, want %d", len(r.Files), wantFiles)
+	}
+	if err := defaulter.Run(p.Session, p.Tree, true); err != nil {
+		t.Fatal(err)
+	}
+	want, err := p.Session.Files()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(want) != len(r.Files)+len(r.Fallback) {
+		t.Errorf("defaulter-gen wrote %d files, the renderer %d and left %d packages", len(want), len(r.Files), len(r.Fallback))
+	}
+	paths := make([]string, 0, len(r.Files))
+	for p := range r.Files {
+		paths = append(paths, p)
+	}
+	sort.Strings(paths)
+	for _, p := range paths {
+		w, ok := want[p]
+		if !ok {
+			t.Errorf("%s: rendered, not written by defaulter-gen", p)
+			continue
+		}
+		if g := string(r.Files[p]); string(w) != g {
+			t.Errorf("%s differs from defaulter-gen's:\n%s", p, rendertest.LineDiff("defaulter-gen", string(w), g))
+		}
+	}
+	t.Logf("%d files rendered, %d packages left to defaulter-gen", len(r.Files), len(r.Fallback))
+}
