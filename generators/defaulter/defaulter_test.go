@@ -46,9 +46,10 @@ func TestRenderSynthetic(t *testing.T) {
 	renderAndCompare(t, rendertest.Fixture(t, "testdata/synthetic"), -1, true)
 }
 
-// TestRenderCorpora renders the corpora nobody at aggen wrote: every file
-// the renderer writes must be defaulter-gen's; the packages it leaves to
-// defaulter-gen are logged with the reason.
+// TestRenderCorpora renders the corpora nobody at aggen wrote, their
+// version packages tagged as aggen stages them: no package may fall back
+// (core/v1's +default=ref(...) is reached from every PodTemplateSpec),
+// and every file must be defaulter-gen's.
 func TestRenderCorpora(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads the corpora")
@@ -65,9 +66,47 @@ func TestRenderCorpora(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			dir := projects[name](t)
 			tagVersions(t, dir)
-			renderAndCompare(t, dir, -1, false)
+			renderAndCompare(t, dir, -1, true)
 		})
 	}
+}
+
+// TestFallback: a package with a shape the renderer does not reproduce
+// (a +default literal gofmt would keep but that reads differently in Go
+// and JSON) goes to defaulter-gen, the other does not, and Run writes the
+// same files as defaulter-gen alone.
+func TestFallback(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads a project's packages three times")
+	}
+	dir := rendertest.ExampleWith(t, "pkg/apis/insects/v1beta1/bee_types.go", "// +default=1\n", "// +default=1e3\n")
+	p := rendertest.Load(t, dir)
+	r, err := defaulter.Render(p.Session, p.Tree)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(r.Fallback) != 1 || !strings.HasSuffix(r.Fallback[0].Package, "/pkg/apis/insects/v1beta1") {
+		t.Errorf("fallback %v, want pkg/apis/insects/v1beta1 alone", r.Fallback)
+	}
+	if len(r.Files) != 1 || r.Files["pkg/apis/insects/v1alpha1/zz_generated.defaults.go"] == nil {
+		t.Errorf("rendered %d files, want pkg/apis/insects/v1alpha1's", len(r.Files))
+	}
+	files := func(reference bool) map[string][]byte {
+		p := rendertest.Load(t, dir)
+		if err := defaulter.Run(p.Session, p.Tree, reference); err != nil {
+			t.Fatal(err)
+		}
+		out, err := p.Session.Files()
+		if err != nil {
+			t.Fatal(err)
+		}
+		return out
+	}
+	want, got := files(true), files(false)
+	if len(want) != 2 || !strings.Contains(string(want["pkg/apis/insects/v1beta1/zz_generated.defaults.go"]), "= 1e3") {
+		t.Errorf("defaulter-gen wrote %d files, want 2, v1beta1's with the edit", len(want))
+	}
+	rendertest.Compare(t, "defaulter-gen", "pkg/apis", want, got)
 }
 
 // tagVersions gives every version package under pkg/apis the package

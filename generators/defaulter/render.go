@@ -241,6 +241,7 @@ func renderTarget(c *generator.Context, manual map[*types.Type]*manualDefaulters
 		if tree == nil {
 			continue
 		}
+		f.resolveReferences(tree)
 		f.body.WriteByte('\n')
 		f.open("func " + identifier(object.Name(t)) + "(in *" + f.name(t) + ") {")
 		f.writeMethod(tree, "in", 0, nil)
@@ -270,7 +271,9 @@ type node struct {
 	key, index, elem  bool
 	call              []*types.Type
 	children          []*node
-	value             string // +default, as written
+	value             string     // +default, as written, unless a reference
+	ref               types.Name // +default=ref(...)
+	resolved          string     // ref as the file names it
 	primitive, marker bool
 	valueType, top    *types.Type
 }
@@ -326,7 +329,7 @@ func (b *builder) build(t *types.Type, root bool) *node {
 				child.elem = true
 			}
 			parent.children = append(parent.children, child)
-		} else if member := withDefault(nil, t.Elem, t.Elem.CommentLines); member != nil {
+		} else if member := withDefault(nil, t.Elem, t.Elem.CommentLines, t.Elem.Name.Package); member != nil {
 			member.index = true
 			parent.children = append(parent.children, member)
 		}
@@ -334,7 +337,7 @@ func (b *builder) build(t *types.Type, root bool) *node {
 		if child := b.build(t.Elem, false); child != nil {
 			child.key = true
 			parent.children = append(parent.children, child)
-		} else if member := withDefault(nil, t.Elem, t.Elem.CommentLines); member != nil {
+		} else if member := withDefault(nil, t.Elem, t.Elem.CommentLines, t.Elem.Name.Package); member != nil {
 			member.key = true
 			parent.children = append(parent.children, member)
 		}
@@ -350,9 +353,9 @@ func (b *builder) build(t *types.Type, root bool) *node {
 			}
 			if child := b.build(field.Type, false); child != nil {
 				child.field = name
-				withDefault(child, field.Type, field.CommentLines)
+				withDefault(child, field.Type, field.CommentLines, field.Type.Name.Package)
 				parent.children = append(parent.children, child)
-			} else if member := withDefault(nil, field.Type, field.CommentLines); member != nil {
+			} else if member := withDefault(nil, field.Type, field.CommentLines, t.Name.Package); member != nil {
 				member.field = name
 				parent.children = append(parent.children, member)
 			}
@@ -455,10 +458,12 @@ func zeroValue(name string) (value any, literal string, ok bool) {
 	return nil, "", false
 }
 
+var reference = regexp.MustCompile(`^ref\(([^"]+)\)$`)
+
 // withDefault adds to n (a new node when nil) the +default value of a
 // value of type t with comments, as defaulter-gen does; nil when there is
-// none to write.
-func withDefault(n *node, t *types.Type, comments []string) *node {
+// none to write. A reference without a package is to a symbol of pkg.
+func withDefault(n *node, t *types.Type, comments []string, pkg string) *node {
 	values := defaultTag(comments)
 	value := ""
 	switch len(values) {
@@ -475,11 +480,16 @@ func withDefault(n *node, t *types.Type, comments []string) *node {
 	if value == "" {
 		return n
 	}
-	if strings.HasPrefix(value, "ref(") {
-		unsupported("+default=%s: a reference", value)
-	}
+	var ref types.Name
 	var v any
-	if err := json.Unmarshal([]byte(value), &v); err != nil {
+	if m := reference.FindStringSubmatch(value); m != nil && m[1] != "" {
+		ref = types.ParseFullyQualifiedName(m[1])
+		if ref.Package == "" {
+			ref.Package = pkg
+		}
+		identifier(ref.Name)
+		value = ""
+	} else if err := json.Unmarshal([]byte(value), &v); err != nil {
 		unsupported("+default=%s: %v", value, err)
 	}
 	if v != nil {
@@ -495,7 +505,28 @@ func withDefault(n *node, t *types.Type, comments []string) *node {
 	n.valueType = base
 	n.top = t
 	n.value = value
+	n.ref = ref
 	return n
+}
+
+func (n *node) hasDefault() bool { return n.value != "" || n.ref.Name != "" }
+
+// resolveReferences names the +default references of the tree as the
+// file does, importing their packages, in the order defaulter-gen visits
+// the tree before writing a type's defaulter.
+func (f *file) resolveReferences(n *node) {
+	if n.ref.Name != "" {
+		f.tracker.AddSymbol(n.ref)
+		local := f.tracker.LocalNameOf(n.ref.Package)
+		if local == "" {
+			n.resolved = n.ref.Name
+		} else {
+			n.resolved = identifier(local) + "." + n.ref.Name
+		}
+	}
+	for _, c := range n.children {
+		f.resolveReferences(c)
+	}
 }
 
 // file is one package's zz_generated.defaults.go being written.
@@ -602,7 +633,7 @@ func (f *file) writeMethod(n *node, varName string, depth int, ancestors []*node
 		}
 		f.close("}")
 	case n.key:
-		if n.value != "" {
+		if n.hasDefault() {
 			index += "_" + ancestors[len(ancestors)-1].field
 			f.open("for " + index + " := range " + varName + " {")
 			f.writeDefault(n, varName, index, isPointer)
@@ -651,7 +682,7 @@ func literal(v string) string {
 
 // writeDefault writes the assignment of n's +default value.
 func (f *file) writeDefault(n *node, varName, index string, isVarPointer bool) {
-	if n.value == "" {
+	if !n.hasDefault() {
 		return
 	}
 	// defaulter-gen asks the universe for json.Unmarshal each time (which
@@ -661,16 +692,20 @@ func (f *file) writeDefault(n *node, varName, index string, isVarPointer bool) {
 	if n.index || n.key {
 		target = varName + "[" + index + "]"
 	}
+	value := n.value
+	if value == "" {
+		value = n.resolved
+	}
 	if !n.primitive {
-		if !rawString.MatchString(n.value) {
-			unsupported("+default=%s in a raw string", n.value)
+		if !rawString.MatchString(value) {
+			unsupported("+default=%s in a raw string", value)
 		}
 		f.open("if " + target + " == nil {")
 		fn := f.name(unmarshal)
 		if n.key {
 			v := index + "_default"
 			f.line(v + " := " + varName + "[" + index + "]")
-			f.open("if err := " + fn + "([]byte(`" + n.value + "`), &" + v + "); err != nil {")
+			f.open("if err := " + fn + "([]byte(`" + value + "`), &" + v + "); err != nil {")
 			f.line("panic(err)")
 			f.close("}")
 			f.line(varName + "[" + index + "] = " + v)
@@ -679,14 +714,13 @@ func (f *file) writeDefault(n *node, varName, index string, isVarPointer bool) {
 			if !isVarPointer {
 				p = "&" + p
 			}
-			f.open("if err := " + fn + "([]byte(`" + n.value + "`), " + p + "); err != nil {")
+			f.open("if err := " + fn + "([]byte(`" + value + "`), " + p + "); err != nil {")
 			f.line("panic(err)")
 			f.close("}")
 		}
 		f.close("}")
 		return
 	}
-	v := literal(n.value)
 	path := pointerPath(n.top)
 	if len(path) == 0 {
 		_, zero, ok := zeroValue(n.valueType.String())
@@ -694,14 +728,22 @@ func (f *file) writeDefault(n *node, varName, index string, isVarPointer bool) {
 			unsupported("no zero value for %v", n.valueType)
 		}
 		f.open("if " + target + " == " + zero + " {")
-		f.line(target + " = " + v)
+		if n.value != "" {
+			f.line(target + " = " + literal(n.value))
+		} else {
+			f.line(target + " = " + f.name(n.top) + "(" + n.resolved + ")")
+		}
 		f.close("}")
 		return
 	}
 	k := len(path)
 	elem := path[k-1]
 	f.open("if " + target + " == nil {")
-	f.line(fmt.Sprintf("var ptrVar%d %s = %s", k, f.name(elem), v))
+	if n.value != "" {
+		f.line(fmt.Sprintf("var ptrVar%d %s = %s", k, f.name(elem), literal(n.value)))
+	} else {
+		f.line(fmt.Sprintf("ptrVar%d := %s(%s)", k, f.name(elem), n.resolved))
+	}
 	for i := k; i >= 1; i-- {
 		dest, assign := fmt.Sprintf("ptrVar%d", i-1), ":="
 		if i == 1 {
