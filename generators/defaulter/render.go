@@ -278,6 +278,8 @@ type node struct {
 	valueType, top    *types.Type
 }
 
+var noDefaulters manualDefaulters
+
 // builder builds call trees the way defaulter-gen does.
 type builder struct {
 	manual   map[*types.Type]*manualDefaulters
@@ -289,7 +291,7 @@ func (b *builder) build(t *types.Type, root bool) *node {
 	parent := &node{elem: root}
 	m := b.manual[t]
 	if m == nil {
-		m = &manualDefaulters{}
+		m = &noDefaulters
 	}
 	obj, generated := b.objects[t]
 	switch {
@@ -380,7 +382,20 @@ func checkTag(comments []string, value string) bool {
 	return len(tags[tagEnabled]) == 1 && tags[tagEnabled][0] == value
 }
 
+// defaultTag is the values of the +default tags in comments. Only a line
+// starting with +default can hold one (and only such a line can be
+// malformed): the others are not parsed.
 func defaultTag(comments []string) []string {
+	has := false
+	for _, l := range comments {
+		if strings.Contains(l, "+"+tagDefault) {
+			has = true
+			break
+		}
+	}
+	if !has {
+		return nil
+	}
 	tags, err := genutil.ExtractCommentTagsWithoutArguments("+", []string{tagDefault}, comments)
 	if err != nil {
 		unsupported("+%s tags: %v", tagDefault, err)
