@@ -278,8 +278,6 @@ type node struct {
 	valueType, top    *types.Type
 }
 
-var noDefaulters manualDefaulters
-
 // builder builds call trees the way defaulter-gen does.
 type builder struct {
 	manual   map[*types.Type]*manualDefaulters
@@ -289,9 +287,9 @@ type builder struct {
 
 func (b *builder) build(t *types.Type, root bool) *node {
 	parent := &node{elem: root}
-	m := b.manual[t]
-	if m == nil {
-		m = &noDefaulters
+	var m manualDefaulters
+	if p := b.manual[t]; p != nil {
+		m = *p
 	}
 	obj, generated := b.objects[t]
 	switch {
