@@ -38,12 +38,14 @@ func TestRenderBench(t *testing.T) {
 // defaulter-gen handles: hand-written SetDefaults_ functions (base,
 // covering, additional, in another package), object defaulters calling
 // each other, +default values on pointers, aliases, slices, maps and
-// structs, embedded structs, recursive types, and opt-in and opt-out tags.
+// structs, embedded structs, recursive types, opt-in and opt-out tags,
+// imports named apart (three packages named v1), and a tagged package
+// with nothing to default.
 func TestRenderSynthetic(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads a project's packages")
 	}
-	renderAndCompare(t, rendertest.Fixture(t, "testdata/synthetic"), -1, true)
+	renderAndCompare(t, rendertest.Fixture(t, "testdata/synthetic"), 4, true)
 }
 
 // TestRenderCorpora renders the corpora nobody at aggen wrote, their

@@ -35,7 +35,7 @@ func TestRenderBench(t *testing.T) {
 }
 
 // TestRenderSynthetic does the same on defaulter's synthetic project:
-// three packages, two named v1 (metav1's import must be named apart),
+// four packages, three named v1 (metav1's import must be named apart),
 // types embedding TypeMeta that are and are not lists.
 func TestRenderSynthetic(t *testing.T) {
 	if testing.Short() {
@@ -43,7 +43,7 @@ func TestRenderSynthetic(t *testing.T) {
 	}
 	dir := rendertest.Fixture(t, "../defaulter/testdata/synthetic")
 	tagGroups(t, dir)
-	renderAndCompare(t, dir, 3)
+	renderAndCompare(t, dir, 4)
 }
 
 // TestRenderCorpora renders the corpora nobody at aggen wrote, their
