@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"regexp"
 	"sort"
@@ -71,6 +72,53 @@ func TestRenderCorpora(t *testing.T) {
 			renderAndCompare(t, dir, -1, true)
 		})
 	}
+}
+
+// TestRenderUpstreamOutputTests renders the packages defaulter-gen's own
+// output tests generate for (k8s.io/code-generator's
+// cmd/defaulter-gen/output_tests, from the module cache: +default on every
+// shape, references to constants of other packages, hand-written
+// defaulters), copied under a project's pkg/apis with their imports of
+// each other rewritten. No package may fall back, and every file must be
+// defaulter-gen's.
+func TestRenderUpstreamOutputTests(t *testing.T) {
+	if testing.Short() {
+		t.Skip("loads a project's packages")
+	}
+	out, err := exec.Command("go", "list", "-m", "-f", "{{.Dir}}", "k8s.io/code-generator").Output()
+	if err != nil {
+		t.Fatalf("locating k8s.io/code-generator: %v", err)
+	}
+	const from = "k8s.io/code-generator/cmd/defaulter-gen/output_tests"
+	root := filepath.Join(strings.TrimSpace(string(out)), "cmd", "defaulter-gen", "output_tests")
+	dir := rendertest.Fixture(t, "testdata/empty")
+	const to = "github.com/aggen-dev/aggen/examples/insects/pkg/apis/defaulter"
+	err = filepath.WalkDir(root, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		name := d.Name()
+		if !strings.HasSuffix(name, ".go") || strings.HasSuffix(name, "_test.go") || strings.HasPrefix(name, "zz_generated") || p == filepath.Join(root, "generate.go") {
+			return nil
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		rel, err := filepath.Rel(root, p)
+		if err != nil {
+			return err
+		}
+		target := filepath.Join(dir, "pkg", "apis", "defaulter", rel)
+		if err := os.MkdirAll(filepath.Dir(target), 0o755); err != nil {
+			return err
+		}
+		return os.WriteFile(target, []byte(strings.ReplaceAll(string(b), from, to)), 0o644)
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	renderAndCompare(t, dir, 5, true)
 }
 
 // TestFallback: a package with a shape the renderer does not reproduce
