@@ -22,7 +22,7 @@ func TestRenderExample(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads the example's packages")
 	}
-	renderAndCompare(t, rendertest.Example(t), 2, true)
+	renderAndCompare(t, rendertest.Example(t), 2)
 }
 
 // TestRenderBench does the same on packages shaped as the 200-kind
@@ -32,7 +32,7 @@ func TestRenderBench(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads a project's packages")
 	}
-	renderAndCompare(t, rendertest.Fixture(t, "testdata/bench"), 3, true)
+	renderAndCompare(t, rendertest.Fixture(t, "testdata/bench"), 3)
 }
 
 // TestRenderSynthetic does the same on a project written for the shapes
@@ -46,7 +46,7 @@ func TestRenderSynthetic(t *testing.T) {
 	if testing.Short() {
 		t.Skip("loads a project's packages")
 	}
-	renderAndCompare(t, rendertest.Fixture(t, "testdata/synthetic"), 4, true)
+	renderAndCompare(t, rendertest.Fixture(t, "testdata/synthetic"), 4)
 }
 
 // TestRenderCorpora renders the corpora nobody at aggen wrote, their
@@ -69,7 +69,7 @@ func TestRenderCorpora(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			dir := projects[name](t)
 			tagVersions(t, dir)
-			renderAndCompare(t, dir, -1, true)
+			renderAndCompare(t, dir, -1)
 		})
 	}
 }
@@ -118,7 +118,7 @@ func TestRenderUpstreamOutputTests(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	renderAndCompare(t, dir, 5, true)
+	renderAndCompare(t, dir, 5)
 }
 
 // TestFallback: a package with a shape the renderer does not reproduce
@@ -197,9 +197,9 @@ func tagVersions(t *testing.T, dir string) {
 var version = regexp.MustCompile(`^v[0-9]+((alpha|beta)[0-9]+)?$`)
 
 // renderAndCompare renders dir's defaulters, wantFiles of them unless
-// negative, and compares them with defaulter-gen's on the same parse. With
-// strict, a fallback fails the test.
-func renderAndCompare(t *testing.T, dir string, wantFiles int, strict bool) {
+// negative, with no fallback, and compares them with defaulter-gen's on
+// the same parse.
+func renderAndCompare(t *testing.T, dir string, wantFiles int) {
 	t.Helper()
 	p := rendertest.Load(t, dir)
 	r, err := defaulter.Render(p.Session, p.Tree)
@@ -207,11 +207,7 @@ func renderAndCompare(t *testing.T, dir string, wantFiles int, strict bool) {
 		t.Fatal(err)
 	}
 	for _, f := range r.Fallback {
-		if strict {
-			t.Errorf("fell back to upstream: %v", f)
-		} else {
-			t.Logf("falls back to upstream: %v", f)
-		}
+		t.Errorf("fell back to upstream: %v", f)
 	}
 	if wantFiles >= 0 && len(r.Files) != wantFiles {
 		t.Errorf("rendered %d files, want %d", len(r.Files), wantFiles)
