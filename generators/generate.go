@@ -311,9 +311,9 @@ func runUpstream(stage string, p *model.Project, progress io.Writer, reference b
 		run  func() error
 	}{
 		{deepcopy.Name, func() error { return deepcopy.Run(s, tree, reference) }},
-		{defaulter.Name, func() error { return defaulter.Run(s, tree) }},
+		{defaulter.Name, func() error { return defaulter.Run(s, tree, reference) }},
 		{conversion.Name, func() error { return conversion.Run(s, tree, reference) }},
-		{register.Name, func() error { return register.Run(s, tree, ownRegistration(p)) }},
+		{register.Name, func() error { return register.Run(s, tree, ownRegistration(p), reference) }},
 		{lifecycle.Name, func() error { return lifecycle.Run(s, tree, p) }},
 		{applyconfig.Name, func() error {
 			// The OpenAPI v2 document --openapi-schema reads, built from
