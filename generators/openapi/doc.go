@@ -6,8 +6,10 @@
 //
 // The definitions file is rendered by aggen itself (render.go), byte for
 // byte as openapi-gen writes it, on the types openapi-gen's own target
-// chooses; openapi-gen still writes the model names and runs its API
-// rule checks. A shape the renderer does not reproduce with certainty
+// chooses; so are the model name files (modelnames.go), on openapi-gen's
+// own model name targets, each package's falling back to openapi-gen on
+// a type with its own +k8s:openapi-model-package tag or a name that is
+// not plain text. openapi-gen still runs its API rule checks. A shape the renderer does not reproduce with certainty
 // (UnsupportedError: a +k8s:validation tag on items, properties or
 // additionalProperties or one making an extension, a +default JSON
 // object or array that is not empty, a name that is not a plain Go

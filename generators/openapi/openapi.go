@@ -56,6 +56,9 @@ type Result struct {
 	// Fallback says why aggen's renderer left the definitions to the
 	// upstream openapi-gen; nil when it rendered them or was not asked to.
 	Fallback *UnsupportedError
+	// ModelNameFallback says, per package, why aggen left its model names
+	// to openapi-gen.
+	ModelNameFallback []error
 }
 
 // Run generates model names and OpenAPI definitions. Besides the tagged
@@ -64,7 +67,9 @@ type Result struct {
 // those types, even in a package without +k8s:openapi-gen=true, since the
 // server cannot start with a reference it has no definition for.
 //
-// The model names are upstream's. The definitions file is rendered by
+// aggen renders each package's model names itself (see modelNames), on
+// openapi-gen's own targets, and leaves a package it cannot to
+// openapi-gen. The definitions file is rendered by
 // aggen (see renderDefinitions) on openapi-gen's own choice of types;
 // upstream writes it instead when reference is set or the renderer meets
 // a shape it does not reproduce. openapi-gen's API rule checks run
@@ -80,13 +85,30 @@ func Run(s *codegen.Session, t codegen.Tree, reach *Reach, reference bool) (*Res
 	if err := r.parse(); err != nil {
 		return nil, err
 	}
-	modelNames := func(c *generator.Context) []generator.Target {
-		return generators.GetModelNameTargets(c, r.args, r.boilerplate)
+	res := &Result{}
+	names := func(c *generator.Context) []generator.Target {
+		targets := generators.GetModelNameTargets(c, r.args, r.boilerplate)
+		if reference {
+			return targets
+		}
+		// aggen writes each package's model names itself; a package it
+		// does not is left to openapi-gen.
+		var left []generator.Target
+		for _, tg := range targets {
+			rel, data, err := modelNames(s, c, tg, r.args.OutputModelNameFile, r.boilerplate)
+			if err == nil {
+				err = s.Add(Name, rel, data)
+			}
+			if err != nil {
+				res.ModelNameFallback = append(res.ModelNameFallback, err)
+				left = append(left, tg)
+			}
+		}
+		return left
 	}
-	if err := s.Run(Name, generators.NameSystems(), generators.DefaultNameSystem(), r.inputs, modelNames); err != nil {
+	if err := s.Run(Name, generators.NameSystems(), generators.DefaultNameSystem(), r.inputs, names); err != nil {
 		return nil, err
 	}
-	res := &Result{}
 	var own func(c *generator.Context, gens []generator.Generator) []generator.Generator
 	if !reference {
 		own = func(c *generator.Context, gens []generator.Generator) []generator.Generator {
