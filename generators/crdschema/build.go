@@ -3,6 +3,7 @@ package crdschema
 import (
 	"encoding/json"
 	"fmt"
+	"maps"
 	"slices"
 	"sort"
 	"strings"
@@ -131,14 +132,101 @@ func withoutMetadata(s *apiextensionsv1.JSONSchemaProps) *apiextensionsv1.JSONSc
 	return &out
 }
 
-// final returns a type's flattened schema with its allOf branches merged,
-// for reading only: without allOf branches it is the flattened schema
-// itself, which nothing changes any more (it is only copied from).
+// final returns a type's flattened schema with its allOf branches merged
+// (as flattenEmbedded does), for reading only: every sub-schema without
+// allOf is shared with s, which stays as it was and which nothing changes
+// any more (it is only copied from).
 func final(s *apiextensionsv1.JSONSchemaProps) *apiextensionsv1.JSONSchemaProps {
-	if hasAllOf(s) {
-		return flattenEmbedded(s.DeepCopy())
+	if !hasAllOf(s) {
+		return s
 	}
-	return s
+	n := withFinalChildren(s)
+	if len(s.AllOf) == 0 {
+		return n
+	}
+	// The node's own branches merge into a copy of it whose properties
+	// map and required list are its own. Merging changes children only
+	// where a branch has a property the node has too, or both have
+	// additional properties, or a branch has branches: then the node is
+	// flattened whole, a copy, as flattenEmbedded does everything.
+	for _, br := range s.AllOf {
+		if len(br.AllOf) > 0 || (br.AdditionalProperties != nil && s.AdditionalProperties != nil) {
+			return flattenEmbedded(s.DeepCopy())
+		}
+		for name := range br.Properties {
+			if _, ok := s.Properties[name]; ok {
+				return flattenEmbedded(s.DeepCopy())
+			}
+		}
+	}
+	n.Properties = maps.Clone(n.Properties)
+	n.Required = slices.Clone(s.Required)
+	n.AllOf = make([]apiextensionsv1.JSONSchemaProps, len(s.AllOf))
+	for i := range s.AllOf {
+		s.AllOf[i].DeepCopyInto(&n.AllOf[i])
+	}
+	return flattenEmbedded(n)
+}
+
+// withFinalChildren returns a shallow copy of s, without its allOf
+// branches, whose sub-schemas are final: those without allOf shared with
+// s, the others new (containers holding them are copied too).
+func withFinalChildren(s *apiextensionsv1.JSONSchemaProps) *apiextensionsv1.JSONSchemaProps {
+	n := *s
+	n.AllOf = nil
+	one := func(c *apiextensionsv1.JSONSchemaProps) *apiextensionsv1.JSONSchemaProps {
+		if c == nil {
+			return nil
+		}
+		return final(c)
+	}
+	list := func(l []apiextensionsv1.JSONSchemaProps) []apiextensionsv1.JSONSchemaProps {
+		if l == nil {
+			return nil
+		}
+		out := make([]apiextensionsv1.JSONSchemaProps, len(l))
+		for i := range l {
+			out[i] = *final(&l[i])
+		}
+		return out
+	}
+	byName := func(m map[string]apiextensionsv1.JSONSchemaProps) map[string]apiextensionsv1.JSONSchemaProps {
+		if m == nil {
+			return nil
+		}
+		out := make(map[string]apiextensionsv1.JSONSchemaProps, len(m))
+		for k, v := range m {
+			out[k] = *final(&v)
+		}
+		return out
+	}
+	if s.Items != nil {
+		items := *s.Items
+		items.Schema = one(items.Schema)
+		items.JSONSchemas = list(items.JSONSchemas)
+		n.Items = &items
+	}
+	n.OneOf, n.AnyOf = list(s.OneOf), list(s.AnyOf)
+	n.Not = one(s.Not)
+	n.Properties, n.PatternProperties, n.Definitions = byName(s.Properties), byName(s.PatternProperties), byName(s.Definitions)
+	if s.AdditionalProperties != nil {
+		ap := *s.AdditionalProperties
+		ap.Schema = one(ap.Schema)
+		n.AdditionalProperties = &ap
+	}
+	if s.AdditionalItems != nil {
+		ai := *s.AdditionalItems
+		ai.Schema = one(ai.Schema)
+		n.AdditionalItems = &ai
+	}
+	if s.Dependencies != nil {
+		n.Dependencies = make(apiextensionsv1.JSONSchemaDependencies, len(s.Dependencies))
+		for k, d := range s.Dependencies {
+			d.Schema = one(d.Schema)
+			n.Dependencies[k] = d
+		}
+	}
+	return &n
 }
 
 // hasAllOf reports whether s or any schema in it has allOf branches.

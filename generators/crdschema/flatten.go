@@ -173,10 +173,16 @@ func mergeInto(dst *apiextensionsv1.JSONSchemaProps, src apiextensionsv1.JSONSch
 	}
 	dv := reflect.ValueOf(dst).Elem()
 	sv := reflect.ValueOf(src)
-	var dstRest, srcRest apiextensionsv1.JSONSchemaProps
-	drv := reflect.ValueOf(&dstRest).Elem()
-	srv := reflect.ValueOf(&srcRest).Elem()
-	hoisted := false
+	// rest holds, once a keyword conflicts, both sides' values of the
+	// conflicting keywords; most merges have none and allocate nothing.
+	var rest *[2]apiextensionsv1.JSONSchemaProps
+	var drv, srv reflect.Value
+	hoist := func() {
+		if rest == nil {
+			rest = new([2]apiextensionsv1.JSONSchemaProps)
+			drv, srv = reflect.ValueOf(&rest[0]).Elem(), reflect.ValueOf(&rest[1]).Elem()
+		}
+	}
 	for i := 0; i < sv.NumField(); i++ {
 		name := sv.Type().Field(i).Name
 		switch name {
@@ -222,10 +228,10 @@ func mergeInto(dst *apiextensionsv1.JSONSchemaProps, src apiextensionsv1.JSONSch
 			if *sf.Interface().(*int64) == *df.Interface().(*int64) {
 				continue
 			}
+			hoist()
 			srv.Field(i).Set(sf)
 			drv.Field(i).Set(df)
 			df.Set(reflect.Zero(df.Type()))
-			hoisted = true
 		case "Type":
 			// Conflicting types cannot both hold; the destination's stays,
 			// as controller-gen keeps it.
@@ -242,14 +248,14 @@ func mergeInto(dst *apiextensionsv1.JSONSchemaProps, src apiextensionsv1.JSONSch
 		case "XValidations":
 			df.Set(reflect.AppendSlice(sf, df))
 		default:
+			hoist()
 			srv.Field(i).Set(sf)
 			drv.Field(i).Set(df)
 			df.Set(reflect.Zero(df.Type()))
-			hoisted = true
 		}
 	}
-	if hoisted {
-		dst.AllOf = append(dst.AllOf, dstRest, srcRest)
+	if rest != nil {
+		dst.AllOf = append(dst.AllOf, rest[0], rest[1])
 	}
 	if len(dst.Required) > 0 {
 		slices.Sort(dst.Required)
