@@ -70,8 +70,10 @@ type Options struct {
 	// Tests make projects of an older aggen with an older set.
 	Templates fs.FS
 	// Reference runs the upstream generator for every file aggen also
-	// renders itself, byte for byte the same (listers, informers, the
-	// clientset, apply configurations): tests compare the two.
+	// renders itself, byte for byte the same (deep copies, defaulters,
+	// conversions, registration, OpenAPI definitions and model names,
+	// the clientset, listers, informers, the per-type apply
+	// configurations): tests compare the two.
 	Reference bool
 }
 
