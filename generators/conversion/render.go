@@ -21,7 +21,6 @@ import (
 	"k8s.io/gengo/v2/types"
 
 	"github.com/aggen-dev/aggen/generators/codegen"
-	"github.com/aggen-dev/aggen/generators/goformat"
 )
 
 // The tags conversion-gen reads, with the meaning conversion-gen gives them.
@@ -1018,27 +1017,14 @@ func (p *pkg) zeroValue(m types.Member) {
 	}
 }
 
-// writeImports writes the import block as goimports leaves it.
+// writeImports writes the import block as goimports leaves it;
+// conversion-gen leaves out an import of the package itself.
 func (p *pkg) writeImports(out *bytes.Buffer) {
-	var specs []goformat.Import
-	for _, line := range p.tracker.ImportLines() {
-		if line == p.path || strings.HasSuffix(line, "\""+p.path+"\"") {
-			continue
-		}
-		name, quoted, ok := strings.Cut(line, " ")
-		if !ok {
-			unsupported("import line %q", line)
-		}
-		path, err := strconv.Unquote(quoted)
-		if err != nil || path == p.path {
-			unsupported("import line %q", line)
-		}
-		specs = append(specs, goformat.Import{Name: identifier(name), Path: path})
+	block, _, err := codegen.ImportBlock(p.tracker.ImportLines(), p.path)
+	if err != nil {
+		unsupported("%v", err)
 	}
-	if len(specs) == 0 {
-		return
-	}
-	out.WriteString("import (\n" + goformat.ImportSpecs(specs) + ")\n\n")
+	out.WriteString(block)
 }
 
 // memoryEqual is conversion-gen's test of types with the same memory

@@ -8,7 +8,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 
 	"k8s.io/code-generator/cmd/deepcopy-gen/generators"
@@ -20,7 +19,6 @@ import (
 	"k8s.io/gengo/v2/types"
 
 	"github.com/aggen-dev/aggen/generators/codegen"
-	"github.com/aggen-dev/aggen/generators/goformat"
 )
 
 // The tags deepcopy-gen reads, with the meaning deepcopy-gen gives them.
@@ -294,28 +292,14 @@ func identifier(s string) string {
 	return s
 }
 
-// writeImports writes the import block as goimports leaves it.
+// writeImports writes the import block as goimports leaves it;
+// deepcopy-gen leaves out an import of the package itself.
 func (f *file) writeImports(out *bytes.Buffer) {
-	var specs []goformat.Import
-	for _, line := range f.tracker.ImportLines() {
-		// deepcopy-gen leaves out an import of the package itself.
-		if strings.HasSuffix(line, "\""+f.pkg+"\"") {
-			continue
-		}
-		name, quoted, ok := strings.Cut(line, " ")
-		if !ok {
-			unsupported("import line %q", line)
-		}
-		p, err := strconv.Unquote(quoted)
-		if err != nil || p == f.pkg {
-			unsupported("import line %q", line)
-		}
-		specs = append(specs, goformat.Import{Name: identifier(name), Path: p})
+	block, _, err := codegen.ImportBlock(f.tracker.ImportLines(), f.pkg)
+	if err != nil {
+		unsupported("%v", err)
 	}
-	if len(specs) == 0 {
-		return
-	}
-	out.WriteString("import (\n" + goformat.ImportSpecs(specs) + ")\n\n")
+	out.WriteString(block)
 }
 
 // enabledValue is a +k8s:deepcopy-gen tag: its value and register param.

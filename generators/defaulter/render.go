@@ -19,7 +19,6 @@ import (
 	"k8s.io/gengo/v2/types"
 
 	"github.com/aggen-dev/aggen/generators/codegen"
-	"github.com/aggen-dev/aggen/generators/goformat"
 )
 
 // The tags defaulter-gen reads, and the names its generated code uses.
@@ -590,28 +589,14 @@ func (f *file) name(t *types.Type) string {
 	return n
 }
 
-// writeImports writes the import block as goimports leaves it.
+// writeImports writes the import block as goimports leaves it;
+// defaulter-gen leaves out an import of the package itself.
 func (f *file) writeImports(out *bytes.Buffer) {
-	var specs []goformat.Import
-	for _, line := range f.tracker.ImportLines() {
-		// defaulter-gen leaves out an import of the package itself.
-		if strings.HasSuffix(line, `"`+f.pkg+`"`) {
-			continue
-		}
-		name, quoted, ok := strings.Cut(line, " ")
-		if !ok {
-			unsupported("import line %q", line)
-		}
-		p, err := strconv.Unquote(quoted)
-		if err != nil || p == f.pkg {
-			unsupported("import line %q", line)
-		}
-		specs = append(specs, goformat.Import{Name: identifier(name), Path: p})
+	block, _, err := codegen.ImportBlock(f.tracker.ImportLines(), f.pkg)
+	if err != nil {
+		unsupported("%v", err)
 	}
-	if len(specs) == 0 {
-		return
-	}
-	out.WriteString("import (\n" + goformat.ImportSpecs(specs) + ")\n\n")
+	out.WriteString(block)
 }
 
 // writeMethod writes the statements for n and its children, reached as

@@ -8,7 +8,6 @@ import (
 	"regexp"
 	"slices"
 	"sort"
-	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -19,7 +18,7 @@ import (
 	"k8s.io/kube-openapi/pkg/common"
 	"k8s.io/kube-openapi/pkg/generators"
 
-	"github.com/aggen-dev/aggen/generators/goformat"
+	"github.com/aggen-dev/aggen/generators/codegen"
 )
 
 // The comment tags openapi-gen reads for the definitions, with its meaning.
@@ -135,21 +134,11 @@ func renderDefinitions(u types.Universe, order []*types.Type, header, outputPkg,
 	out.Grow(len(header) + body.Len() + 1024)
 	out.WriteString(header)
 	out.WriteString("package " + pkgName + "\n\n")
-	var specs []goformat.Import
-	for _, line := range tracker.ImportLines() {
-		name, quoted, ok := strings.Cut(line, " ")
-		if !ok {
-			unsupported("import line %q", line)
-		}
-		p, err := strconv.Unquote(quoted)
-		if err != nil || p == outputPkg || !identifier.MatchString(name) {
-			unsupported("import line %q", line)
-		}
-		specs = append(specs, goformat.Import{Name: name, Path: p})
+	imports, self, err := codegen.ImportBlock(tracker.ImportLines(), outputPkg)
+	if err != nil || self {
+		unsupported("imports %v: %v", tracker.ImportLines(), err)
 	}
-	if len(specs) > 0 {
-		out.WriteString("import (\n" + goformat.ImportSpecs(specs) + ")\n\n")
-	}
+	out.WriteString(imports)
 	out.WriteString(body.String())
 	return []byte(out.String()), nil
 }

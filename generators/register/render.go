@@ -6,7 +6,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
-	"strconv"
 	"strings"
 
 	"k8s.io/code-generator/cmd/register-gen/args"
@@ -17,7 +16,6 @@ import (
 	"k8s.io/gengo/v2/types"
 
 	"github.com/aggen-dev/aggen/generators/codegen"
-	"github.com/aggen-dev/aggen/generators/goformat"
 )
 
 const (
@@ -157,18 +155,11 @@ func renderTarget(c *generator.Context, a *args.Args, header []byte, dir string,
 	var out bytes.Buffer
 	out.Write(header)
 	fmt.Fprintf(&out, "package %s\n\n", st.PkgName)
-	var specs []goformat.Import
-	for _, line := range tracker.ImportLines() {
-		alias, quoted, ok := strings.Cut(line, " ")
-		p, err := strconv.Unquote(quoted)
-		if !ok || err != nil || !ident.MatchString(alias) || p == pkg.Path {
-			return fail("import line %q", line)
-		}
-		specs = append(specs, goformat.Import{Name: alias, Path: p})
+	imports, self, err := codegen.ImportBlock(tracker.ImportLines(), pkg.Path)
+	if err != nil || self {
+		return fail("imports %v: %v", tracker.ImportLines(), err)
 	}
-	if len(specs) > 0 {
-		out.WriteString("import (\n" + goformat.ImportSpecs(specs) + ")\n\n")
-	}
+	out.WriteString(imports)
 	fmt.Fprintf(&out, `// GroupName specifies the group name used to register the objects.
 const GroupName = %q
 
