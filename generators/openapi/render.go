@@ -19,6 +19,7 @@ import (
 	"k8s.io/kube-openapi/pkg/generators"
 
 	"github.com/aggen-dev/aggen/generators/codegen"
+	"github.com/aggen-dev/aggen/generators/openapischema"
 )
 
 // The comment tags openapi-gen reads for the definitions, with its meaning.
@@ -476,7 +477,7 @@ func (d *definition) property(w *writer, m *types.Member, parent *types.Type, ta
 	if jt := jsonTags(m); len(jt) > 1 && jt[1] == "string" {
 		props = append(props, simple("string", "")...)
 	} else {
-		props = append(props, w.defaultValue(m, parent, tags)...)
+		props = append(props, w.defaultValue(m, parent)...)
 		props = append(props, w.validations(validation)...)
 		t := resolveAliasAndPointer(m.Type)
 		if typ, format := common.OpenAPITypeFormat(t.String()); typ != "" {
@@ -694,51 +695,20 @@ func (w *writer) validations(vs []validation) []*node {
 
 // defaultValue is the Default of a property: its +default tag (or its
 // type's), or the zero value openapi-gen enforces.
-func (w *writer) defaultValue(m *types.Member, parent *types.Type, tags map[string][]string) []*node {
-	comments, path, t := m.CommentLines, parent.Name.Package, m.Type
-	var tag string
-	first := true
-	for {
-		var vs []string
-		if first {
-			vs = tags[tagDefault]
-			first = false
-		} else {
-			vs = gengo.ExtractCommentTags("+", comments)[tagDefault]
-		}
-		if len(vs) > 1 {
-			unsupported("member %s: multiple +default tags", m.Name)
-		}
-		if len(vs) == 1 {
-			tag = vs[0]
-		}
-		if t == nil || tag != "" {
-			break
-		}
-		comments, path = t.CommentLines, t.Name.Package
-		switch t.Kind {
-		case types.Pointer:
-			t = t.Elem
-		case types.Alias:
-			t = t.Underlying
-		default:
-			t = nil
-		}
+func (w *writer) defaultValue(m *types.Member, parent *types.Type) []*node {
+	value, ref, err := openapischema.DefaultMarker(m.CommentLines, parent.Name.Package, m.Type)
+	if err != nil {
+		unsupported("member %s: %v", m.Name, err)
 	}
-	var value any
-	var ref *types.Name
-	if tag != "" {
-		if n, ok := symbolReference(tag, path); ok {
-			ref = &n
-		} else if err := json.Unmarshal([]byte(tag), &value); err != nil {
-			unsupported("member %s: default %q: %v", m.Name, tag, err)
-		}
+	enforced, err := openapischema.EnforcedDefault(m.Type, omitEmpty(m))
+	if err != nil {
+		unsupported("member %s: %v", m.Name, err)
 	}
-	if enforced := zeroDefault(m.Type, omitEmpty(m)); enforced != nil {
+	if enforced != nil {
 		if value == nil {
 			value = enforced
 		} else if !reflect.DeepEqual(value, enforced) {
-			unsupported("member %s: default %q differs from the enforced zero value", m.Name, tag)
+			unsupported("member %s: default %#v differs from the enforced zero value", m.Name, value)
 		}
 	}
 	switch {
@@ -748,20 +718,6 @@ func (w *writer) defaultValue(m *types.Member, parent *types.Type, tags map[stri
 		return []*node{{key: "Default", value: w.rawName(&types.Type{Name: *ref})}}
 	}
 	return nil
-}
-
-var symbolRef = regexp.MustCompile(`^ref\(([^"]+)\)$`)
-
-func symbolReference(s, pkg string) (types.Name, bool) {
-	m := symbolRef.FindStringSubmatch(s)
-	if m == nil || m[1] == "" {
-		return types.Name{}, false
-	}
-	n := types.ParseFullyQualifiedName(m[1])
-	if n.Package == "" {
-		n.Package = pkg
-	}
-	return n, true
 }
 
 // goValue is a default as openapi-gen writes it (%#v), formatted by gofmt;
@@ -781,46 +737,6 @@ func goValue(v any) string {
 	}
 	unsupported("default value %#v", v)
 	return ""
-}
-
-func customUnmarshal(t *types.Type) bool {
-	switch t.Kind {
-	case types.Pointer:
-		u, ok := t.Elem.Methods["UnmarshalJSON"]
-		return ok && u.Signature != nil && u.Signature.Receiver != nil && u.Signature.Receiver.Kind == types.Pointer
-	case types.Struct:
-		_, ok := t.Methods["UnmarshalJSON"]
-		return ok
-	}
-	return false
-}
-
-// zeroDefault is the default openapi-gen enforces on a field of type t.
-func zeroDefault(t *types.Type, omitEmpty bool) any {
-	if customUnmarshal(t) {
-		return nil
-	}
-	switch t.Kind {
-	case types.Alias:
-		return zeroDefault(t.Underlying, omitEmpty)
-	case types.Pointer, types.Map, types.Slice, types.Array, types.Interface:
-		return nil
-	case types.Struct:
-		if len(t.Members) == 1 && t.Members[0].Embedded {
-			return zeroDefault(t.Members[0].Type, omitEmpty)
-		}
-		return map[string]any{}
-	case types.Builtin:
-		if omitEmpty {
-			return nil
-		}
-		if zero, ok := common.OpenAPIZeroValue(t.String()); ok {
-			return zero
-		}
-		unsupported("no zero value for %v", t)
-	}
-	unsupported("no default for kind %v", t.Kind)
-	return nil
 }
 
 // typeExtensions is the VendorExtensible of a type's schema, if any.

@@ -695,11 +695,11 @@ var refDefault = regexp.MustCompile(`^ref\(([^"]+)\)$`)
 // its type, following pointers and named types), or the zero value
 // openapi-gen enforces for fields that are always serialized.
 func (b *builder) defaultValue(comments []string, t *types.Type, omitEmpty bool, parent *types.Type) (interface{}, error) {
-	def, ref, err := defaultMarker(comments, parent.Name.Package, t)
+	def, ref, err := DefaultMarker(comments, parent.Name.Package, t)
 	if err != nil {
 		return nil, err
 	}
-	enforced, err := enforcedDefault(t, omitEmpty)
+	enforced, err := EnforcedDefault(t, omitEmpty)
 	if err != nil {
 		return nil, err
 	}
@@ -717,7 +717,11 @@ func (b *builder) defaultValue(comments []string, t *types.Type, omitEmpty bool,
 	return b.constant(*ref)
 }
 
-func defaultMarker(comments []string, pkg string, t *types.Type) (interface{}, *types.Name, error) {
+// DefaultMarker reads a field's +default marker as openapi-gen does: from
+// comments (the field's, in package pkg), else from its type's, following
+// pointers and aliases. It returns the value parsed as JSON, or the
+// constant a +default=ref(...) names; neither without a marker.
+func DefaultMarker(comments []string, pkg string, t *types.Type) (interface{}, *types.Name, error) {
 	var tag string
 	for {
 		values := gengo.ExtractCommentTags("+", comments)["default"]
@@ -757,25 +761,27 @@ func defaultMarker(comments []string, pkg string, t *types.Type) (interface{}, *
 	return v, nil, nil
 }
 
-// enforcedDefault is the default a field gets because it is serialized
-// even when empty: {} for structs, the zero value for builtins without
-// omitempty; nil for the rest and for types with their own UnmarshalJSON.
-func enforcedDefault(t *types.Type, omitEmpty bool) (interface{}, error) {
-	switch {
-	case t.Kind == types.Pointer && t.Elem.Methods["UnmarshalJSON"] != nil &&
-		t.Elem.Methods["UnmarshalJSON"].Signature.Receiver.Kind == types.Pointer:
+// EnforcedDefault is the default openapi-gen gives a field because it is
+// serialized even when empty: {} for structs, the zero value for builtins
+// without omitempty; nil for the rest and for types with their own
+// UnmarshalJSON.
+func EnforcedDefault(t *types.Type, omitEmpty bool) (interface{}, error) {
+	if u := t.Methods["UnmarshalJSON"]; t.Kind == types.Struct && u != nil {
 		return nil, nil
-	case t.Kind == types.Struct && t.Methods["UnmarshalJSON"] != nil:
-		return nil, nil
+	}
+	if t.Kind == types.Pointer {
+		if u := t.Elem.Methods["UnmarshalJSON"]; u != nil && u.Signature != nil && u.Signature.Receiver != nil && u.Signature.Receiver.Kind == types.Pointer {
+			return nil, nil
+		}
 	}
 	switch t.Kind {
 	case types.Alias:
-		return enforcedDefault(t.Underlying, omitEmpty)
+		return EnforcedDefault(t.Underlying, omitEmpty)
 	case types.Pointer, types.Map, types.Slice, types.Array, types.Interface:
 		return nil, nil
 	case types.Struct:
 		if len(t.Members) == 1 && t.Members[0].Embedded {
-			return enforcedDefault(t.Members[0].Type, omitEmpty)
+			return EnforcedDefault(t.Members[0].Type, omitEmpty)
 		}
 		return map[string]interface{}{}, nil
 	case types.Builtin:
