@@ -252,6 +252,17 @@ func (s *Session) Add(generator, rel string, data []byte) error {
 	return nil
 }
 
+// AddFiles is Add for every file of a renderer's output, by
+// project-relative path, in path order; it returns the first error.
+func (s *Session) AddFiles(generator string, files map[string][]byte) error {
+	for _, rel := range sortedKeys(files) {
+		if err := s.Add(generator, rel, files[rel]); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
 // format formats data into f in the background, one file a core at a
 // time; Files waits for every one. Formatting a file depends on its bytes
 // alone, so the result is the same whenever it runs.

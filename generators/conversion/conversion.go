@@ -1,8 +1,6 @@
 package conversion
 
 import (
-	"sort"
-
 	"k8s.io/code-generator/cmd/conversion-gen/args"
 	"k8s.io/code-generator/cmd/conversion-gen/generators"
 	"k8s.io/gengo/v2/generator"
@@ -31,15 +29,8 @@ func Run(s *codegen.Session, t codegen.Tree, reference bool) error {
 	if err != nil {
 		return err
 	}
-	rels := make([]string, 0, len(r.Files))
-	for rel := range r.Files {
-		rels = append(rels, rel)
-	}
-	sort.Strings(rels)
-	for _, rel := range rels {
-		if err := s.Add(Name, rel, r.Files[rel]); err != nil {
-			return err
-		}
+	if err := s.AddFiles(Name, r.Files); err != nil {
+		return err
 	}
 	if len(r.Fallback) == 0 {
 		return nil

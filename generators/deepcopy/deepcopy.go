@@ -2,7 +2,6 @@ package deepcopy
 
 import (
 	"fmt"
-	"sort"
 
 	"k8s.io/code-generator/cmd/deepcopy-gen/args"
 	"k8s.io/code-generator/cmd/deepcopy-gen/generators"
@@ -32,15 +31,8 @@ func Run(s *codegen.Session, t codegen.Tree, reference bool) error {
 	if err != nil {
 		return err
 	}
-	rels := make([]string, 0, len(r.Files))
-	for rel := range r.Files {
-		rels = append(rels, rel)
-	}
-	sort.Strings(rels)
-	for _, rel := range rels {
-		if err := s.Add(Name, rel, r.Files[rel]); err != nil {
-			return err
-		}
+	if err := s.AddFiles(Name, r.Files); err != nil {
+		return err
 	}
 	if len(r.Fallback) == 0 {
 		return nil

@@ -2,7 +2,6 @@ package defaulter
 
 import (
 	"fmt"
-	"sort"
 
 	"k8s.io/code-generator/cmd/defaulter-gen/args"
 	"k8s.io/code-generator/cmd/defaulter-gen/generators"
@@ -33,10 +32,8 @@ func Run(s *codegen.Session, t codegen.Tree, reference bool) error {
 			return targets
 		}
 		r := renderTargets(c, a, s.Dir, targets)
-		for _, rel := range sortedKeys(r.Files) {
-			if err := s.Add(Name, rel, r.Files[rel]); err != nil && addErr == nil {
-				addErr = err
-			}
+		if err := s.AddFiles(Name, r.Files); err != nil && addErr == nil {
+			addErr = err
 		}
 		return r.rest
 	}))
@@ -84,13 +81,4 @@ type UnsupportedError struct {
 
 func (e *UnsupportedError) Error() string {
 	return fmt.Sprintf("defaulter renderer: package %s: %s", e.Package, e.Reason)
-}
-
-func sortedKeys[V any](m map[string]V) []string {
-	out := make([]string, 0, len(m))
-	for k := range m {
-		out = append(out, k)
-	}
-	sort.Strings(out)
-	return out
 }

@@ -2,7 +2,6 @@ package register
 
 import (
 	"fmt"
-	"sort"
 
 	"k8s.io/code-generator/cmd/register-gen/args"
 	"k8s.io/code-generator/cmd/register-gen/generators"
@@ -33,15 +32,8 @@ func Run(s *codegen.Session, t codegen.Tree, skip map[string]bool, reference boo
 			return targets
 		}
 		r := renderTargets(c, a, s.Dir, targets)
-		rels := make([]string, 0, len(r.Files))
-		for rel := range r.Files {
-			rels = append(rels, rel)
-		}
-		sort.Strings(rels)
-		for _, rel := range rels {
-			if err := s.Add(Name, rel, r.Files[rel]); err != nil && addErr == nil {
-				addErr = err
-			}
+		if err := s.AddFiles(Name, r.Files); err != nil && addErr == nil {
+			addErr = err
 		}
 		return r.rest
 	}))
