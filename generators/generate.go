@@ -22,6 +22,7 @@ import (
 	"github.com/aggen-dev/aggen/generators/declarative"
 	"github.com/aggen-dev/aggen/generators/deepcopy"
 	"github.com/aggen-dev/aggen/generators/defaulter"
+	"github.com/aggen-dev/aggen/generators/goenv"
 	"github.com/aggen-dev/aggen/generators/informer"
 	"github.com/aggen-dev/aggen/generators/lifecycle"
 	"github.com/aggen-dev/aggen/generators/lister"
@@ -75,6 +76,9 @@ type Options struct {
 	// the clientset, listers, informers, the per-type apply
 	// configurations): tests compare the two.
 	Reference bool
+	// GoEnv is the go command's configuration in the project; nil reads
+	// it once here.
+	GoEnv *goenv.Env
 }
 
 // markControllers sets Kind.Controller for kinds whose user-owned
@@ -137,10 +141,17 @@ func Generate(dir string, opts Options) (*Result, error) {
 	if progress == nil {
 		progress = io.Discard
 	}
-	p, err := Load(dir, opts.Controllers)
+	env := opts.GoEnv
+	if env == nil {
+		// On failure each user of it reads it again, and goes without
+		// its cache.
+		env, _ = goenv.Read(dir)
+	}
+	p, err := loader.LoadEnv(dir, env)
 	if err != nil {
 		return nil, err
 	}
+	markControllers(dir, p, opts.Controllers)
 	tmpl := opts.Templates
 	if tmpl == nil {
 		tmpl = templates.Files()
@@ -232,7 +243,7 @@ func Generate(dir string, opts Options) (*Result, error) {
 	// generators.
 	validations := make(chan declarativeResult, 1)
 	go func() { validations <- runDeclarative(stage, p, progress) }()
-	upstream, warnings, err := runUpstream(stage, p, progress, opts.Reference)
+	upstream, warnings, err := runUpstream(stage, p, env, progress, opts.Reference)
 	declared := <-validations
 	own := addRendered()
 	if err != nil || declared.err != nil {
@@ -280,7 +291,7 @@ func renderAll(r *templates.Renderer, p *model.Project, gens []Generator) <-chan
 
 // runUpstream loads the staged API packages once and runs every upstream
 // generator on that parse.
-func runUpstream(stage string, p *model.Project, progress io.Writer, reference bool) (map[string][]byte, []string, error) {
+func runUpstream(stage string, p *model.Project, env *goenv.Env, progress io.Writer, reference bool) (map[string][]byte, []string, error) {
 	header := filepath.Join(stage, "hack", "boilerplate.go.txt")
 	if _, err := os.Stat(header); err != nil {
 		header = ""
@@ -293,7 +304,7 @@ func runUpstream(stage string, p *model.Project, progress io.Writer, reference b
 	patterns = append(patterns, openapi.LibraryInputs...)
 	patterns = append(patterns, "k8s.io/apimachinery/pkg/conversion")
 	fmt.Fprintln(progress, "loading API packages")
-	s, err := codegen.NewSession(stage, header, patterns)
+	s, err := codegen.NewSessionEnv(stage, header, patterns, env)
 	if err != nil {
 		return nil, nil, err
 	}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/aggen-dev/aggen/generators"
+	"github.com/aggen-dev/aggen/generators/goenv"
 	"github.com/aggen-dev/aggen/generators/output"
 )
 
@@ -119,11 +120,17 @@ func TestStampSkipsWhatItCannotKnow(t *testing.T) {
 		"controllers":   {Dir: dir, Controllers: map[string]bool{"g/Kind": true}},
 		"before commit": {Dir: dir, BeforeCommit: func() error { return nil }},
 	} {
+		o.readGoEnv()
 		if newStamp(&o) != nil {
 			t.Errorf("a run with %s is stamped", name)
 		}
 	}
-	if newStamp(&GenerateOptions{Dir: dir}) == nil {
+	plain := GenerateOptions{Dir: dir}
+	if newStamp(&plain) != nil {
+		t.Error("a run without the go command's configuration is stamped")
+	}
+	plain.readGoEnv()
+	if newStamp(&plain) == nil {
 		t.Error("a plain run is not stamped")
 	}
 	writeTree(t, dir, map[string]string{"go.mod": "module example.com/p\n\ngo 1.26\n\nreplace example.com/q => ../q\n"})
@@ -132,13 +139,18 @@ func TestStampSkipsWhatItCannotKnow(t *testing.T) {
 	}
 }
 
-// TestToolIdentity: a rebuilt aggen binary or another AGGEN_ setting is
-// another tool.
+// TestToolIdentity: a rebuilt aggen binary, another AGGEN_ setting or
+// another GOFLAGS is another tool.
 func TestToolIdentity(t *testing.T) {
 	exe := filepath.Join(t.TempDir(), "aggen")
 	if err := os.WriteFile(exe, []byte("v1"), 0o755); err != nil {
 		t.Fatal(err)
 	}
+	env, err := goenv.Read(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	toolIdentity := func(exe string) (string, error) { return toolIdentity(exe, env) }
 	a, err := toolIdentity(exe)
 	if err != nil {
 		t.Fatal(err)
@@ -158,8 +170,16 @@ func TestToolIdentity(t *testing.T) {
 		t.Error("a rebuilt binary keeps its identity")
 	}
 	t.Setenv("AGGEN_TEST_SETTING", "1")
-	if c, _ := toolIdentity(exe); c == b {
+	c, _ := toolIdentity(exe)
+	if c == b {
 		t.Error("an AGGEN_ variable does not change the identity")
+	}
+	t.Setenv("GOFLAGS", "-mod=vendor")
+	if env, err = goenv.Read(t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := toolIdentity(exe); d == c {
+		t.Error("GOFLAGS does not change the identity")
 	}
 }
 

@@ -29,6 +29,7 @@ import (
 	"k8s.io/kube-openapi/pkg/util"
 
 	"github.com/aggen-dev/aggen/generators/crdschema"
+	"github.com/aggen-dev/aggen/generators/goenv"
 	"github.com/aggen-dev/aggen/generators/markers"
 	"github.com/aggen-dev/aggen/generators/model"
 )
@@ -157,6 +158,12 @@ func IsInputError(err error) bool {
 // (k8s.io/api/core/v1.PodTemplateSpec and everything under it) enter the
 // model too, with the doc comments and markers of their source.
 func Load(dir string) (*model.Project, error) {
+	return LoadEnv(dir, nil)
+}
+
+// LoadEnv is Load with the go command's configuration already read, for a
+// caller that needs it too; nil reads it when needed.
+func LoadEnv(dir string, env *goenv.Env) (*model.Project, error) {
 	cfg, err := ReadConfig(dir)
 	if err != nil {
 		return nil, err
@@ -182,7 +189,7 @@ func Load(dir string) (*model.Project, error) {
 		Types:             map[string]*model.Type{},
 		PackageMarkers:    map[string][]*model.Marker{},
 	}
-	l := &load{root: dir, project: p, reg: reg, fset: token.NewFileSet(),
+	l := &load{root: dir, goEnv: env, project: p, reg: reg, fset: token.NewFileSet(),
 		used: map[*ast.Comment]bool{}, groupPos: map[*model.Group]model.Position{},
 		storagePos: map[*model.Kind]model.Position{}, typeSpan: map[*model.Field]*span{},
 		modelPackages: map[string]model.Position{}, parsed: map[*model.Version]*apiPackage{}}
@@ -203,6 +210,7 @@ func Load(dir string) (*model.Project, error) {
 
 type load struct {
 	root    string
+	goEnv   *goenv.Env // nil until needed, when the caller has none
 	project *model.Project
 	reg     *markers.Registry
 	fset    *token.FileSet
