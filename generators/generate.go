@@ -147,7 +147,7 @@ func Generate(dir string, opts Options) (*Result, error) {
 		// its cache.
 		env, _ = goenv.Read(dir)
 	}
-	p, err := loader.LoadEnv(dir, env)
+	p, buildSchemas, err := loader.LoadWithoutSchemas(dir, env)
 	if err != nil {
 		return nil, err
 	}
@@ -184,12 +184,17 @@ func Generate(dir string, opts Options) (*Result, error) {
 			}
 		}
 	}
-	// The model is read-only from here on: the other generators and the
-	// upstream ones read it at the same time.
-	rendered := renderAll(r, p, others)
-	addRendered := func() error {
+	// The model is read-only from here on, but for the schemas: they are
+	// built beside the staging and the upstream generators, which never
+	// read them, and the other generators render once they are.
+	rendered := renderAll(r, p, others, buildSchemas)
+	addRendered := func() (schemaErr, err error) {
+		all := <-rendered
+		if all.schemas != nil {
+			return all.schemas, nil
+		}
 		var errs []error
-		for i, files := range <-rendered {
+		for i, files := range all.gens {
 			if files.err != nil {
 				errs = append(errs, fmt.Errorf("%s: %w", others[i].Name, files.err))
 				continue
@@ -205,11 +210,11 @@ func Generate(dir string, opts Options) (*Result, error) {
 				errs = append(errs, err)
 			}
 		}
-		return errors.Join(errs...)
+		return nil, errors.Join(errs...)
 	}
 	if len(p.Groups) == 0 {
-		if err := addRendered(); err != nil {
-			return nil, err
+		if schemaErr, err := addRendered(); schemaErr != nil || err != nil {
+			return nil, errors.Join(schemaErr, err)
 		}
 		return res, nil
 	}
@@ -245,9 +250,9 @@ func Generate(dir string, opts Options) (*Result, error) {
 	go func() { validations <- runDeclarative(stage, p, progress) }()
 	upstream, warnings, err := runUpstream(stage, p, env, progress, opts.Reference)
 	declared := <-validations
-	own := addRendered()
-	if err != nil || declared.err != nil {
-		return nil, report(err, declared.err)
+	schemaErr, own := addRendered()
+	if err != nil || declared.err != nil || schemaErr != nil {
+		return nil, report(err, declared.err, schemaErr)
 	}
 	if own != nil {
 		return nil, own
@@ -269,22 +274,33 @@ type renderedFiles struct {
 	err   error
 }
 
-// renderAll runs gens, each on its own goroutine, and sends their results
-// in the order of gens once all are done.
-func renderAll(r *templates.Renderer, p *model.Project, gens []Generator) <-chan []renderedFiles {
-	out := make(chan []renderedFiles, 1)
-	results := make([]renderedFiles, len(gens))
-	var wg sync.WaitGroup
-	for i, g := range gens {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			results[i].files, results[i].err = g.Generate(r, p)
-		}()
-	}
+// renderedAll is what renderAll sends: the schemas' input errors, or the
+// generators' results in their order.
+type renderedAll struct {
+	schemas error
+	gens    []renderedFiles
+}
+
+// renderAll builds the schemas, then runs gens, each on its own
+// goroutine, and sends their results once all are done.
+func renderAll(r *templates.Renderer, p *model.Project, gens []Generator, buildSchemas func() error) <-chan renderedAll {
+	out := make(chan renderedAll, 1)
 	go func() {
+		if err := buildSchemas(); err != nil {
+			out <- renderedAll{schemas: err}
+			return
+		}
+		results := make([]renderedFiles, len(gens))
+		var wg sync.WaitGroup
+		for i, g := range gens {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				results[i].files, results[i].err = g.Generate(r, p)
+			}()
+		}
 		wg.Wait()
-		out <- results
+		out <- renderedAll{gens: results}
 	}()
 	return out
 }

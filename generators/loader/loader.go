@@ -164,17 +164,35 @@ func Load(dir string) (*model.Project, error) {
 // LoadEnv is Load with the go command's configuration already read, for a
 // caller that needs it too; nil reads it when needed.
 func LoadEnv(dir string, env *goenv.Env) (*model.Project, error) {
-	cfg, err := ReadConfig(dir)
+	p, schemas, err := LoadWithoutSchemas(dir, env)
 	if err != nil {
 		return nil, err
+	}
+	if err := schemas(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// LoadWithoutSchemas is LoadEnv that leaves the kinds' and types' schemas
+// (model.Kind.Schema, model.Type.Schema: crdschema's Build and Validate,
+// a third of a large project's load) to the function it returns, for a
+// caller that has other work to do meanwhile which does not read them.
+// The function returns the input errors the schemas find. When the rest
+// of the load found errors, the schemas are built before returning, so
+// that every input error is reported at once, as Load does.
+func LoadWithoutSchemas(dir string, env *goenv.Env) (*model.Project, func() error, error) {
+	cfg, err := ReadConfig(dir)
+	if err != nil {
+		return nil, nil, err
 	}
 	boilerplate, err := os.ReadFile(filepath.Join(dir, "hack", "boilerplate.go.txt"))
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("reading boilerplate: %w", err)
+		return nil, nil, fmt.Errorf("reading boilerplate: %w", err)
 	}
 	reg, err := markers.Known()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	p := &model.Project{
 		Module:            cfg.Repo,
@@ -196,16 +214,22 @@ func LoadEnv(dir string, env *goenv.Env) (*model.Project, error) {
 	groups := l.parseGroups()
 	typeErrs, err := l.typeCheck()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	l.buildGroups(groups)
-	if len(typeErrs) == 0 {
+	if len(l.errs) > 0 || len(typeErrs) > 0 {
+		if len(typeErrs) == 0 {
+			l.schemas()
+		}
+		if err := Merge(l.errs, typeErrs); err != nil {
+			return nil, nil, err
+		}
+		return p, func() error { return nil }, nil
+	}
+	return p, func() error {
 		l.schemas()
-	}
-	if err := Merge(l.errs, typeErrs); err != nil {
-		return nil, err
-	}
-	return p, nil
+		return Merge(l.errs)
+	}, nil
 }
 
 type load struct {
