@@ -23,6 +23,7 @@ import (
 	"github.com/aggen-dev/aggen/generators/deepcopy"
 	"github.com/aggen-dev/aggen/generators/defaulter"
 	"github.com/aggen-dev/aggen/generators/goenv"
+	"github.com/aggen-dev/aggen/generators/goformat"
 	"github.com/aggen-dev/aggen/generators/informer"
 	"github.com/aggen-dev/aggen/generators/lifecycle"
 	"github.com/aggen-dev/aggen/generators/lister"
@@ -79,6 +80,9 @@ type Options struct {
 	// GoEnv is the go command's configuration in the project; nil reads
 	// it once here.
 	GoEnv *goenv.Env
+	// FormatMemo remembers the formatting of aggen's own Go files across
+	// runs; nil formats every file.
+	FormatMemo *goformat.Memo
 }
 
 // markControllers sets Kind.Controller for kinds whose user-owned
@@ -159,6 +163,9 @@ func Generate(dir string, opts Options) (*Result, error) {
 	r, err := templates.NewFS(tmpl)
 	if err != nil {
 		return nil, err
+	}
+	if opts.FormatMemo != nil {
+		r.FormatWith(opts.FormatMemo)
 	}
 	res := &Result{Project: p, Files: output.NewSet()}
 	var staged []*output.File

@@ -12,6 +12,7 @@ import (
 
 	"github.com/aggen-dev/aggen/generators"
 	"github.com/aggen-dev/aggen/generators/goenv"
+	"github.com/aggen-dev/aggen/generators/goformat"
 	"github.com/aggen-dev/aggen/generators/loader"
 	"github.com/aggen-dev/aggen/generators/model"
 	"github.com/aggen-dev/aggen/generators/output"
@@ -38,6 +39,9 @@ type GenerateOptions struct {
 	// Verify for the stamp, the loader and the upstream generators; nil
 	// lets each read it when needed.
 	goEnv *goenv.Env
+	// formatMemo remembers the formatting of aggen's own Go files from the
+	// last run of the same aggen on the project (see stamp.formatMemo).
+	formatMemo *goformat.Memo
 }
 
 // readGoEnv reads the go command's configuration for the run; a failure
@@ -84,6 +88,7 @@ func renderFiles(o *GenerateOptions) (*generators.Result, error) {
 		Progress:    o.Progress,
 		Templates:   o.Templates,
 		GoEnv:       o.goEnv,
+		FormatMemo:  o.formatMemo,
 	})
 	if err != nil {
 		if loader.IsInputError(err) {
@@ -154,6 +159,7 @@ func Generate(o GenerateOptions) (*Plan, error) {
 		plan.Report(o.out(), "generate")
 		return plan, nil
 	}
+	o.formatMemo = st.formatMemo()
 	res, plan, err := render(&o)
 	if err != nil {
 		return nil, err
@@ -167,6 +173,8 @@ func Generate(o GenerateOptions) (*Plan, error) {
 		return nil, err
 	}
 	st.record(o.Dir, plan, res)
+	// Only a cache: a failure to keep it costs the next run time, nothing else.
+	_ = o.formatMemo.Save()
 	plan.Report(o.out(), "generate")
 	return plan, nil
 }
@@ -202,10 +210,12 @@ func Verify(o GenerateOptions) error {
 		fmt.Fprintln(o.out(), "verify: all generated files are current")
 		return nil
 	}
+	o.formatMemo = st.formatMemo()
 	res, plan, err := render(&o)
 	if err != nil {
 		return err
 	}
+	_ = o.formatMemo.Save()
 	drift := &DriftError{}
 	budget, skipped := diffLinesInAll, 0
 	for _, c := range plan.Drift() {

@@ -19,6 +19,7 @@ import (
 
 	"github.com/aggen-dev/aggen/generators"
 	"github.com/aggen-dev/aggen/generators/goenv"
+	"github.com/aggen-dev/aggen/generators/goformat"
 	"github.com/aggen-dev/aggen/generators/output"
 )
 
@@ -325,6 +326,15 @@ func (s *stamp) record(dir string, plan *Plan, res *generators.Result) {
 
 // forget removes the stamp: the tree is about to change in ways the
 // stamp does not know.
+// formatMemo is the memo of formatted Go files (goformat.Memo) kept beside
+// the stamp, for the same tool; nil for a run without a stamp.
+func (s *stamp) formatMemo() *goformat.Memo {
+	if s == nil {
+		return nil
+	}
+	return goformat.LoadMemo(strings.TrimSuffix(s.file, ".json")+".format", s.tool)
+}
+
 func (s *stamp) forget() {
 	if s != nil {
 		os.Remove(s.file)

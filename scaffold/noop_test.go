@@ -2,6 +2,8 @@ package scaffold
 
 import (
 	"bytes"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -239,5 +241,73 @@ func TestGenerateTwiceIsNoop(t *testing.T) {
 	report, noop := run()
 	if noop || !strings.Contains(report, "update") {
 		t.Errorf("after adding a field: noop=%v, report:\n%s", noop, report)
+	}
+}
+
+// TestFormatMemo: a run whose own Go files were formatted by the run
+// before (goformat.Memo, kept beside the stamp) writes the same bytes as
+// one that formats them all, and a changed type's files are formatted
+// anew.
+func TestFormatMemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates the example three times")
+	}
+	t.Setenv("AGGEN_CACHE", t.TempDir())
+	dir := example(t)
+	registry := filepath.Join(dir, "pkg", "registry")
+	generate := func() map[string]string {
+		t.Helper()
+		if err := os.RemoveAll(registry); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Generate(GenerateOptions{Dir: dir, Out: io.Discard}); err != nil {
+			t.Fatal(err)
+		}
+		files := map[string]string{}
+		err := filepath.WalkDir(registry, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := os.ReadFile(p)
+			files[p] = string(b)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return files
+	}
+	cold := generate()
+	memos, err := filepath.Glob(filepath.Join(os.Getenv("AGGEN_CACHE"), "stamps", "*.format"))
+	if err != nil || len(memos) != 1 {
+		t.Fatalf("format memos after a generate: %v, %v", memos, err)
+	}
+	warm := generate()
+	if len(warm) != len(cold) {
+		t.Fatalf("%d registry files with the memo, %d without", len(warm), len(cold))
+	}
+	for p, b := range cold {
+		if warm[p] != b {
+			t.Errorf("%s differs with the memo:\n%s", p, unifiedDiff(p, []byte(b), []byte(warm[p]), 40))
+		}
+	}
+
+	types := filepath.Join(dir, "pkg", "apis", "insects", "v1beta1", "hive_types.go")
+	b, err := os.ReadFile(types)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = bytes.Replace(b, []byte("type HiveSpec struct {"), []byte("type HiveSpec struct {\n\t// +kubebuilder:validation:Maximum=7\n\t// +optional\n\tSize int32 `json:\"size,omitempty\"`"), 1)
+	if err := os.WriteFile(types, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	edited := generate()
+	schema := filepath.Join(registry, "insects", "hive", "zz_generated.schema.go")
+	if !strings.Contains(edited[schema], `maximum`) || edited[schema] == cold[schema] {
+		t.Errorf("%s was not rendered anew after the edit", schema)
+	}
+	var progress bytes.Buffer
+	if err := Verify(GenerateOptions{Dir: dir, Progress: &progress}); err != nil {
+		t.Fatal(err)
 	}
 }
