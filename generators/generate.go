@@ -83,6 +83,10 @@ type Options struct {
 	// FormatMemo remembers the formatting of aggen's own Go files across
 	// runs; nil formats every file.
 	FormatMemo *goformat.Memo
+	// Prestage, when set, is given each generated file as soon as its
+	// final bytes are known, from any goroutine, while generation goes on;
+	// the files of the Result are the ones that count.
+	Prestage func(path string, data []byte)
 }
 
 // markControllers sets Kind.Controller for kinds whose user-owned
@@ -194,7 +198,7 @@ func Generate(dir string, opts Options) (*Result, error) {
 	// The model is read-only from here on, but for the schemas: they are
 	// built beside the staging and the upstream generators, which never
 	// read them, and the other generators render once they are.
-	rendered := renderAll(r, p, others, buildSchemas)
+	rendered := renderAll(r, p, others, buildSchemas, opts.Prestage)
 	addRendered := func() (schemaErr, err error) {
 		all := <-rendered
 		if all.schemas != nil {
@@ -255,7 +259,7 @@ func Generate(dir string, opts Options) (*Result, error) {
 	// generators.
 	validations := make(chan declarativeResult, 1)
 	go func() { validations <- runDeclarative(stage, p, progress) }()
-	upstream, warnings, err := runUpstream(stage, p, env, progress, opts.Reference)
+	upstream, warnings, err := runUpstream(stage, p, env, progress, opts.Reference, opts.Prestage)
 	declared := <-validations
 	schemaErr, own := addRendered()
 	if err != nil || declared.err != nil || schemaErr != nil {
@@ -289,8 +293,9 @@ type renderedAll struct {
 }
 
 // renderAll builds the schemas, then runs gens, each on its own
-// goroutine, and sends their results once all are done.
-func renderAll(r *templates.Renderer, p *model.Project, gens []Generator, buildSchemas func() error) <-chan renderedAll {
+// goroutine, and sends their results once all are done. Each generated
+// file goes to prestage, when set, as soon as its generator is done.
+func renderAll(r *templates.Renderer, p *model.Project, gens []Generator, buildSchemas func() error, prestage func(string, []byte)) <-chan renderedAll {
 	out := make(chan renderedAll, 1)
 	go func() {
 		if err := buildSchemas(); err != nil {
@@ -304,6 +309,14 @@ func renderAll(r *templates.Renderer, p *model.Project, gens []Generator, buildS
 			go func() {
 				defer wg.Done()
 				results[i].files, results[i].err = g.Generate(r, p)
+				if prestage == nil || results[i].err != nil {
+					return
+				}
+				for _, f := range results[i].files {
+					if f.Owner == output.Generated && f.Mode == 0 {
+						prestage(f.Path, f.Data)
+					}
+				}
 			}()
 		}
 		wg.Wait()
@@ -314,7 +327,7 @@ func renderAll(r *templates.Renderer, p *model.Project, gens []Generator, buildS
 
 // runUpstream loads the staged API packages once and runs every upstream
 // generator on that parse.
-func runUpstream(stage string, p *model.Project, env *goenv.Env, progress io.Writer, reference bool) (map[string][]byte, []string, error) {
+func runUpstream(stage string, p *model.Project, env *goenv.Env, progress io.Writer, reference bool, prestage func(string, []byte)) (map[string][]byte, []string, error) {
 	header := filepath.Join(stage, "hack", "boilerplate.go.txt")
 	if _, err := os.Stat(header); err != nil {
 		header = ""
@@ -331,6 +344,7 @@ func runUpstream(stage string, p *model.Project, env *goenv.Env, progress io.Wri
 	if err != nil {
 		return nil, nil, err
 	}
+	s.Final = prestage
 	// Everything the API types reach beyond the project joins the parse
 	// as if asked for, before any generator runs.
 	u, err := s.Universe()
@@ -351,6 +365,10 @@ func runUpstream(stage string, p *model.Project, env *goenv.Env, progress io.Wri
 		{conversion.Name, func() error { return conversion.Run(s, tree, reference) }},
 		{register.Name, func() error { return register.Run(s, tree, ownRegistration(p), reference) }},
 		{lifecycle.Name, func() error { return lifecycle.Run(s, tree, p) }},
+		{clientset.Name, func() error { return clientset.Run(s, tree, exceptions, reference) }},
+		{lister.Name, func() error { return lister.Run(s, tree, exceptions, reference) }},
+		{informer.Name, func() error { return informer.Run(s, tree, exceptions, reference) }},
+		// Last: most of the files are written (Prestage) while it runs.
 		{applyconfig.Name, func() error {
 			// The OpenAPI v2 document --openapi-schema reads, built from
 			// this parse instead of a compiled models-schema program, and
@@ -368,9 +386,6 @@ func runUpstream(stage string, p *model.Project, env *goenv.Env, progress io.Wri
 			}
 			return applyconfig.Run(s, tree, schema, reference, progress)
 		}},
-		{clientset.Name, func() error { return clientset.Run(s, tree, exceptions, reference) }},
-		{lister.Name, func() error { return lister.Run(s, tree, exceptions, reference) }},
-		{informer.Name, func() error { return informer.Run(s, tree, exceptions, reference) }},
 	}
 	var warnings []string
 	var errs []error

@@ -42,6 +42,9 @@ type GenerateOptions struct {
 	// formatMemo remembers the formatting of aggen's own Go files from the
 	// last run of the same aggen on the project (see stamp.formatMemo).
 	formatMemo *goformat.Memo
+	// prestage receives generated files as soon as they are final (see
+	// prestager); nil for a run that writes nothing.
+	prestage func(path string, data []byte)
 }
 
 // readGoEnv reads the go command's configuration for the run; a failure
@@ -65,8 +68,11 @@ func (o *GenerateOptions) out() io.Writer {
 }
 
 // render runs every generator and plans the changes.
-func render(o *GenerateOptions) (*generators.Result, *Plan, error) {
+func render(o *GenerateOptions, pre *prestager) (*generators.Result, *Plan, error) {
 	res, err := renderFiles(o)
+	if pre != nil {
+		pre.finish()
+	}
 	if err != nil {
 		return nil, nil, err
 	}
@@ -74,6 +80,7 @@ func render(o *GenerateOptions) (*generators.Result, *Plan, error) {
 	if err != nil {
 		return nil, nil, err
 	}
+	plan.prestaged = pre
 	return res, plan, nil
 }
 
@@ -89,6 +96,7 @@ func renderFiles(o *GenerateOptions) (*generators.Result, error) {
 		Templates:   o.Templates,
 		GoEnv:       o.goEnv,
 		FormatMemo:  o.formatMemo,
+		Prestage:    o.prestage,
 	})
 	if err != nil {
 		if loader.IsInputError(err) {
@@ -160,7 +168,11 @@ func Generate(o GenerateOptions) (*Plan, error) {
 		return plan, nil
 	}
 	o.formatMemo = st.formatMemo()
-	res, plan, err := render(&o)
+	pre := newPrestager(o.Dir)
+	// What was staged and not committed goes, whatever happens.
+	defer pre.discard()
+	o.prestage = pre.add
+	res, plan, err := render(&o, pre)
 	if err != nil {
 		return nil, err
 	}
@@ -211,7 +223,7 @@ func Verify(o GenerateOptions) error {
 		return nil
 	}
 	o.formatMemo = st.formatMemo()
-	res, plan, err := render(&o)
+	res, plan, err := render(&o, nil)
 	if err != nil {
 		return err
 	}

@@ -62,6 +62,10 @@ type Plan struct {
 	Changes []*Change
 	// DirMode is the mode of the directories Apply creates; 0 means 0o755.
 	DirMode fs.FileMode
+	// prestaged holds new files already written, outside the tree, while
+	// generation ran (see prestager); Apply uses those whose bytes are
+	// the plan's.
+	prestaged *prestager
 }
 
 // Put plans to write data at path whatever owns it: a file the command

@@ -89,6 +89,12 @@ func (p *Plan) Apply(beforeCommit func() error) (err error) {
 			abandon()
 			return fmt.Errorf("creating %s: %w", filepath.Dir(c.Path), err)
 		}
+		if c.Action == Create && c.Mode == 0 {
+			if tmp, ok := p.prestaged.take(c.Path, c.New); ok {
+				o.tmp = tmp
+				continue
+			}
+		}
 		if o.tmp, err = writeTemp(dir, c.New, fileMode(c.Mode)); err != nil {
 			abandon()
 			return fmt.Errorf("writing %s: %w", c.Path, err)

@@ -39,6 +39,10 @@ type Session struct {
 	Dir string
 	// HeaderFile is the boilerplate file passed as --go-header-file.
 	HeaderFile string
+	// Final, when set, is told of every file added in its final form (see
+	// Add) as soon as it is, possibly from several goroutines: the
+	// caller may start writing it while the other generators run.
+	Final func(rel string, data []byte)
 
 	parser *parser.Parser
 	// base holds the one universe of the parse: gengo fills a universe
@@ -252,11 +256,15 @@ func (m *memoryFile) AssembleFile(f *generator.File, path string) error {
 // whose output it replaces.
 func (s *Session) Add(generator, rel string, data []byte) error {
 	s.mu.Lock()
-	defer s.mu.Unlock()
 	if prev, dup := s.files[rel]; dup {
+		s.mu.Unlock()
 		return fmt.Errorf("%s and %s both generate %s", prev.generator, generator, rel)
 	}
 	s.files[rel] = &rawFile{generator: generator, formatted: data, final: true}
+	s.mu.Unlock()
+	if s.Final != nil {
+		s.Final(rel, data)
+	}
 	return nil
 }
 

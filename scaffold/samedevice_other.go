@@ -1,0 +1,6 @@
+//go:build !unix
+
+package scaffold
+
+// sameDevice is not known here: nothing is prestaged.
+func sameDevice(a, b string) bool { return false }
