@@ -229,15 +229,7 @@ func TestGenerateTwiceIsNoop(t *testing.T) {
 	if _, noop := run(); noop {
 		t.Error("after editing go.sum the generate was a no-op")
 	}
-	types := filepath.Join(dir, "pkg", "apis", "insects", "v1beta1", "hive_types.go")
-	b, err := os.ReadFile(types)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b = bytes.Replace(b, []byte("type HiveSpec struct {"), []byte("type HiveSpec struct {\n\t// Size is new.\n\t// +optional\n\tSize int32 `json:\"size,omitempty\"`"), 1)
-	if err := os.WriteFile(types, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	addHiveSize(t, dir, "// Size is new.")
 	report, noop := run()
 	if noop || !strings.Contains(report, "update") {
 		t.Errorf("after adding a field: noop=%v, report:\n%s", noop, report)
@@ -292,15 +284,7 @@ func TestFormatMemo(t *testing.T) {
 		}
 	}
 
-	types := filepath.Join(dir, "pkg", "apis", "insects", "v1beta1", "hive_types.go")
-	b, err := os.ReadFile(types)
-	if err != nil {
-		t.Fatal(err)
-	}
-	b = bytes.Replace(b, []byte("type HiveSpec struct {"), []byte("type HiveSpec struct {\n\t// +kubebuilder:validation:Maximum=7\n\t// +optional\n\tSize int32 `json:\"size,omitempty\"`"), 1)
-	if err := os.WriteFile(types, b, 0o644); err != nil {
-		t.Fatal(err)
-	}
+	addHiveSize(t, dir, "// +kubebuilder:validation:Maximum=7")
 	edited := generate()
 	schema := filepath.Join(registry, "insects", "hive", "zz_generated.schema.go")
 	if !strings.Contains(edited[schema], `maximum`) || edited[schema] == cold[schema] {
@@ -308,6 +292,22 @@ func TestFormatMemo(t *testing.T) {
 	}
 	var progress bytes.Buffer
 	if err := Verify(GenerateOptions{Dir: dir, Progress: &progress}); err != nil {
+		t.Fatal(err)
+	}
+}
+
+// addHiveSize adds an optional Size field to the example's HiveSpec, with
+// comment above it.
+func addHiveSize(t *testing.T, dir, comment string) {
+	t.Helper()
+	types := filepath.Join(dir, "pkg", "apis", "insects", "v1beta1", "hive_types.go")
+	b, err := os.ReadFile(types)
+	if err != nil {
+		t.Fatal(err)
+	}
+	field := "type HiveSpec struct {\n\t" + comment + "\n\t// +optional\n\tSize int32 `json:\"size,omitempty\"`"
+	b = bytes.Replace(b, []byte("type HiveSpec struct {"), []byte(field), 1)
+	if err := os.WriteFile(types, b, 0o644); err != nil {
 		t.Fatal(err)
 	}
 }
