@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"strings"
+	"time"
 
 	"golang.org/x/mod/modfile"
 
@@ -158,6 +159,7 @@ func warn(out io.Writer, res *generators.Result) {
 func Generate(o GenerateOptions) (*Plan, error) {
 	o.readGoEnv()
 	st := newStamp(&o)
+	defer st.keep(time.Now())
 	if r, ok := st.current(o.Dir); ok {
 		fmt.Fprintln(o.progress(), "nothing changed since the last generate")
 		for _, w := range r.Warnings {
@@ -217,6 +219,7 @@ const (
 func Verify(o GenerateOptions) error {
 	o.readGoEnv()
 	st := newStamp(&o)
+	defer st.keep(time.Now())
 	if _, ok := st.current(o.Dir); ok {
 		fmt.Fprintln(o.progress(), "nothing changed since the last generate")
 		fmt.Fprintln(o.out(), "verify: all generated files are current")

@@ -14,6 +14,7 @@ import (
 	"runtime/debug"
 	"sort"
 	"strings"
+	"time"
 
 	"golang.org/x/mod/modfile"
 
@@ -332,8 +333,57 @@ func (s *stamp) formatMemo() *goformat.Memo {
 	if s == nil {
 		return nil
 	}
-	return goformat.LoadMemo(strings.TrimSuffix(s.file, ".json")+".format", s.tool)
+	return goformat.LoadMemo(s.memoFile(), s.tool)
 }
+
+// Stamps and format memos are kept per project directory, and the
+// directories of tests and benchmarks are made anew each run: files of
+// projects no run has used for keepUnused go, as the go command trims
+// its build cache, at most once per trimEvery.
+const (
+	keepUnused = 5 * 24 * time.Hour
+	trimEvery  = 24 * time.Hour
+	// A used file's time is brought forward at most this often, to save
+	// a write per run.
+	touchEvery = time.Hour
+)
+
+// keep marks this project's stamp and memo as used at now, and trims the
+// others that are not. Only a cache is at stake: errors are ignored.
+func (s *stamp) keep(now time.Time) {
+	if s == nil {
+		return
+	}
+	dir := filepath.Dir(s.file)
+	for _, f := range []string{s.file, s.memoFile()} {
+		if info, err := os.Stat(f); err == nil && now.Sub(info.ModTime()) > touchEvery {
+			os.Chtimes(f, now, now)
+		}
+	}
+	mark := filepath.Join(dir, "trim.txt")
+	if info, err := os.Stat(mark); err == nil && now.Sub(info.ModTime()) < trimEvery {
+		return
+	}
+	if err := os.WriteFile(mark, nil, 0o644); err != nil {
+		return
+	}
+	os.Chtimes(mark, now, now)
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		return
+	}
+	for _, e := range entries {
+		name := e.Name()
+		if !strings.HasSuffix(name, ".json") && !strings.HasSuffix(name, ".format") {
+			continue
+		}
+		if info, err := e.Info(); err == nil && now.Sub(info.ModTime()) > keepUnused {
+			os.Remove(filepath.Join(dir, name))
+		}
+	}
+}
+
+func (s *stamp) memoFile() string { return strings.TrimSuffix(s.file, ".json") + ".format" }
 
 func (s *stamp) forget() {
 	if s != nil {

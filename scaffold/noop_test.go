@@ -311,3 +311,54 @@ func addHiveSize(t *testing.T, dir, comment string) {
 		t.Fatal(err)
 	}
 }
+
+// TestStampKeep: stamps and memos of projects unused for days go, at
+// most once a day; the running project's are kept and marked as used.
+func TestStampKeep(t *testing.T) {
+	dir := t.TempDir()
+	now := time.Now()
+	old := now.Add(-keepUnused - time.Hour)
+	files := map[string]time.Time{
+		"mine.json": old, "mine.format": old,
+		"gone.json": old, "gone.format": old,
+		"recent.json": now.Add(-time.Hour), "recent.format": now.Add(-time.Hour),
+		"other.txt": old,
+	}
+	for name, mtime := range files {
+		p := filepath.Join(dir, name)
+		if err := os.WriteFile(p, nil, 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.Chtimes(p, mtime, mtime); err != nil {
+			t.Fatal(err)
+		}
+	}
+	s := &stamp{file: filepath.Join(dir, "mine.json"), tool: "t"}
+	s.keep(now)
+	for name, want := range map[string]bool{"mine.json": true, "mine.format": true, "gone.json": false, "gone.format": false,
+		"recent.json": true, "recent.format": true, "other.txt": true, "trim.txt": true} {
+		_, err := os.Stat(filepath.Join(dir, name))
+		if got := err == nil; got != want {
+			t.Errorf("%s exists: %v, want %v", name, got, want)
+		}
+	}
+	if info, err := os.Stat(s.file); err != nil || now.Sub(info.ModTime()) > time.Minute {
+		t.Errorf("the running project's stamp was not marked as used: %v", err)
+	}
+	// Within a day of the last trim, nothing is trimmed.
+	late := filepath.Join(dir, "late.json")
+	if err := os.WriteFile(late, nil, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Chtimes(late, old, old); err != nil {
+		t.Fatal(err)
+	}
+	s.keep(now.Add(time.Hour))
+	if _, err := os.Stat(late); err != nil {
+		t.Errorf("trimmed again within a day: %v", err)
+	}
+	s.keep(now.Add(trimEvery + time.Hour))
+	if _, err := os.Stat(late); err == nil {
+		t.Error("not trimmed a day later")
+	}
+}
