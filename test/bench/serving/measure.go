@@ -27,6 +27,7 @@ type results struct {
 	createTime  map[string]time.Duration
 	createLat   map[string]harness.Latencies
 	roundRates  map[string][]float64 // objects/s of each interleaved create round
+	roundLat    map[string]harness.Latencies
 	lists       map[string]map[listKey]harness.Latencies
 	watch       map[string]time.Duration
 	rssBefore   map[string]memory // of the target's process before the fills
@@ -45,7 +46,7 @@ type memory struct{ rss, hwm int64 }
 
 func (b *bench) measure(ctx context.Context) (*results, error) {
 	res := &results{
-		created: map[string]int{}, createTime: map[string]time.Duration{}, createLat: map[string]harness.Latencies{}, roundRates: map[string][]float64{},
+		created: map[string]int{}, createTime: map[string]time.Duration{}, createLat: map[string]harness.Latencies{}, roundRates: map[string][]float64{}, roundLat: map[string]harness.Latencies{},
 		lists: map[string]map[listKey]harness.Latencies{}, watch: map[string]time.Duration{},
 		rssBefore: map[string]memory{}, rssAfter: map[string]memory{}, kubeGrowth: map[string]int64{},
 	}
@@ -157,15 +158,27 @@ func (b *bench) measure(ctx context.Context) (*results, error) {
 	// Throughput in short rounds that alternate between the servers, who
 	// goes first rotating: the fills above run one server after the other
 	// (so that kube-apiserver's growth is charged to the right one), and
-	// a machine that slows down meanwhile tilts their rates.
+	// a machine that slows down meanwhile tilts their rates. The generated
+	// server measured directly takes part, so that the rounds show what the
+	// aggregation hop costs a create; its objects go to aggen's collection
+	// under names of their own.
+	var creators []*target
+	for _, t := range b.targets {
+		if t.rounds {
+			creators = append(creators, t)
+		}
+	}
 	for round := 0; round < b.cfg.rounds; round++ {
-		for i := range writers {
-			t := writers[(i+round)%len(writers)]
+		for i := range creators {
+			j := (i + round) % len(creators)
+			t := creators[j]
 			start := time.Now()
-			if _, err := createObjects(ctx, clients[t.name], t, listNamespace, fmt.Sprintf("r%d", round), 0, b.cfg.roundSize, b.cfg.concurrency); err != nil {
+			lat, err := createObjects(ctx, clients[t.name], t, listNamespace, fmt.Sprintf("r%d-%d", round, j), 0, b.cfg.roundSize, b.cfg.concurrency)
+			if err != nil {
 				return nil, fmt.Errorf("%s: create round %d: %w", t.name, round, err)
 			}
 			res.roundRates[t.name] = append(res.roundRates[t.name], float64(b.cfg.roundSize)/time.Since(start).Seconds())
+			res.roundLat[t.name] = append(res.roundLat[t.name], lat...)
 		}
 	}
 
