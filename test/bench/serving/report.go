@@ -55,7 +55,9 @@ func report(w io.Writer, cfg config, r *results) {
 		rounds.values[name] = median(rates)
 		roundP50.values[name] = ms(r.roundLat[name].Percentile(50))
 	}
-	lines = append(lines, creates, rounds, roundP50, p50, p99)
+	lines = append(lines, creates, rounds, roundP50)
+	lines = append(lines, cpuLines(r)...)
+	lines = append(lines, p50, p99)
 	for _, size := range cfg.sizes {
 		for _, table := range []bool{false, true} {
 			kind := "JSON"
@@ -144,6 +146,28 @@ func report(w io.Writer, cfg config, r *results) {
 		fmt.Fprintf(w, " %s %.1f (after %.1f)", name, mib(r.rssBefore[name].rss), mib(r.rssAfter[name].rss))
 	}
 	fmt.Fprintf(w, "; kube-apiserver %.1f (after %.1f)\n", mib(r.rssBefore["CRD"].rss), mib(r.rssAfter["CRD"].rss))
+}
+
+// cpuLines are the CPU time per object created in the rounds, of each
+// process and in all: what decides the create rate of a machine whose
+// cores the processes share.
+func cpuLines(r *results) []line {
+	var out []line
+	total := line{figure: "create CPU, rounds: total (ms/object)", better: lower, values: map[string]float64{}, format: "%.2f"}
+	for _, proc := range []string{cpuServer, cpuKube, cpuEtcd} {
+		l := line{figure: fmt.Sprintf("create CPU, rounds: %s (ms/object)", proc), better: lower, values: map[string]float64{}, format: "%.2f"}
+		for name, byProc := range r.roundCPU {
+			d, ok := byProc[proc]
+			n := len(r.roundLat[name])
+			if !ok || n == 0 {
+				continue
+			}
+			l.values[name] = ms(d) / float64(n)
+			total.values[name] += ms(d) / float64(n)
+		}
+		out = append(out, l)
+	}
+	return append(out, total)
 }
 
 func has(r *results, name string) bool {

@@ -66,6 +66,7 @@ type bench struct {
 	sample   *harness.ExtensionServer
 	targets  []*target // aggen, CRD, then sample-apiserver, aggen direct when on
 	kubePID  int
+	etcdPID  int
 	aggenPID int
 	stops    []func()
 }
@@ -131,6 +132,7 @@ func setUp(ctx context.Context, cfg config) (b *bench, err error) {
 	b.cp = cp
 	b.stops = append(b.stops, func() { _ = cp.Stop() })
 	b.kubePID = cp.APIServer.Pid()
+	b.etcdPID = cp.Etcd.Pid()
 
 	dep, err := cp.DeployProject(ctx, harness.DeployOptions{
 		ProjectDir: example, APIServerBinary: filepath.Join(binDir, "apiserver"),
