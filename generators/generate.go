@@ -22,6 +22,8 @@ import (
 	"github.com/aggen-dev/aggen/generators/declarative"
 	"github.com/aggen-dev/aggen/generators/deepcopy"
 	"github.com/aggen-dev/aggen/generators/defaulter"
+	"github.com/aggen-dev/aggen/generators/goenv"
+	"github.com/aggen-dev/aggen/generators/goformat"
 	"github.com/aggen-dev/aggen/generators/informer"
 	"github.com/aggen-dev/aggen/generators/lifecycle"
 	"github.com/aggen-dev/aggen/generators/lister"
@@ -75,6 +77,12 @@ type Options struct {
 	// the clientset, listers, informers, the per-type apply
 	// configurations): tests compare the two.
 	Reference bool
+	// GoEnv is the go command's configuration in the project; nil reads
+	// it once here.
+	GoEnv *goenv.Env
+	// FormatMemo remembers the formatting of aggen's own Go files across
+	// runs; nil formats every file.
+	FormatMemo *goformat.Memo
 }
 
 // markControllers sets Kind.Controller for kinds whose user-owned
@@ -137,10 +145,17 @@ func Generate(dir string, opts Options) (*Result, error) {
 	if progress == nil {
 		progress = io.Discard
 	}
-	p, err := Load(dir, opts.Controllers)
+	env := opts.GoEnv
+	if env == nil {
+		// On failure each user of it reads it again, and goes without
+		// its cache.
+		env, _ = goenv.Read(dir)
+	}
+	p, buildSchemas, err := loader.LoadWithoutSchemas(dir, env)
 	if err != nil {
 		return nil, err
 	}
+	markControllers(dir, p, opts.Controllers)
 	tmpl := opts.Templates
 	if tmpl == nil {
 		tmpl = templates.Files()
@@ -148,6 +163,9 @@ func Generate(dir string, opts Options) (*Result, error) {
 	r, err := templates.NewFS(tmpl)
 	if err != nil {
 		return nil, err
+	}
+	if opts.FormatMemo != nil {
+		r.FormatWith(opts.FormatMemo)
 	}
 	res := &Result{Project: p, Files: output.NewSet()}
 	var staged []*output.File
@@ -173,12 +191,17 @@ func Generate(dir string, opts Options) (*Result, error) {
 			}
 		}
 	}
-	// The model is read-only from here on: the other generators and the
-	// upstream ones read it at the same time.
-	rendered := renderAll(r, p, others)
-	addRendered := func() error {
+	// The model is read-only from here on, but for the schemas: they are
+	// built beside the staging and the upstream generators, which never
+	// read them, and the other generators render once they are.
+	rendered := renderAll(r, p, others, buildSchemas)
+	addRendered := func() (schemaErr, err error) {
+		all := <-rendered
+		if all.schemas != nil {
+			return all.schemas, nil
+		}
 		var errs []error
-		for i, files := range <-rendered {
+		for i, files := range all.gens {
 			if files.err != nil {
 				errs = append(errs, fmt.Errorf("%s: %w", others[i].Name, files.err))
 				continue
@@ -194,11 +217,11 @@ func Generate(dir string, opts Options) (*Result, error) {
 				errs = append(errs, err)
 			}
 		}
-		return errors.Join(errs...)
+		return nil, errors.Join(errs...)
 	}
 	if len(p.Groups) == 0 {
-		if err := addRendered(); err != nil {
-			return nil, err
+		if schemaErr, err := addRendered(); schemaErr != nil || err != nil {
+			return nil, errors.Join(schemaErr, err)
 		}
 		return res, nil
 	}
@@ -232,11 +255,11 @@ func Generate(dir string, opts Options) (*Result, error) {
 	// generators.
 	validations := make(chan declarativeResult, 1)
 	go func() { validations <- runDeclarative(stage, p, progress) }()
-	upstream, warnings, err := runUpstream(stage, p, progress, opts.Reference)
+	upstream, warnings, err := runUpstream(stage, p, env, progress, opts.Reference)
 	declared := <-validations
-	own := addRendered()
-	if err != nil || declared.err != nil {
-		return nil, report(err, declared.err)
+	schemaErr, own := addRendered()
+	if err != nil || declared.err != nil || schemaErr != nil {
+		return nil, report(err, declared.err, schemaErr)
 	}
 	if own != nil {
 		return nil, own
@@ -258,29 +281,40 @@ type renderedFiles struct {
 	err   error
 }
 
-// renderAll runs gens, each on its own goroutine, and sends their results
-// in the order of gens once all are done.
-func renderAll(r *templates.Renderer, p *model.Project, gens []Generator) <-chan []renderedFiles {
-	out := make(chan []renderedFiles, 1)
-	results := make([]renderedFiles, len(gens))
-	var wg sync.WaitGroup
-	for i, g := range gens {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			results[i].files, results[i].err = g.Generate(r, p)
-		}()
-	}
+// renderedAll is what renderAll sends: the schemas' input errors, or the
+// generators' results in their order.
+type renderedAll struct {
+	schemas error
+	gens    []renderedFiles
+}
+
+// renderAll builds the schemas, then runs gens, each on its own
+// goroutine, and sends their results once all are done.
+func renderAll(r *templates.Renderer, p *model.Project, gens []Generator, buildSchemas func() error) <-chan renderedAll {
+	out := make(chan renderedAll, 1)
 	go func() {
+		if err := buildSchemas(); err != nil {
+			out <- renderedAll{schemas: err}
+			return
+		}
+		results := make([]renderedFiles, len(gens))
+		var wg sync.WaitGroup
+		for i, g := range gens {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				results[i].files, results[i].err = g.Generate(r, p)
+			}()
+		}
 		wg.Wait()
-		out <- results
+		out <- renderedAll{gens: results}
 	}()
 	return out
 }
 
 // runUpstream loads the staged API packages once and runs every upstream
 // generator on that parse.
-func runUpstream(stage string, p *model.Project, progress io.Writer, reference bool) (map[string][]byte, []string, error) {
+func runUpstream(stage string, p *model.Project, env *goenv.Env, progress io.Writer, reference bool) (map[string][]byte, []string, error) {
 	header := filepath.Join(stage, "hack", "boilerplate.go.txt")
 	if _, err := os.Stat(header); err != nil {
 		header = ""
@@ -293,7 +327,7 @@ func runUpstream(stage string, p *model.Project, progress io.Writer, reference b
 	patterns = append(patterns, openapi.LibraryInputs...)
 	patterns = append(patterns, "k8s.io/apimachinery/pkg/conversion")
 	fmt.Fprintln(progress, "loading API packages")
-	s, err := codegen.NewSession(stage, header, patterns)
+	s, err := codegen.NewSessionEnv(stage, header, patterns, env)
 	if err != nil {
 		return nil, nil, err
 	}

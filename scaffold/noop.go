@@ -10,7 +10,6 @@ import (
 	"io"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"runtime/debug"
 	"sort"
@@ -19,6 +18,8 @@ import (
 	"golang.org/x/mod/modfile"
 
 	"github.com/aggen-dev/aggen/generators"
+	"github.com/aggen-dev/aggen/generators/goenv"
+	"github.com/aggen-dev/aggen/generators/goformat"
 	"github.com/aggen-dev/aggen/generators/output"
 )
 
@@ -63,7 +64,7 @@ type stampChange struct {
 }
 
 // stampVersion changes whenever the key's recipe or the record's form do.
-const stampVersion = "aggen-stamp-2"
+const stampVersion = "aggen-stamp-3"
 
 // newStamp returns the stamp of the run o describes, or nil when the run
 // cannot be stamped.
@@ -75,7 +76,10 @@ func newStamp(o *GenerateOptions) *stamp {
 	if err != nil {
 		return nil
 	}
-	tool, err := toolIdentity(exe)
+	if o.goEnv == nil {
+		return nil
+	}
+	tool, err := toolIdentity(exe, o.goEnv)
 	if err != nil {
 		return nil
 	}
@@ -117,7 +121,7 @@ func newStampWith(dir, tool string) *stamp {
 
 // toolIdentity names the aggen binary exe, the Go toolchain and the
 // environment that configure generation.
-func toolIdentity(exe string) (string, error) {
+func toolIdentity(exe string, goEnv *goenv.Env) (string, error) {
 	h := sha256.New()
 	fmt.Fprintf(h, "%s\x00", stampVersion)
 	st, err := os.Stat(exe)
@@ -128,14 +132,8 @@ func toolIdentity(exe string) (string, error) {
 	if info, ok := debug.ReadBuildInfo(); ok {
 		fmt.Fprintf(h, "%s\x00", info.String())
 	}
-	cmd := exec.Command("go", "env", "-json", "GOVERSION", "GOROOT", "GOOS", "GOARCH", "GOFLAGS",
-		"GOEXPERIMENT", "CGO_ENABLED", "GOMODCACHE", "GOAMD64", "GOARM64")
-	cmd.Env = append(os.Environ(), "GOWORK=off")
-	out, err := cmd.Output()
-	if err != nil {
-		return "", err
-	}
-	h.Write(out)
+	h.Write(goEnv.Key())
+	fmt.Fprintf(h, "%q\x00", goEnv.Flags())
 	var env []string
 	for _, e := range os.Environ() {
 		if strings.HasPrefix(e, "AGGEN_") {
@@ -328,6 +326,15 @@ func (s *stamp) record(dir string, plan *Plan, res *generators.Result) {
 
 // forget removes the stamp: the tree is about to change in ways the
 // stamp does not know.
+// formatMemo is the memo of formatted Go files (goformat.Memo) kept beside
+// the stamp, for the same tool; nil for a run without a stamp.
+func (s *stamp) formatMemo() *goformat.Memo {
+	if s == nil {
+		return nil
+	}
+	return goformat.LoadMemo(strings.TrimSuffix(s.file, ".json")+".format", s.tool)
+}
+
 func (s *stamp) forget() {
 	if s != nil {
 		os.Remove(s.file)

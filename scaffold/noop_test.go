@@ -2,6 +2,8 @@ package scaffold
 
 import (
 	"bytes"
+	"io"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"strings"
@@ -9,6 +11,7 @@ import (
 	"time"
 
 	"github.com/aggen-dev/aggen/generators"
+	"github.com/aggen-dev/aggen/generators/goenv"
 	"github.com/aggen-dev/aggen/generators/output"
 )
 
@@ -119,11 +122,17 @@ func TestStampSkipsWhatItCannotKnow(t *testing.T) {
 		"controllers":   {Dir: dir, Controllers: map[string]bool{"g/Kind": true}},
 		"before commit": {Dir: dir, BeforeCommit: func() error { return nil }},
 	} {
+		o.readGoEnv()
 		if newStamp(&o) != nil {
 			t.Errorf("a run with %s is stamped", name)
 		}
 	}
-	if newStamp(&GenerateOptions{Dir: dir}) == nil {
+	plain := GenerateOptions{Dir: dir}
+	if newStamp(&plain) != nil {
+		t.Error("a run without the go command's configuration is stamped")
+	}
+	plain.readGoEnv()
+	if newStamp(&plain) == nil {
 		t.Error("a plain run is not stamped")
 	}
 	writeTree(t, dir, map[string]string{"go.mod": "module example.com/p\n\ngo 1.26\n\nreplace example.com/q => ../q\n"})
@@ -132,13 +141,18 @@ func TestStampSkipsWhatItCannotKnow(t *testing.T) {
 	}
 }
 
-// TestToolIdentity: a rebuilt aggen binary or another AGGEN_ setting is
-// another tool.
+// TestToolIdentity: a rebuilt aggen binary, another AGGEN_ setting or
+// another GOFLAGS is another tool.
 func TestToolIdentity(t *testing.T) {
 	exe := filepath.Join(t.TempDir(), "aggen")
 	if err := os.WriteFile(exe, []byte("v1"), 0o755); err != nil {
 		t.Fatal(err)
 	}
+	env, err := goenv.Read(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	toolIdentity := func(exe string) (string, error) { return toolIdentity(exe, env) }
 	a, err := toolIdentity(exe)
 	if err != nil {
 		t.Fatal(err)
@@ -158,8 +172,16 @@ func TestToolIdentity(t *testing.T) {
 		t.Error("a rebuilt binary keeps its identity")
 	}
 	t.Setenv("AGGEN_TEST_SETTING", "1")
-	if c, _ := toolIdentity(exe); c == b {
+	c, _ := toolIdentity(exe)
+	if c == b {
 		t.Error("an AGGEN_ variable does not change the identity")
+	}
+	t.Setenv("GOFLAGS", "-mod=vendor")
+	if env, err = goenv.Read(t.TempDir()); err != nil {
+		t.Fatal(err)
+	}
+	if d, _ := toolIdentity(exe); d == c {
+		t.Error("GOFLAGS does not change the identity")
 	}
 }
 
@@ -219,5 +241,73 @@ func TestGenerateTwiceIsNoop(t *testing.T) {
 	report, noop := run()
 	if noop || !strings.Contains(report, "update") {
 		t.Errorf("after adding a field: noop=%v, report:\n%s", noop, report)
+	}
+}
+
+// TestFormatMemo: a run whose own Go files were formatted by the run
+// before (goformat.Memo, kept beside the stamp) writes the same bytes as
+// one that formats them all, and a changed type's files are formatted
+// anew.
+func TestFormatMemo(t *testing.T) {
+	if testing.Short() {
+		t.Skip("generates the example three times")
+	}
+	t.Setenv("AGGEN_CACHE", t.TempDir())
+	dir := example(t)
+	registry := filepath.Join(dir, "pkg", "registry")
+	generate := func() map[string]string {
+		t.Helper()
+		if err := os.RemoveAll(registry); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := Generate(GenerateOptions{Dir: dir, Out: io.Discard}); err != nil {
+			t.Fatal(err)
+		}
+		files := map[string]string{}
+		err := filepath.WalkDir(registry, func(p string, d fs.DirEntry, err error) error {
+			if err != nil || d.IsDir() {
+				return err
+			}
+			b, err := os.ReadFile(p)
+			files[p] = string(b)
+			return err
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return files
+	}
+	cold := generate()
+	memos, err := filepath.Glob(filepath.Join(os.Getenv("AGGEN_CACHE"), "stamps", "*.format"))
+	if err != nil || len(memos) != 1 {
+		t.Fatalf("format memos after a generate: %v, %v", memos, err)
+	}
+	warm := generate()
+	if len(warm) != len(cold) {
+		t.Fatalf("%d registry files with the memo, %d without", len(warm), len(cold))
+	}
+	for p, b := range cold {
+		if warm[p] != b {
+			t.Errorf("%s differs with the memo:\n%s", p, unifiedDiff(p, []byte(b), []byte(warm[p]), 40))
+		}
+	}
+
+	types := filepath.Join(dir, "pkg", "apis", "insects", "v1beta1", "hive_types.go")
+	b, err := os.ReadFile(types)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b = bytes.Replace(b, []byte("type HiveSpec struct {"), []byte("type HiveSpec struct {\n\t// +kubebuilder:validation:Maximum=7\n\t// +optional\n\tSize int32 `json:\"size,omitempty\"`"), 1)
+	if err := os.WriteFile(types, b, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	edited := generate()
+	schema := filepath.Join(registry, "insects", "hive", "zz_generated.schema.go")
+	if !strings.Contains(edited[schema], `maximum`) || edited[schema] == cold[schema] {
+		t.Errorf("%s was not rendered anew after the edit", schema)
+	}
+	var progress bytes.Buffer
+	if err := Verify(GenerateOptions{Dir: dir, Progress: &progress}); err != nil {
+		t.Fatal(err)
 	}
 }

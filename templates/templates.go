@@ -21,6 +21,8 @@ var files embed.FS
 // Renderer renders the embedded templates. Parse once, render many times.
 type Renderer struct {
 	root *template.Template
+	// format formats RenderGo's output: goformat.Source, or a memo of it.
+	format func([]byte) ([]byte, error)
 }
 
 // Revision numbers the embedded template set as far as the files it
@@ -62,8 +64,12 @@ func NewFS(fsys fs.FS) (*Renderer, error) {
 	if err := parseTree(fsys, root, "."); err != nil {
 		return nil, err
 	}
-	return &Renderer{root: root}, nil
+	return &Renderer{root: root, format: goformat.Source}, nil
 }
+
+// FormatWith makes RenderGo format through memo (see goformat.Memo); it
+// must be called before any rendering.
+func (r *Renderer) FormatWith(memo *goformat.Memo) { r.format = memo.Source }
 
 func parseTree(fsys fs.FS, root *template.Template, dir string) error {
 	entries, err := fs.ReadDir(fsys, dir)
@@ -113,7 +119,7 @@ func (r *Renderer) RenderGo(name string, data any) ([]byte, error) {
 	if err != nil {
 		return nil, err
 	}
-	out, err := goformat.Source(b)
+	out, err := r.format(b)
 	if err != nil {
 		return nil, fmt.Errorf("formatting %s: %w\n%s", name, err, numbered(b))
 	}

@@ -19,6 +19,8 @@ import (
 	"sync"
 
 	"golang.org/x/tools/go/packages"
+
+	"github.com/aggen-dev/aggen/generators/goenv"
 )
 
 // declarations prepares the package graph gengo's parser loads.
@@ -50,12 +52,12 @@ const strippedVersion = "aggen-declarations-2"
 
 // prepareDeclarations writes under work the declaration-only answer for
 // patterns in the module at dir, and its driver script.
-func prepareDeclarations(dir, work string, env, buildFlags, patterns []string) (*declarations, error) {
+func prepareDeclarations(dir, work string, env []string, goEnv *goenv.Env, buildFlags, patterns []string) (*declarations, error) {
 	cache, err := strippedCacheDir()
 	if err != nil {
 		return nil, err
 	}
-	answer, roots, err := cachedGraph(dir, cache, env, buildFlags, patterns)
+	answer, roots, err := cachedGraph(dir, cache, env, goEnv, buildFlags, patterns)
 	if err != nil {
 		// Anything the shortcut does not understand: list it all.
 		answer, roots, err = listedGraph(dir, cache, env, buildFlags, patterns)

@@ -10,7 +10,6 @@ import (
 	"go/build"
 	"io/fs"
 	"os"
-	"os/exec"
 	"path"
 	"path/filepath"
 	"sort"
@@ -18,6 +17,8 @@ import (
 
 	"golang.org/x/mod/modfile"
 	"golang.org/x/tools/go/packages"
+
+	"github.com/aggen-dev/aggen/generators/goenv"
 )
 
 // cachedGraph is listedGraph without the go command, for the usual case.
@@ -34,7 +35,7 @@ import (
 // model: cgo in the project, a project package outside the patterns,
 // directory replacements, a development toolchain, patterns other than
 // "<module>/<dir>/..." and plain import paths.
-func cachedGraph(dir, cache string, env, buildFlags, patterns []string) (answer, roots []*packages.Package, err error) {
+func cachedGraph(dir, cache string, env []string, goEnv *goenv.Env, buildFlags, patterns []string) (answer, roots []*packages.Package, err error) {
 	gomod, err := os.ReadFile(filepath.Join(dir, "go.mod"))
 	if err != nil {
 		return nil, nil, err
@@ -50,7 +51,7 @@ func cachedGraph(dir, cache string, env, buildFlags, patterns []string) (answer,
 	}
 	gosum, _ := os.ReadFile(filepath.Join(dir, "go.sum"))
 	module := mf.Module.Mod.Path
-	ctx, goenv, err := buildContext(dir, env, buildFlags)
+	ctx, envKey, err := buildContext(dir, goEnv, buildFlags)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -98,7 +99,7 @@ func cachedGraph(dir, cache string, env, buildFlags, patterns []string) (answer,
 	sort.Strings(external)
 	external = compact(external)
 	h := sha256.New()
-	for _, part := range [][]byte{[]byte(strippedVersion), gomod, gosum, goenv,
+	for _, part := range [][]byte{[]byte(strippedVersion), gomod, gosum, envKey,
 		[]byte(strings.Join(buildFlags, "\x00")), []byte(strings.Join(external, "\n"))} {
 		h.Write(part)
 		h.Write([]byte{0})
@@ -176,28 +177,22 @@ func compact(s []string) []string {
 
 // buildContext is go/build's view of the go command's configuration, and
 // that configuration as a cache key.
-func buildContext(dir string, env, buildFlags []string) (build.Context, []byte, error) {
-	cmd := exec.Command("go", "env", "-json", "GOVERSION", "GOROOT", "GOOS", "GOARCH", "GOFLAGS",
-		"GOEXPERIMENT", "CGO_ENABLED", "GOAMD64", "GOARM", "GOARM64", "GO386", "GOMIPS", "GOPPC64",
-		"GORISCV64", "GOWASM", "GOMODCACHE")
-	cmd.Dir = dir
-	cmd.Env = env
-	out, err := cmd.Output()
-	if err != nil {
-		return build.Context{}, nil, err
+func buildContext(dir string, env *goenv.Env, buildFlags []string) (build.Context, []byte, error) {
+	if env == nil {
+		var err error
+		if env, err = goenv.Read(dir); err != nil {
+			return build.Context{}, nil, err
+		}
 	}
-	var ge map[string]string
-	if err := json.Unmarshal(out, &ge); err != nil {
-		return build.Context{}, nil, err
+	if env.Development() {
+		return build.Context{}, nil, goenv.ErrDevelopment
 	}
-	if strings.Contains(ge["GOVERSION"], "devel") {
-		return build.Context{}, nil, errors.New("development toolchain")
-	}
+	ge := env.Get
 	ctx := build.Default
-	ctx.GOROOT = ge["GOROOT"]
-	ctx.GOOS = ge["GOOS"]
-	ctx.GOARCH = ge["GOARCH"]
-	ctx.CgoEnabled = ge["CGO_ENABLED"] == "1"
+	ctx.GOROOT = ge("GOROOT")
+	ctx.GOOS = ge("GOOS")
+	ctx.GOARCH = ge("GOARCH")
+	ctx.CgoEnabled = ge("CGO_ENABLED") == "1"
 	ctx.Dir = dir
 	for i, f := range buildFlags {
 		switch {
@@ -207,7 +202,9 @@ func buildContext(dir string, env, buildFlags []string) (build.Context, []byte, 
 			ctx.BuildTags = strings.Split(strings.TrimPrefix(f, "-tags="), ",")
 		}
 	}
-	return ctx, out, nil
+	// The declarations are listed with GOFLAGS=-mod=mod, whatever the
+	// environment says.
+	return ctx, env.Key("GOFLAGS"), nil
 }
 
 // mainPackages reads the packages under dir/rel as `go list` would

@@ -28,6 +28,7 @@ import (
 	"k8s.io/gengo/v2/parser"
 	"k8s.io/gengo/v2/types"
 
+	"github.com/aggen-dev/aggen/generators/goenv"
 	"github.com/aggen-dev/aggen/generators/goformat"
 )
 
@@ -66,6 +67,13 @@ type rawFile struct {
 // parser resolves later requests relative to the process's working
 // directory, not dir.
 func NewSession(dir, headerFile string, patterns []string) (*Session, error) {
+	return NewSessionEnv(dir, headerFile, patterns, nil)
+}
+
+// NewSessionEnv is NewSession with the go command's configuration already
+// read (in the module the tree at dir copies, or in dir); nil reads it
+// when needed.
+func NewSessionEnv(dir, headerFile string, patterns []string, goEnv *goenv.Env) (*Session, error) {
 	// -mod=mod lets the staged copy complete a go.sum that a fresh project
 	// does not have yet; GOWORK=off keeps an enclosing workspace out.
 	env := append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
@@ -86,7 +94,7 @@ func NewSession(dir, headerFile string, patterns []string) (*Session, error) {
 	defer os.RemoveAll(work)
 	var p *parser.Parser
 	if abs, err := filepath.Abs(dir); err == nil {
-		if d, err := prepareDeclarations(abs, work, env, []string{"-tags", gengo.StdBuildTag}, patterns); err == nil {
+		if d, err := prepareDeclarations(abs, work, env, goEnv, []string{"-tags", gengo.StdBuildTag}, patterns); err == nil {
 			p, _ = load(append(env[:len(env):len(env)], "GOPACKAGESDRIVER="+d.script))
 		}
 	}

@@ -1,16 +1,16 @@
 package loader
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"strings"
 
 	"golang.org/x/mod/modfile"
+
+	"github.com/aggen-dev/aggen/generators/goenv"
 )
 
 // exportCache remembers which export data files `go list -export` named
@@ -34,9 +34,9 @@ type exportCache struct {
 }
 
 // exportCacheVersion changes when the cache's format or key does.
-const exportCacheVersion = "aggen-exports-2"
+const exportCacheVersion = "aggen-exports-3"
 
-func newExportCache(dir, module string, pkgs []string) *exportCache {
+func newExportCache(dir, module string, pkgs []string, env *goenv.Env) *exportCache {
 	c := &exportCache{pkgs: pkgs}
 	for _, p := range pkgs {
 		if p == module || strings.HasPrefix(p, module+"/") {
@@ -57,12 +57,12 @@ func newExportCache(dir, module string, pkgs []string) *exportCache {
 		}
 	}
 	gosum, _ := os.ReadFile(filepath.Join(dir, "go.sum"))
-	cmd := exec.Command("go", "env", "-json", "GOVERSION", "GOOS", "GOARCH", "GOFLAGS", "GOEXPERIMENT",
-		"CGO_ENABLED", "GOAMD64", "GOARM", "GOARM64", "GO386", "GOMIPS", "GOPPC64", "GORISCV64", "GOWASM")
-	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=")
-	env, err := cmd.Output()
-	if err != nil || bytes.Contains(env, []byte("devel")) {
+	if env == nil {
+		if env, err = goenv.Read(dir); err != nil {
+			return c
+		}
+	}
+	if env.Development() {
 		return c
 	}
 	base, err := os.UserCacheDir()
@@ -70,7 +70,7 @@ func newExportCache(dir, module string, pkgs []string) *exportCache {
 		return c
 	}
 	h := sha256.New()
-	for _, part := range [][]byte{[]byte(exportCacheVersion), gomod, gosum, env, []byte(strings.Join(pkgs, "\n"))} {
+	for _, part := range [][]byte{[]byte(exportCacheVersion), gomod, gosum, env.Key("GOFLAGS"), []byte(strings.Join(pkgs, "\n"))} {
 		h.Write(part)
 		h.Write([]byte{0})
 	}

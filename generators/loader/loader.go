@@ -29,6 +29,7 @@ import (
 	"k8s.io/kube-openapi/pkg/util"
 
 	"github.com/aggen-dev/aggen/generators/crdschema"
+	"github.com/aggen-dev/aggen/generators/goenv"
 	"github.com/aggen-dev/aggen/generators/markers"
 	"github.com/aggen-dev/aggen/generators/model"
 )
@@ -157,17 +158,41 @@ func IsInputError(err error) bool {
 // (k8s.io/api/core/v1.PodTemplateSpec and everything under it) enter the
 // model too, with the doc comments and markers of their source.
 func Load(dir string) (*model.Project, error) {
-	cfg, err := ReadConfig(dir)
+	return LoadEnv(dir, nil)
+}
+
+// LoadEnv is Load with the go command's configuration already read, for a
+// caller that needs it too; nil reads it when needed.
+func LoadEnv(dir string, env *goenv.Env) (*model.Project, error) {
+	p, schemas, err := LoadWithoutSchemas(dir, env)
 	if err != nil {
 		return nil, err
+	}
+	if err := schemas(); err != nil {
+		return nil, err
+	}
+	return p, nil
+}
+
+// LoadWithoutSchemas is LoadEnv that leaves the kinds' and types' schemas
+// (model.Kind.Schema, model.Type.Schema: crdschema's Build and Validate,
+// a third of a large project's load) to the function it returns, for a
+// caller that has other work to do meanwhile which does not read them.
+// The function returns the input errors the schemas find. When the rest
+// of the load found errors, the schemas are built before returning, so
+// that every input error is reported at once, as Load does.
+func LoadWithoutSchemas(dir string, env *goenv.Env) (*model.Project, func() error, error) {
+	cfg, err := ReadConfig(dir)
+	if err != nil {
+		return nil, nil, err
 	}
 	boilerplate, err := os.ReadFile(filepath.Join(dir, "hack", "boilerplate.go.txt"))
 	if err != nil && !errors.Is(err, os.ErrNotExist) {
-		return nil, fmt.Errorf("reading boilerplate: %w", err)
+		return nil, nil, fmt.Errorf("reading boilerplate: %w", err)
 	}
 	reg, err := markers.Known()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	p := &model.Project{
 		Module:            cfg.Repo,
@@ -182,27 +207,34 @@ func Load(dir string) (*model.Project, error) {
 		Types:             map[string]*model.Type{},
 		PackageMarkers:    map[string][]*model.Marker{},
 	}
-	l := &load{root: dir, project: p, reg: reg, fset: token.NewFileSet(),
+	l := &load{root: dir, goEnv: env, project: p, reg: reg, fset: token.NewFileSet(),
 		used: map[*ast.Comment]bool{}, groupPos: map[*model.Group]model.Position{},
 		storagePos: map[*model.Kind]model.Position{}, typeSpan: map[*model.Field]*span{},
 		modelPackages: map[string]model.Position{}, parsed: map[*model.Version]*apiPackage{}}
 	groups := l.parseGroups()
 	typeErrs, err := l.typeCheck()
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	l.buildGroups(groups)
-	if len(typeErrs) == 0 {
+	if len(l.errs) > 0 || len(typeErrs) > 0 {
+		if len(typeErrs) == 0 {
+			l.schemas()
+		}
+		if err := Merge(l.errs, typeErrs); err != nil {
+			return nil, nil, err
+		}
+		return p, func() error { return nil }, nil
+	}
+	return p, func() error {
 		l.schemas()
-	}
-	if err := Merge(l.errs, typeErrs); err != nil {
-		return nil, err
-	}
-	return p, nil
+		return Merge(l.errs)
+	}, nil
 }
 
 type load struct {
 	root    string
+	goEnv   *goenv.Env // nil until needed, when the caller has none
 	project *model.Project
 	reg     *markers.Registry
 	fset    *token.FileSet

@@ -20,6 +20,7 @@ import (
 	"golang.org/x/mod/modfile"
 	"golang.org/x/tools/go/gcexportdata"
 
+	"github.com/aggen-dev/aggen/generators/goenv"
 	"github.com/aggen-dev/aggen/generators/model"
 )
 
@@ -163,11 +164,11 @@ func isOwnAPI(module, p string) bool {
 // exportData returns the export data files of the packages: remembered
 // from an earlier run when that is safe (see exportCache), else from
 // `go list -export`.
-func exportData(dir, module string, pkgs []string) (map[string]exportFile, error) {
+func exportData(dir, module string, pkgs []string, env *goenv.Env) (map[string]exportFile, error) {
 	if len(pkgs) == 0 {
 		return map[string]exportFile{}, nil
 	}
-	cache := newExportCache(dir, module, pkgs)
+	cache := newExportCache(dir, module, pkgs, env)
 	if out := cache.load(); out != nil {
 		return out, nil
 	}

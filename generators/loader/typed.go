@@ -65,7 +65,7 @@ func (l *load) typeCheck() (Errors, error) {
 		}
 	}
 	sort.Slice(pkgs, func(i, j int) bool { return pkgs[i].rel < pkgs[j].rel })
-	exports, err := exportData(l.root, module, sortedSet(imports))
+	exports, err := exportData(l.root, module, sortedSet(imports), l.goEnv)
 	if err != nil {
 		return nil, err
 	}

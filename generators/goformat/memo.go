@@ -1,0 +1,146 @@
+package goformat
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"os"
+	"path/filepath"
+	"slices"
+	"sync"
+)
+
+// memoVersion changes whenever the memo file's form does.
+const memoVersion = "aggen-format-memo-1"
+
+type memoKey [sha256.Size]byte
+
+// Memo remembers across runs what Source made of each source: a project
+// regenerated after an edit renders most of its files exactly as the run
+// before did, and formatting them again was the largest part of aggen's
+// own generators' time (0.6 s of CPU at 200 kinds).
+//
+// Entries are keyed by the source's hash, so an entry is right for any
+// file with that source; the whole memo is tied to a tag naming the
+// formatter (the aggen binary and the toolchain), and a memo of another
+// tag is ignored. A memo keeps only the entries its last run used. The
+// zero of *Memo (nil) formats without remembering.
+type Memo struct {
+	file, tag string
+
+	mu   sync.Mutex
+	old  map[memoKey][]byte
+	used map[memoKey][]byte
+}
+
+// LoadMemo reads the memo kept in file for tag; a missing, unreadable or
+// foreign file gives an empty memo.
+func LoadMemo(file, tag string) *Memo {
+	m := &Memo{file: file, tag: tag, old: map[memoKey][]byte{}, used: map[memoKey][]byte{}}
+	b, err := os.ReadFile(file)
+	if err != nil {
+		return m
+	}
+	header := memoHeader(tag)
+	if !bytes.HasPrefix(b, header) {
+		return m
+	}
+	b = b[len(header):]
+	entries := map[memoKey][]byte{}
+	for len(b) > 0 {
+		if len(b) < sha256.Size {
+			return m
+		}
+		var k memoKey
+		copy(k[:], b)
+		b = b[sha256.Size:]
+		n, w := binary.Uvarint(b)
+		if w <= 0 || uint64(len(b)-w) < n {
+			return m
+		}
+		entries[k] = b[w : w+int(n) : w+int(n)]
+		b = b[w+int(n):]
+	}
+	m.old = entries
+	return m
+}
+
+func memoHeader(tag string) []byte { return []byte(memoVersion + "\n" + tag + "\n") }
+
+// Source is Source through the memo.
+func (m *Memo) Source(src []byte) ([]byte, error) {
+	if m == nil {
+		return Source(src)
+	}
+	k := memoKey(sha256.Sum256(src))
+	m.mu.Lock()
+	out, ok := m.old[k]
+	if ok {
+		m.used[k] = out
+	}
+	m.mu.Unlock()
+	if ok {
+		return out, nil
+	}
+	out, err := Source(src)
+	if err != nil {
+		return nil, err
+	}
+	m.mu.Lock()
+	m.used[k] = out
+	m.mu.Unlock()
+	return out, nil
+}
+
+// Save keeps this run's entries for the next run, replacing the file
+// atomically; it writes nothing when they are the ones it loaded.
+func (m *Memo) Save() error {
+	if m == nil {
+		return nil
+	}
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if len(m.used) == len(m.old) {
+		same := true
+		for k := range m.used {
+			if _, ok := m.old[k]; !ok {
+				same = false
+				break
+			}
+		}
+		if same {
+			return nil
+		}
+	}
+	keys := make([]memoKey, 0, len(m.used))
+	for k := range m.used {
+		keys = append(keys, k)
+	}
+	// Sorted, so that the same entries always make the same file.
+	slices.SortFunc(keys, func(a, b memoKey) int { return bytes.Compare(a[:], b[:]) })
+	var buf bytes.Buffer
+	buf.Write(memoHeader(m.tag))
+	for _, k := range keys {
+		buf.Write(k[:])
+		buf.Write(binary.AppendUvarint(nil, uint64(len(m.used[k]))))
+		buf.Write(m.used[k])
+	}
+	if err := os.MkdirAll(filepath.Dir(m.file), 0o755); err != nil {
+		return err
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(m.file), ".memo-*")
+	if err != nil {
+		return err
+	}
+	_, err = tmp.Write(buf.Bytes())
+	if cerr := tmp.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(tmp.Name(), m.file)
+	}
+	if err != nil {
+		os.Remove(tmp.Name())
+	}
+	return err
+}
