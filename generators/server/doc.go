@@ -13,6 +13,11 @@
 //     (RecommendedOptions: etcd, secure serving, delegated authentication
 //     and authorization, admission, features, plus the emulation version
 //     and feature gates of the component globals registry), and --local;
+//   - pkg/cmd/server/zz_generated.frontproxy.go: the request-header
+//     authentication of requests kube-apiserver proxies, with the
+//     verification of its front-proxy certificate chain remembered for a
+//     minute (per chain and CA bundle, never past the chain's expiry)
+//     instead of repeated on every request;
 //   - pkg/cmd/server/zz_generated.version.go: what /version reports, the
 //     version of the project's module as the go command stamps it (so
 //     `kubectl version` works against the server);

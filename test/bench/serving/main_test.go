@@ -29,11 +29,17 @@ func TestParseSizes(t *testing.T) {
 func TestReport(t *testing.T) {
 	ms := time.Millisecond
 	r := &results{
-		targetNames: []string{"aggen", "CRD", "sample"},
+		targetNames: []string{"aggen", "CRD", "sample", "aggen direct"},
 		created:     map[string]int{"aggen": 100, "CRD": 100, "sample": 100},
 		createTime:  map[string]time.Duration{"aggen": time.Second, "CRD": 2 * time.Second, "sample": 500 * ms},
 		createLat:   map[string]harness.Latencies{"aggen": {10 * ms}, "CRD": {20 * ms}, "sample": {5 * ms}},
-		roundRates:  map[string][]float64{"aggen": {300, 100, 200}, "CRD": {150, 160, 140, 170}},
+		roundRates:  map[string][]float64{"aggen": {300, 100, 200}, "CRD": {150, 160, 140, 170}, "aggen direct": {400}},
+		roundLat:    map[string]harness.Latencies{"aggen": {8 * ms}, "CRD": {4 * ms}, "aggen direct": {2 * ms}},
+		roundCPU: map[string]map[string]time.Duration{
+			"aggen":        {cpuServer: 16 * ms, cpuKube: 8 * ms, cpuEtcd: 4 * ms},
+			"CRD":          {cpuKube: 10 * ms, cpuEtcd: 4 * ms},
+			"aggen direct": {cpuServer: 12 * ms, cpuKube: 1 * ms, cpuEtcd: 4 * ms},
+		},
 		lists: map[string]map[listKey]harness.Latencies{
 			"aggen":  {{size: 100}: {30 * ms}, {size: 100, table: true}: {10 * ms}},
 			"CRD":    {{size: 100}: {10 * ms}, {size: 100, table: true}: {10 * ms}},
@@ -47,13 +53,17 @@ func TestReport(t *testing.T) {
 	var out bytes.Buffer
 	report(&out, config{sizes: []int{100}, concurrency: 10, rounds: 3, roundSize: 10, watchers: 2, events: 3}, r)
 	for figure, want := range map[string]string{
-		"create c=10 (objects/s)":                 `100\s+50\s+200\s+2.00x\s+0.50x\s+yes`,
-		"create c=10, 3 alternating rounds of 10": `200\s+155\s+-\s+1.29x\s+-\s+yes`,
-		"create p50 (ms)":                         `10.0\s+20.0\s+5.0\s+0.50x\s+2.00x\s+yes`,
-		"LIST 100 JSON p50 (ms)":                  `30.0\s+10.0\s+15.0\s+3.00x\s+2.00x\s+no`,
-		"LIST 100 Table p99 (ms)":                 `10.0\s+10.0\s+10.0\s+1.00x\s+1.00x\s+yes`,
-		"watch events delivered (/s)":             `60\s+120\s+-\s+0.50x\s+-\s+no`,
-		"RSS growth, 100 objects":                 `2.0\s+4.0\s+1.0\s+0.50x\s+2.00x\s+yes`,
+		"create c=10 (objects/s)":                 `100\s+50\s+200\s+-\s+2.00x\s+0.50x\s+yes`,
+		"create c=10, 3 alternating rounds of 10": `200\s+155\s+-\s+400\s+1.29x\s+-\s+yes`,
+		"create p50, rounds (ms)":                 `8.0\s+4.0\s+-\s+2.0\s+2.00x\s+-\s+no`,
+		"create CPU, rounds: server (ms/object)":  `16.00\s+-\s+-\s+12.00\s+-\s+-\s+-`,
+		"create CPU, rounds: total (ms/object)":   `28.00\s+14.00\s+-\s+17.00\s+2.00x\s+-\s+no`,
+		"aggregation hop on creates":              `aggen 200/s through kube-apiserver vs 400/s direct \(0.50x\); p50 8.0 vs 2.0 ms`,
+		"create p50 (ms)":                         `10.0\s+20.0\s+5.0\s+-\s+0.50x\s+2.00x\s+yes`,
+		"LIST 100 JSON p50 (ms)":                  `30.0\s+10.0\s+15.0\s+-\s+3.00x\s+2.00x\s+no`,
+		"LIST 100 Table p99 (ms)":                 `10.0\s+10.0\s+10.0\s+-\s+1.00x\s+1.00x\s+yes`,
+		"watch events delivered (/s)":             `60\s+120\s+-\s+-\s+0.50x\s+-\s+no`,
+		"RSS growth, 100 objects":                 `2.0\s+4.0\s+1.0\s+-\s+0.50x\s+2.00x\s+yes`,
 	} {
 		line := lineOf(out.String(), figure)
 		if !regexp.MustCompile(want).MatchString(line) {
@@ -95,7 +105,12 @@ func TestServingTiny(t *testing.T) {
 	number := `\d+(\.\d+)?`
 	for figure, want := range map[string]string{
 		"create c=5 (objects/s)":           strings.Repeat(number+`\s+`, 3) + `-`,
-		"create c=5, 2 alternating rounds": strings.Repeat(number+`\s+`, 3) + `-`,
+		"create c=5, 2 alternating rounds": strings.Repeat(number+`\s+`, 4),
+		"create p50, rounds (ms)":          strings.Repeat(number+`\s+`, 4),
+		"create CPU, rounds: server":       number + `\s+-\s+` + strings.Repeat(number+`\s+`, 2),
+		"create CPU, rounds: kube-apiser":  strings.Repeat(number+`\s+`, 4),
+		"create CPU, rounds: total":        strings.Repeat(number+`\s+`, 4),
+		"aggregation hop on creates":       `aggen ` + number + `/s through kube-apiserver vs ` + number + `/s direct`,
 		"LIST 20 JSON p99 (ms)":            strings.Repeat(number+`\s+`, 4),
 		"LIST 20 Table p50 (ms)":           strings.Repeat(number+`\s+`, 4),
 		"watch: all 5 see 5 events (ms)":   number + `\s+` + number + `\s+-\s+` + number,

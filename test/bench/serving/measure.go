@@ -23,10 +23,14 @@ const tableAccept = "application/json;as=Table;v=v1;g=meta.k8s.io,application/js
 
 // results are the figures of one run, by target name.
 type results struct {
-	created     map[string]int
-	createTime  map[string]time.Duration
-	createLat   map[string]harness.Latencies
-	roundRates  map[string][]float64 // objects/s of each interleaved create round
+	created    map[string]int
+	createTime map[string]time.Duration
+	createLat  map[string]harness.Latencies
+	roundRates map[string][]float64 // objects/s of each interleaved create round
+	roundLat   map[string]harness.Latencies
+	// roundCPU is the CPU time each process used during a target's
+	// rounds, by target and process (server, kube-apiserver, etcd).
+	roundCPU    map[string]map[string]time.Duration
 	lists       map[string]map[listKey]harness.Latencies
 	watch       map[string]time.Duration
 	rssBefore   map[string]memory // of the target's process before the fills
@@ -45,7 +49,7 @@ type memory struct{ rss, hwm int64 }
 
 func (b *bench) measure(ctx context.Context) (*results, error) {
 	res := &results{
-		created: map[string]int{}, createTime: map[string]time.Duration{}, createLat: map[string]harness.Latencies{}, roundRates: map[string][]float64{},
+		created: map[string]int{}, createTime: map[string]time.Duration{}, createLat: map[string]harness.Latencies{}, roundRates: map[string][]float64{}, roundLat: map[string]harness.Latencies{}, roundCPU: map[string]map[string]time.Duration{},
 		lists: map[string]map[listKey]harness.Latencies{}, watch: map[string]time.Duration{},
 		rssBefore: map[string]memory{}, rssAfter: map[string]memory{}, kubeGrowth: map[string]int64{},
 	}
@@ -157,15 +161,42 @@ func (b *bench) measure(ctx context.Context) (*results, error) {
 	// Throughput in short rounds that alternate between the servers, who
 	// goes first rotating: the fills above run one server after the other
 	// (so that kube-apiserver's growth is charged to the right one), and
-	// a machine that slows down meanwhile tilts their rates.
+	// a machine that slows down meanwhile tilts their rates. The generated
+	// server measured directly takes part, so that the rounds show what the
+	// aggregation hop costs a create; its objects go to aggen's collection
+	// under names of their own.
+	var creators []*target
+	for _, t := range b.targets {
+		if t.rounds {
+			creators = append(creators, t)
+		}
+	}
 	for round := 0; round < b.cfg.rounds; round++ {
-		for i := range writers {
-			t := writers[(i+round)%len(writers)]
+		for i := range creators {
+			j := (i + round) % len(creators)
+			t := creators[j]
+			procs := b.roundProcesses(t)
+			before, err := readCPUs(procs)
+			if err != nil {
+				return nil, err
+			}
 			start := time.Now()
-			if _, err := createObjects(ctx, clients[t.name], t, listNamespace, fmt.Sprintf("r%d", round), 0, b.cfg.roundSize, b.cfg.concurrency); err != nil {
+			lat, err := createObjects(ctx, clients[t.name], t, listNamespace, fmt.Sprintf("r%d-%d", round, j), 0, b.cfg.roundSize, b.cfg.concurrency)
+			if err != nil {
 				return nil, fmt.Errorf("%s: create round %d: %w", t.name, round, err)
 			}
 			res.roundRates[t.name] = append(res.roundRates[t.name], float64(b.cfg.roundSize)/time.Since(start).Seconds())
+			res.roundLat[t.name] = append(res.roundLat[t.name], lat...)
+			after, err := readCPUs(procs)
+			if err != nil {
+				return nil, err
+			}
+			if res.roundCPU[t.name] == nil {
+				res.roundCPU[t.name] = map[string]time.Duration{}
+			}
+			for name := range procs {
+				res.roundCPU[t.name][name] += after[name] - before[name]
+			}
 		}
 	}
 
@@ -181,6 +212,68 @@ func (b *bench) measure(ctx context.Context) (*results, error) {
 		res.watch[t.name] = d
 	}
 	return res, nil
+}
+
+// roundProcesses are the processes whose CPU time a create round of t is
+// charged: kube-apiserver, etcd and, for an extension server, the server.
+func (b *bench) roundProcesses(t *target) map[string]int {
+	procs := map[string]int{cpuKube: b.kubePID, cpuEtcd: b.etcdPID}
+	if t.pid != b.kubePID {
+		procs[cpuServer] = t.pid
+	}
+	return procs
+}
+
+// The processes of the CPU figures.
+const (
+	cpuServer = "server"
+	cpuKube   = "kube-apiserver"
+	cpuEtcd   = "etcd"
+)
+
+// readCPUs reads the CPU time of each process.
+func readCPUs(procs map[string]int) (map[string]time.Duration, error) {
+	out := map[string]time.Duration{}
+	for name, pid := range procs {
+		d, err := readCPU(pid)
+		if err != nil {
+			return nil, err
+		}
+		out[name] = d
+	}
+	return out, nil
+}
+
+// clockTicks is the unit of utime and stime in /proc/<pid>/stat (USER_HZ,
+// 100 on Linux).
+const clockTicks = 100
+
+// readCPU reads the user and system CPU time a process used so far.
+func readCPU(pid int) (time.Duration, error) {
+	b, err := os.ReadFile(filepath.Join("/proc", strconv.Itoa(pid), "stat"))
+	if err != nil {
+		return 0, err
+	}
+	// The command name, in parentheses, may hold spaces: fields count
+	// from after its closing parenthesis, where field 3 (state) starts.
+	s := string(b)
+	i := strings.LastIndexByte(s, ')')
+	if i < 0 {
+		return 0, fmt.Errorf("/proc/%d/stat: %q", pid, s)
+	}
+	f := strings.Fields(s[i+1:])
+	if len(f) < 13 {
+		return 0, fmt.Errorf("/proc/%d/stat: %q", pid, s)
+	}
+	var ticks int64
+	for _, v := range f[11:13] { // utime, stime: fields 14 and 15
+		n, err := strconv.ParseInt(v, 10, 64)
+		if err != nil {
+			return 0, fmt.Errorf("/proc/%d/stat: %w", pid, err)
+		}
+		ticks += n
+	}
+	return time.Duration(ticks) * time.Second / clockTicks, nil
 }
 
 // writers are the targets that create objects, the generated server first.

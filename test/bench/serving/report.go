@@ -50,10 +50,14 @@ func report(w io.Writer, cfg config, r *results) {
 		p99.values[name] = ms(r.createLat[name].Percentile(99))
 	}
 	rounds := line{figure: fmt.Sprintf("create c=%d, %d alternating rounds of %d (objects/s, median)", cfg.concurrency, cfg.rounds, cfg.roundSize), better: higher, values: map[string]float64{}, format: "%.0f"}
+	roundP50 := line{figure: "create p50, rounds (ms)", better: lower, values: map[string]float64{}, format: "%.1f"}
 	for name, rates := range r.roundRates {
 		rounds.values[name] = median(rates)
+		roundP50.values[name] = ms(r.roundLat[name].Percentile(50))
 	}
-	lines = append(lines, creates, rounds, p50, p99)
+	lines = append(lines, creates, rounds, roundP50)
+	lines = append(lines, cpuLines(r)...)
+	lines = append(lines, p50, p99)
 	for _, size := range cfg.sizes {
 		for _, table := range []bool{false, true} {
 			kind := "JSON"
@@ -127,6 +131,10 @@ func report(w io.Writer, cfg config, r *results) {
 	fmt.Fprintln(w, "ratios are aggen's figure over the other's: above 1 is better for objects/s and events/s, below 1 for times and memory.")
 	fmt.Fprintln(w, "structural cost: every aggen and sample request is proxied by kube-apiserver to the extension server (a second TLS hop,")
 	fmt.Fprintln(w, "the body copied through); a CRD's request ends in kube-apiserver. \"aggen direct\" is the generated server without the proxy.")
+	if a, d := median(r.roundRates["aggen"]), median(r.roundRates["aggen direct"]); a > 0 && d > 0 {
+		fmt.Fprintf(w, "aggregation hop on creates (rounds): aggen %.0f/s through kube-apiserver vs %.0f/s direct (%.2fx); p50 %.1f vs %.1f ms.\n",
+			a, d, a/d, ms(r.roundLat["aggen"].Percentile(50)), ms(r.roundLat["aggen direct"].Percentile(50)))
+	}
 	if g, ok := r.kubeGrowth["aggen"]; ok {
 		fmt.Fprintf(w, "kube-apiserver's RSS grew %.1f MiB while it proxied the creates of aggen's objects; for the CRD its growth is the CRD column.\n", mib(g))
 	}
@@ -138,6 +146,28 @@ func report(w io.Writer, cfg config, r *results) {
 		fmt.Fprintf(w, " %s %.1f (after %.1f)", name, mib(r.rssBefore[name].rss), mib(r.rssAfter[name].rss))
 	}
 	fmt.Fprintf(w, "; kube-apiserver %.1f (after %.1f)\n", mib(r.rssBefore["CRD"].rss), mib(r.rssAfter["CRD"].rss))
+}
+
+// cpuLines are the CPU time per object created in the rounds, of each
+// process and in all: what decides the create rate of a machine whose
+// cores the processes share.
+func cpuLines(r *results) []line {
+	var out []line
+	total := line{figure: "create CPU, rounds: total (ms/object)", better: lower, values: map[string]float64{}, format: "%.2f"}
+	for _, proc := range []string{cpuServer, cpuKube, cpuEtcd} {
+		l := line{figure: fmt.Sprintf("create CPU, rounds: %s (ms/object)", proc), better: lower, values: map[string]float64{}, format: "%.2f"}
+		for name, byProc := range r.roundCPU {
+			d, ok := byProc[proc]
+			n := len(r.roundLat[name])
+			if !ok || n == 0 {
+				continue
+			}
+			l.values[name] = ms(d) / float64(n)
+			total.values[name] += ms(d) / float64(n)
+		}
+		out = append(out, l)
+	}
+	return append(out, total)
 }
 
 func has(r *results, name string) bool {

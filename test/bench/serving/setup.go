@@ -50,6 +50,10 @@ type target struct {
 	pid int
 	// writes is false for a target that only reads what another wrote.
 	writes bool
+	// rounds is true for a target of the alternating create rounds: every
+	// writer, and the generated server measured directly, which creates
+	// into aggen's collection without filling it.
+	rounds bool
 	// watch is false for a target the fan-out is not measured on.
 	watch bool
 }
@@ -62,6 +66,7 @@ type bench struct {
 	sample   *harness.ExtensionServer
 	targets  []*target // aggen, CRD, then sample-apiserver, aggen direct when on
 	kubePID  int
+	etcdPID  int
 	aggenPID int
 	stops    []func()
 }
@@ -127,6 +132,7 @@ func setUp(ctx context.Context, cfg config) (b *bench, err error) {
 	b.cp = cp
 	b.stops = append(b.stops, func() { _ = cp.Stop() })
 	b.kubePID = cp.APIServer.Pid()
+	b.etcdPID = cp.Etcd.Pid()
 
 	dep, err := cp.DeployProject(ctx, harness.DeployOptions{
 		ProjectDir: example, APIServerBinary: filepath.Join(binDir, "apiserver"),
@@ -152,11 +158,11 @@ func setUp(ctx context.Context, cfg config) (b *bench, err error) {
 	b.targets = append(b.targets,
 		&target{
 			name: "aggen", collection: beeCollection(benchGroup), object: beeObject(benchGroup),
-			newClient: admin, pid: dep.Server.Pid(), writes: true, watch: true,
+			newClient: admin, pid: dep.Server.Pid(), writes: true, rounds: true, watch: true,
 		},
 		&target{
 			name: "CRD", collection: beeCollection(crdGroup), object: beeObject(crdGroup),
-			newClient: admin, pid: cp.APIServer.Pid(), writes: true, watch: true,
+			newClient: admin, pid: cp.APIServer.Pid(), writes: true, rounds: true, watch: true,
 		},
 	)
 	if cfg.sample {
@@ -168,7 +174,7 @@ func setUp(ctx context.Context, cfg config) (b *bench, err error) {
 		b.stops = append(b.stops, func() { _ = sample.Stop() })
 		b.targets = append(b.targets, &target{
 			name: "sample", collection: flunderCollection, object: flunderObject,
-			newClient: admin, pid: sample.Pid(), writes: true,
+			newClient: admin, pid: sample.Pid(), writes: true, rounds: true,
 		})
 	}
 	if cfg.direct {
@@ -177,7 +183,7 @@ func setUp(ctx context.Context, cfg config) (b *bench, err error) {
 			newClient: func() (*harness.Client, error) {
 				return dep.DirectClient(harness.AdminUser, "system:masters", "system:authenticated")
 			},
-			pid: dep.Server.Pid(), watch: true,
+			pid: dep.Server.Pid(), rounds: true, watch: true,
 		})
 	}
 	return b, nil

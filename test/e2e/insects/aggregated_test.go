@@ -297,6 +297,23 @@ spec:
 			t.Fatalf("X-Remote-User without the front-proxy certificate: %v, want eve not to be authenticated", err)
 		}
 		t.Logf("X-Remote-User without the front-proxy certificate: %v", err)
+		// A client certificate of the cluster's client CA is eve's own
+		// identity, not the front proxy's: headers naming another user
+		// (in system:masters) are ignored, on the first request and on
+		// the next, which the server answers from the verification it
+		// remembers (zz_generated.frontproxy.go).
+		eveCfg, err := clientcmd.BuildConfigFromFlags("", eveKC)
+		if err != nil {
+			t.Fatal(err)
+		}
+		forged := headerClientset(t, d, eveCfg.TLSClientConfig.CertData, eveCfg.TLSClientConfig.KeyData, "mallory", "system:masters", "system:authenticated")
+		for i := 0; i < 2; i++ {
+			_, err = forged.InsectsV1beta1().Bees(rbacNS).List(ctx, metav1.ListOptions{})
+			if !apierrors.IsForbidden(err) || !strings.Contains(err.Error(), `"eve"`) || strings.Contains(err.Error(), "mallory") {
+				t.Fatalf("eve's client certificate with X-Remote-User mallory (request %d): %v, want 403 naming eve", i+1, err)
+			}
+		}
+		t.Logf("eve's client certificate with X-Remote-User mallory in system:masters: %v", err)
 		if _, err := kubectlErr(ctx, eveKC, "", "get", "bees", "-n", rbacNS); err == nil || !strings.Contains(err.Error(), "Forbidden") {
 			t.Errorf("kubectl as eve: %v, want Forbidden", err)
 		}
@@ -583,15 +600,23 @@ func adminClientset(t *testing.T, kubeconfig string) *clientset.Clientset {
 // control plane it sends the headers without the certificate.
 func frontProxyClientset(t *testing.T, cp *harness.ControlPlane, d *harness.Deployment, user string, groups ...string) *clientset.Clientset {
 	t.Helper()
+	if cp == nil {
+		return headerClientset(t, d, nil, nil, user, groups...)
+	}
+	return headerClientset(t, d, cp.PKI.FrontProxyClient.CertPEM, cp.PKI.FrontProxyClient.KeyPEM, user, groups...)
+}
+
+// headerClientset reaches the extension server directly with the client
+// certificate certPEM (none when nil) and X-Remote-User/X-Remote-Group
+// headers.
+func headerClientset(t *testing.T, d *harness.Deployment, certPEM, keyPEM []byte, user string, groups ...string) *clientset.Clientset {
+	t.Helper()
 	cfg := &rest.Config{
 		Host: d.Server.URL,
 		TLSClientConfig: rest.TLSClientConfig{
 			CAData: d.ServingCA.CertPEM, ServerName: d.ServerName,
+			CertData: certPEM, KeyData: keyPEM,
 		},
-	}
-	if cp != nil {
-		cfg.TLSClientConfig.CertData = cp.PKI.FrontProxyClient.CertPEM
-		cfg.TLSClientConfig.KeyData = cp.PKI.FrontProxyClient.KeyPEM
 	}
 	cfg.WrapTransport = func(rt http.RoundTripper) http.RoundTripper {
 		return roundTripperFunc(func(req *http.Request) (*http.Response, error) {

@@ -200,6 +200,9 @@ func (o *Options) Config() (*apiserver.Config, error) {
 	if err := o.RecommendedOptions.ApplyTo(serverConfig); err != nil {
 		return nil, err
 	}
+	// The front-proxy certificate of kube-apiserver verified once a minute
+	// rather than on every request it proxies (zz_generated.frontproxy.go).
+	serverConfig.Authentication.Authenticator = withVerifiedFrontProxy(serverConfig.Authentication.Authenticator, serverConfig.Authentication.RequestHeaderConfig)
 	serverConfig.LivezChecks = withoutEtcd(serverConfig.LivezChecks)
 	if o.Local {
 		if err := o.applyLocal(serverConfig, admissionOptions, initializers); err != nil {
