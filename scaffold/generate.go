@@ -187,8 +187,7 @@ func Generate(o GenerateOptions) (*Plan, error) {
 		return nil, err
 	}
 	st.record(o.Dir, plan, res)
-	// Only a cache: a failure to keep it costs the next run time, nothing else.
-	_ = o.formatMemo.Save()
+	st.saveMemo(o.formatMemo)
 	plan.Report(o.out(), "generate")
 	return plan, nil
 }
@@ -230,7 +229,7 @@ func Verify(o GenerateOptions) error {
 	if err != nil {
 		return err
 	}
-	_ = o.formatMemo.Save()
+	st.saveMemo(o.formatMemo)
 	drift := &DriftError{}
 	budget, skipped := diffLinesInAll, 0
 	for _, c := range plan.Drift() {

@@ -1,7 +1,6 @@
 package scaffold
 
 import (
-	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
@@ -308,32 +307,48 @@ func (s *stamp) record(dir string, plan *Plan, res *generators.Result) {
 	if err != nil {
 		return
 	}
-	if err := os.MkdirAll(filepath.Dir(s.file), 0o755); err != nil {
+	writeCacheFile(s.file, b)
+}
+
+// writeCacheFile replaces file with data atomically, so that a run that
+// reads it at the same time sees the old or the new whole. Only a cache
+// is at stake: a failure leaves the old file, or none.
+func writeCacheFile(file string, data []byte) {
+	if err := os.MkdirAll(filepath.Dir(file), 0o755); err != nil {
 		return
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(s.file), ".stamp-")
+	tmp, err := os.CreateTemp(filepath.Dir(file), ".cache-")
 	if err != nil {
 		return
 	}
-	_, werr := io.Copy(tmp, bytes.NewReader(b))
+	_, werr := tmp.Write(data)
 	if cerr := tmp.Close(); werr != nil || cerr != nil {
 		os.Remove(tmp.Name())
 		return
 	}
-	if err := os.Rename(tmp.Name(), s.file); err != nil {
+	if err := os.Rename(tmp.Name(), file); err != nil {
 		os.Remove(tmp.Name())
 	}
 }
 
-// forget removes the stamp: the tree is about to change in ways the
-// stamp does not know.
 // formatMemo is the memo of formatted Go files (goformat.Memo) kept beside
 // the stamp, for the same tool; nil for a run without a stamp.
 func (s *stamp) formatMemo() *goformat.Memo {
 	if s == nil {
 		return nil
 	}
-	return goformat.LoadMemo(s.memoFile(), s.tool)
+	saved, _ := os.ReadFile(s.memoFile())
+	return goformat.NewMemo(saved, s.tool)
+}
+
+// saveMemo keeps what memo formatted this run for the next one.
+func (s *stamp) saveMemo(memo *goformat.Memo) {
+	if s == nil {
+		return
+	}
+	if b, changed := memo.Marshal(); changed {
+		writeCacheFile(s.memoFile(), b)
+	}
 }
 
 // Stamps and format memos are kept per project directory, and the
@@ -385,6 +400,8 @@ func (s *stamp) keep(now time.Time) {
 
 func (s *stamp) memoFile() string { return strings.TrimSuffix(s.file, ".json") + ".format" }
 
+// forget removes the stamp: the tree is about to change in ways the
+// stamp does not know.
 func (s *stamp) forget() {
 	if s != nil {
 		os.Remove(s.file)

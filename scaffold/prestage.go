@@ -19,8 +19,10 @@ import (
 // temporary directory outside the tree, on the tree's file system (a
 // rename must move them): a run that fails, even on an input error found
 // late, leaves the tree untouched, directories' modification times
-// included. Where the temporary directory is on another file system, or
-// anything else goes wrong, nothing is staged and Apply writes as usual.
+// included. Where a file made there would not end up as one made in the
+// tree (another file system, a setgid or default-ACL project directory,
+// systems other than Linux; see stagesLikeTree), or anything else goes
+// wrong, nothing is staged and Apply writes as usual.
 type prestager struct {
 	root string
 	dir  string // "" when prestaging is off
@@ -44,7 +46,7 @@ type prestaged struct {
 func newPrestager(root string) *prestager {
 	s := &prestager{root: root, wake: make(chan struct{}, 1), done: make(chan struct{}), staged: map[string]prestaged{}}
 	if dir, err := os.MkdirTemp("", "aggen-prestage-"); err == nil {
-		if sameDevice(dir, root) {
+		if stagesLikeTree(dir, root) {
 			s.dir = dir
 		} else {
 			os.Remove(dir)

@@ -109,3 +109,30 @@ func TestPrestagedFailure(t *testing.T) {
 		t.Errorf("the prestager's directory is left: %v", err)
 	}
 }
+
+// TestPrestagerOffForSetgidTree: a file made outside a setgid directory
+// and renamed into it would keep the wrong group, so nothing is staged.
+func TestPrestagerOffForSetgidTree(t *testing.T) {
+	root := t.TempDir()
+	probe := newPrestager(root)
+	probe.discard()
+	if probe.dir == "" {
+		t.Skip("no prestaging here at all")
+	}
+	if err := os.Chmod(root, 0o755|os.ModeSetgid); err != nil {
+		t.Skip(err)
+	}
+	if info, err := os.Stat(root); err != nil || info.Mode()&os.ModeSetgid == 0 {
+		t.Skip("this file system keeps no setgid bit on directories")
+	}
+	pre := newPrestager(root)
+	defer pre.discard()
+	if pre.dir != "" {
+		t.Error("files are staged outside a setgid project directory")
+	}
+	pre.add("a.go", []byte("package a\n"))
+	pre.finish()
+	if len(pre.staged) != 0 {
+		t.Errorf("%d files staged", len(pre.staged))
+	}
+}

@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"crypto/sha256"
 	"encoding/binary"
-	"os"
-	"path/filepath"
 	"slices"
 	"sync"
 )
@@ -26,26 +24,23 @@ type memoKey [sha256.Size]byte
 // tag is ignored. A memo keeps only the entries its last run used. The
 // zero of *Memo (nil) formats without remembering.
 type Memo struct {
-	file, tag string
+	tag string
 
 	mu   sync.Mutex
 	old  map[memoKey][]byte
 	used map[memoKey][]byte
 }
 
-// LoadMemo reads the memo kept in file for tag; a missing, unreadable or
-// foreign file gives an empty memo.
-func LoadMemo(file, tag string) *Memo {
-	m := &Memo{file: file, tag: tag, old: map[memoKey][]byte{}, used: map[memoKey][]byte{}}
-	b, err := os.ReadFile(file)
-	if err != nil {
-		return m
-	}
+// NewMemo is the memo saved (what an earlier Marshal returned; nil for
+// none) if it was made for tag; a damaged or foreign one gives an empty
+// memo.
+func NewMemo(saved []byte, tag string) *Memo {
+	m := &Memo{tag: tag, old: map[memoKey][]byte{}, used: map[memoKey][]byte{}}
 	header := memoHeader(tag)
-	if !bytes.HasPrefix(b, header) {
+	if !bytes.HasPrefix(saved, header) {
 		return m
 	}
-	b = b[len(header):]
+	b := saved[len(header):]
 	entries := map[memoKey][]byte{}
 	for len(b) > 0 {
 		if len(b) < sha256.Size {
@@ -92,31 +87,27 @@ func (m *Memo) Source(src []byte) ([]byte, error) {
 	return out, nil
 }
 
-// Save keeps this run's entries for the next run, replacing the file
-// atomically; it writes nothing when they are the ones it loaded.
-func (m *Memo) Save() error {
+// Marshal returns this run's entries, to be given to NewMemo by the next
+// run, and whether they differ from the ones the memo was made with (when
+// they do not, there is nothing to save).
+func (m *Memo) Marshal() ([]byte, bool) {
 	if m == nil {
-		return nil
+		return nil, false
 	}
 	m.mu.Lock()
 	defer m.mu.Unlock()
-	if len(m.used) == len(m.old) {
-		same := true
-		for k := range m.used {
-			if _, ok := m.old[k]; !ok {
-				same = false
-				break
-			}
-		}
-		if same {
-			return nil
-		}
-	}
+	changed := len(m.used) != len(m.old)
 	keys := make([]memoKey, 0, len(m.used))
 	for k := range m.used {
 		keys = append(keys, k)
+		if _, ok := m.old[k]; !ok {
+			changed = true
+		}
 	}
-	// Sorted, so that the same entries always make the same file.
+	if !changed {
+		return nil, false
+	}
+	// Sorted, so that the same entries always make the same bytes.
 	slices.SortFunc(keys, func(a, b memoKey) int { return bytes.Compare(a[:], b[:]) })
 	var buf bytes.Buffer
 	buf.Write(memoHeader(m.tag))
@@ -125,22 +116,5 @@ func (m *Memo) Save() error {
 		buf.Write(binary.AppendUvarint(nil, uint64(len(m.used[k]))))
 		buf.Write(m.used[k])
 	}
-	if err := os.MkdirAll(filepath.Dir(m.file), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.CreateTemp(filepath.Dir(m.file), ".memo-*")
-	if err != nil {
-		return err
-	}
-	_, err = tmp.Write(buf.Bytes())
-	if cerr := tmp.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(tmp.Name(), m.file)
-	}
-	if err != nil {
-		os.Remove(tmp.Name())
-	}
-	return err
+	return buf.Bytes(), true
 }

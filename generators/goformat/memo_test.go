@@ -1,8 +1,6 @@
 package goformat
 
 import (
-	"os"
-	"path/filepath"
 	"testing"
 )
 
@@ -10,11 +8,10 @@ const unformatted = "package p\n\nfunc f( ) {\nreturn\n}\n"
 const formatted = "package p\n\nfunc f() {\n\treturn\n}\n"
 
 // TestMemo: what a run formatted, the next run of the same tag gets
-// without formatting; another tag, a damaged file or an unused entry
-// gets nothing.
+// without formatting; another tag, damaged bytes or an unused entry give
+// nothing.
 func TestMemo(t *testing.T) {
-	file := filepath.Join(t.TempDir(), "sub", "memo")
-	m := LoadMemo(file, "tool-1")
+	m := NewMemo(nil, "tool-1")
 	out, err := m.Source([]byte(unformatted))
 	if err != nil || string(out) != formatted {
 		t.Fatalf("Source = %q, %v; want %q", out, err, formatted)
@@ -22,45 +19,43 @@ func TestMemo(t *testing.T) {
 	if _, err := m.Source([]byte("package p\nfunc (")); err == nil {
 		t.Fatal("a source that does not parse was formatted")
 	}
-	if err := m.Save(); err != nil {
-		t.Fatal(err)
+	saved, changed := m.Marshal()
+	if !changed {
+		t.Fatal("a memo with a new entry says nothing changed")
 	}
 
-	// The memo of the same tag has the entry: poison it on disk to see
-	// that it is what Source returns, not a new formatting.
-	b, err := os.ReadFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	poisoned := []byte(string(b[:len(b)-len(formatted)]) + "package p\n\nfunc g() {\n\treturn\n}\n")
-	if err := os.WriteFile(file, poisoned, 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if out, _ := LoadMemo(file, "tool-1").Source([]byte(unformatted)); string(out) != "package p\n\nfunc g() {\n\treturn\n}\n" {
+	// The next memo of the same tag has the entry: poison it to see that
+	// it is what Source returns, not a new formatting.
+	other := "package p\n\nfunc g() {\n\treturn\n}\n"
+	poisoned := []byte(string(saved[:len(saved)-len(formatted)]) + other)
+	if out, _ := NewMemo(poisoned, "tool-1").Source([]byte(unformatted)); string(out) != other {
 		t.Errorf("the memo's entry was not used: %q", out)
 	}
-	if out, _ := LoadMemo(file, "tool-2").Source([]byte(unformatted)); string(out) != formatted {
+	if out, _ := NewMemo(poisoned, "tool-2").Source([]byte(unformatted)); string(out) != formatted {
 		t.Errorf("another tag's memo was used: %q", out)
 	}
-	if err := os.WriteFile(file, poisoned[:len(poisoned)-3], 0o644); err != nil {
-		t.Fatal(err)
-	}
-	if out, _ := LoadMemo(file, "tool-1").Source([]byte(unformatted)); string(out) != formatted {
+	if out, _ := NewMemo(poisoned[:len(poisoned)-3], "tool-1").Source([]byte(unformatted)); string(out) != formatted {
 		t.Errorf("a truncated memo was used: %q", out)
 	}
 
-	// A run that uses nothing of the memo leaves an empty one.
-	if err := os.WriteFile(file, b, 0o644); err != nil {
+	// A run that uses the same entries has nothing to save; one that uses
+	// none of them leaves an empty memo.
+	again := NewMemo(saved, "tool-1")
+	if _, err := again.Source([]byte(unformatted)); err != nil {
 		t.Fatal(err)
 	}
-	m = LoadMemo(file, "tool-1")
-	if len(m.old) != 1 {
-		t.Fatalf("memo has %d entries, want 1", len(m.old))
+	if _, changed := again.Marshal(); changed {
+		t.Error("a run that used exactly the saved entries has something to save")
 	}
-	if err := m.Save(); err != nil {
-		t.Fatal(err)
+	unused := NewMemo(saved, "tool-1")
+	if len(unused.old) != 1 {
+		t.Fatalf("memo has %d entries, want 1", len(unused.old))
 	}
-	if n := len(LoadMemo(file, "tool-1").old); n != 0 {
+	b, changed := unused.Marshal()
+	if !changed {
+		t.Fatal("dropping an unused entry is no change")
+	}
+	if n := len(NewMemo(b, "tool-1").old); n != 0 {
 		t.Errorf("an unused entry was kept: %d entries", n)
 	}
 
@@ -69,7 +64,7 @@ func TestMemo(t *testing.T) {
 	if out, err := none.Source([]byte(unformatted)); err != nil || string(out) != formatted {
 		t.Errorf("nil memo: %q, %v", out, err)
 	}
-	if err := none.Save(); err != nil {
-		t.Error(err)
+	if _, changed := none.Marshal(); changed {
+		t.Error("a nil memo has something to save")
 	}
 }
