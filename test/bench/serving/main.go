@@ -71,7 +71,7 @@ func main() {
 	example := flag.String("example", "examples/insects", "the aggen-generated project")
 	sample := flag.Bool("sample", true, "measure k8s.io/sample-apiserver too (create, LIST)")
 	direct := flag.Bool("direct", true, "measure the generated server directly too, without the aggregator")
-	profile := flag.String("profile", "", "directory for CPU profiles of the generated server and kube-apiserver during the last fill and its LISTs")
+	profile := flag.String("profile", "", "directory for CPU profiles of the generated server and kube-apiserver during the last fill and its LISTs, and while creating through kube-apiserver and directly (-profile-seconds each, after the rounds)")
 	profileSecs := flag.Int("profile-seconds", 15, "length of each CPU profile")
 	keep := flag.Bool("keep", false, "keep the work directory (logs)")
 	flag.Parse()

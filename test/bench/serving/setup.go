@@ -32,6 +32,9 @@ const (
 	// Namespaces of the LIST objects and of the watch events.
 	listNamespace  = "serving-bench"
 	watchNamespace = "serving-bench-watch"
+	// profileNamespace holds the objects created under -profile's create
+	// profiles.
+	profileNamespace = "serving-bench-profile"
 )
 
 // description makes the objects of every server the same size.
