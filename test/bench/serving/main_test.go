@@ -45,7 +45,11 @@ func TestReport(t *testing.T) {
 			"CRD":    {{size: 100}: {10 * ms}, {size: 100, table: true}: {10 * ms}},
 			"sample": {{size: 100}: {15 * ms}, {size: 100, table: true}: {10 * ms}},
 		},
-		watch:      map[string]time.Duration{"aggen": 100 * ms, "CRD": 50 * ms},
+		watch: map[string]time.Duration{"aggen": 100 * ms, "CRD": 50 * ms},
+		watchDelivery: map[string]harness.Latencies{
+			"aggen": {-1 * ms, 4 * ms, 6 * ms, 30 * ms}, "CRD": {2 * ms, 3 * ms, 3 * ms, 10 * ms},
+			"aggen direct": {1 * ms, 2 * ms, 2 * ms, 5 * ms},
+		},
 		rssBefore:  map[string]memory{"aggen": {rss: 1024, hwm: 1024}, "CRD": {rss: 4096}, "sample": {rss: 1024, hwm: 1024}},
 		rssAfter:   map[string]memory{"aggen": {rss: 3072, hwm: 4096}, "CRD": {rss: 8192}, "sample": {rss: 2048, hwm: 2048}},
 		kubeGrowth: map[string]int64{"aggen": 512, "CRD": 4096, "sample": 0},
@@ -53,17 +57,19 @@ func TestReport(t *testing.T) {
 	var out bytes.Buffer
 	report(&out, config{sizes: []int{100}, concurrency: 10, rounds: 3, roundSize: 10, watchers: 2, events: 3}, r)
 	for figure, want := range map[string]string{
-		"create c=10 (objects/s)":                 `100\s+50\s+200\s+-\s+2.00x\s+0.50x\s+yes`,
-		"create c=10, 3 alternating rounds of 10": `200\s+155\s+-\s+400\s+1.29x\s+-\s+yes`,
-		"create p50, rounds (ms)":                 `8.0\s+4.0\s+-\s+2.0\s+2.00x\s+-\s+no`,
-		"create CPU, rounds: server (ms/object)":  `16.00\s+-\s+-\s+12.00\s+-\s+-\s+-`,
-		"create CPU, rounds: total (ms/object)":   `28.00\s+14.00\s+-\s+17.00\s+2.00x\s+-\s+no`,
-		"aggregation hop on creates":              `aggen 200/s through kube-apiserver vs 400/s direct \(0.50x\); p50 8.0 vs 2.0 ms`,
-		"create p50 (ms)":                         `10.0\s+20.0\s+5.0\s+-\s+0.50x\s+2.00x\s+yes`,
-		"LIST 100 JSON p50 (ms)":                  `30.0\s+10.0\s+15.0\s+-\s+3.00x\s+2.00x\s+no`,
-		"LIST 100 Table p99 (ms)":                 `10.0\s+10.0\s+10.0\s+-\s+1.00x\s+1.00x\s+yes`,
-		"watch events delivered (/s)":             `60\s+120\s+-\s+-\s+0.50x\s+-\s+no`,
-		"RSS growth, 100 objects":                 `2.0\s+4.0\s+1.0\s+-\s+0.50x\s+2.00x\s+yes`,
+		"create c=10 (objects/s)":                         `100\s+50\s+200\s+-\s+2.00x\s+0.50x\s+yes`,
+		"create c=10, 3 alternating rounds of 10":         `200\s+155\s+-\s+400\s+1.29x\s+-\s+yes`,
+		"create p50, rounds (ms)":                         `8.0\s+4.0\s+-\s+2.0\s+2.00x\s+-\s+no`,
+		"create CPU, rounds: server (ms/object)":          `16.00\s+-\s+-\s+12.00\s+-\s+-\s+-`,
+		"create CPU, rounds: total (ms/object)":           `28.00\s+14.00\s+-\s+17.00\s+2.00x\s+-\s+no`,
+		"aggregation hop on creates":                      `aggen 200/s through kube-apiserver vs 400/s direct \(0.50x\); p50 8.0 vs 2.0 ms`,
+		"create p50 (ms)":                                 `10.0\s+20.0\s+5.0\s+-\s+0.50x\s+2.00x\s+yes`,
+		"LIST 100 JSON p50 (ms)":                          `30.0\s+10.0\s+15.0\s+-\s+3.00x\s+2.00x\s+no`,
+		"LIST 100 Table p99 (ms)":                         `10.0\s+10.0\s+10.0\s+-\s+1.00x\s+1.00x\s+yes`,
+		"watch events delivered (/s)":                     `60\s+120\s+-\s+-\s+0.50x\s+-\s+no`,
+		"watch: create response to last watcher p50 (ms)": `4.0\s+3.0\s+-\s+2.0\s+1.33x\s+-\s+no`,
+		"watch: create response to last watcher p99 (ms)": `30.0\s+10.0\s+-\s+5.0\s+3.00x\s+-\s+no`,
+		"RSS growth, 100 objects":                         `2.0\s+4.0\s+1.0\s+-\s+0.50x\s+2.00x\s+yes`,
 	} {
 		line := lineOf(out.String(), figure)
 		if !regexp.MustCompile(want).MatchString(line) {
@@ -114,12 +120,60 @@ func TestServingTiny(t *testing.T) {
 		"LIST 20 JSON p99 (ms)":            strings.Repeat(number+`\s+`, 4),
 		"LIST 20 Table p50 (ms)":           strings.Repeat(number+`\s+`, 4),
 		"watch: all 5 see 5 events (ms)":   number + `\s+` + number + `\s+-\s+` + number,
+		"watch: create response to last w": `-?` + number + `\s+-?` + number + `\s+-\s+-?` + number,
 		"RSS growth, 20 objects (MiB)":     strings.Repeat(`-?`+number+`\s+`, 3),
 		"extension servers' RSS before th": `aggen \d`,
 	} {
 		line := lineOf(out.String(), figure)
 		if !regexp.MustCompile(regexp.QuoteMeta(figure) + `.*?\s` + want).MatchString(line) {
 			t.Errorf("row %q = %q, want figures matching %s", figure, line, want)
+		}
+	}
+}
+
+// A delivery is the time from an object's create response to the last
+// watcher's sight of it, negative when a watcher was quicker than the
+// response; an object no watcher saw is an error, not a figure.
+func TestDeliveries(t *testing.T) {
+	t0 := time.Unix(1000, 0)
+	ms := time.Millisecond
+	created := map[string]time.Time{"a": t0, "b": t0.Add(10 * ms)}
+	got, err := deliveries(created, map[string]time.Time{"a": t0.Add(7 * ms), "b": t0.Add(8 * ms), "c": t0})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := (harness.Latencies{7 * ms, -2 * ms}); len(got) != 2 || got[0] != want[0] || got[1] != want[1] {
+		t.Errorf("deliveries = %v, want %v", got, want)
+	}
+	if _, err := deliveries(created, map[string]time.Time{"a": t0}); err == nil || !strings.Contains(err.Error(), "no watcher saw b") {
+		t.Errorf("deliveries without b seen: err = %v, want one naming b", err)
+	}
+}
+
+// countAdded tells the name of every ADDED object, skips other events,
+// stops at the count wanted and fails on an ERROR event or a nameless
+// object.
+func TestCountAdded(t *testing.T) {
+	stream := `{"type":"ADDED","object":{"metadata":{"name":"x"}}}
+{"type":"MODIFIED","object":{"metadata":{"name":"x"}}}
+{"type":"ADDED","object":{"metadata":{"name":"y"}}}
+{"type":"ADDED","object":{"metadata":{"name":"z"}}}
+`
+	var names []string
+	seen := func(name string, _ time.Time) { names = append(names, name) }
+	if err := countAdded(strings.NewReader(stream), 2, seen); err != nil {
+		t.Fatal(err)
+	}
+	if strings.Join(names, ",") != "x,y" {
+		t.Errorf("seen %v, want [x y]", names)
+	}
+	for _, bad := range []string{
+		`{"type":"ERROR","object":{"message":"too old"}}`,
+		`{"type":"ADDED","object":{"metadata":{}}}`,
+		`{"type":"ADDED","object":{"metadata":{"name":"x"}}}`, // ends before the second
+	} {
+		if err := countAdded(strings.NewReader(bad), 2, seen); err == nil {
+			t.Errorf("countAdded(%s): no error", bad)
 		}
 	}
 }

@@ -10,6 +10,7 @@ import (
 	"net/http"
 	"os"
 	"path/filepath"
+	"sort"
 	"strconv"
 	"strings"
 	"sync"
@@ -30,13 +31,16 @@ type results struct {
 	roundLat   map[string]harness.Latencies
 	// roundCPU is the CPU time each process used during a target's
 	// rounds, by target and process (server, kube-apiserver, etcd).
-	roundCPU    map[string]map[string]time.Duration
-	lists       map[string]map[listKey]harness.Latencies
-	watch       map[string]time.Duration
-	rssBefore   map[string]memory // of the target's process before the fills
-	rssAfter    map[string]memory
-	kubeGrowth  map[string]int64 // kube-apiserver's VmRSS growth while the target's objects were created, kB
-	targetNames []string
+	roundCPU map[string]map[string]time.Duration
+	lists    map[string]map[listKey]harness.Latencies
+	watch    map[string]time.Duration
+	// watchDelivery is, per event of the fan-out, the time from its
+	// create's response until the last watcher saw it.
+	watchDelivery map[string]harness.Latencies
+	rssBefore     map[string]memory // of the target's process before the fills
+	rssAfter      map[string]memory
+	kubeGrowth    map[string]int64 // kube-apiserver's VmRSS growth while the target's objects were created, kB
+	targetNames   []string
 }
 
 type listKey struct {
@@ -50,7 +54,7 @@ type memory struct{ rss, hwm int64 }
 func (b *bench) measure(ctx context.Context) (*results, error) {
 	res := &results{
 		created: map[string]int{}, createTime: map[string]time.Duration{}, createLat: map[string]harness.Latencies{}, roundRates: map[string][]float64{}, roundLat: map[string]harness.Latencies{}, roundCPU: map[string]map[string]time.Duration{},
-		lists: map[string]map[listKey]harness.Latencies{}, watch: map[string]time.Duration{},
+		lists: map[string]map[listKey]harness.Latencies{}, watch: map[string]time.Duration{}, watchDelivery: map[string]harness.Latencies{},
 		rssBefore: map[string]memory{}, rssAfter: map[string]memory{}, kubeGrowth: map[string]int64{},
 	}
 	clients := map[string]*harness.Client{}
@@ -211,11 +215,17 @@ func (b *bench) measure(ctx context.Context) (*results, error) {
 			continue
 		}
 		b.cfg.logf("%s: %d watchers, %d events", t.name, b.cfg.watchers, b.cfg.events)
-		d, err := watchFanout(ctx, t, fmt.Sprintf("w%d", i), b.cfg.watchers, b.cfg.events, b.cfg.concurrency)
+		fo, err := watchFanout(ctx, t, fmt.Sprintf("w%d", i), b.cfg.watchers, b.cfg.events, b.cfg.concurrency)
 		if err != nil {
 			return nil, fmt.Errorf("%s watch fan-out: %w", t.name, err)
 		}
-		res.watch[t.name] = d
+		res.watch[t.name] = fo.all
+		res.watchDelivery[t.name] = fo.delivery
+	}
+	if b.cfg.profileDir != "" {
+		if err := b.profileWatches(ctx); err != nil {
+			return nil, err
+		}
 	}
 	return res, nil
 }
@@ -311,6 +321,12 @@ func (b *bench) waitListed(ctx context.Context, clients map[string]*harness.Clie
 // createObjects creates objects prefix-<from> to prefix-<to-1> with
 // concurrency workers sharing c and returns the latency of each create.
 func createObjects(ctx context.Context, c *harness.Client, t *target, ns, prefix string, from, to, concurrency int) (harness.Latencies, error) {
+	return createObjectsNotify(ctx, c, t, ns, prefix, from, to, concurrency, nil)
+}
+
+// createObjectsNotify is createObjects that, when created is not nil,
+// tells it the name of each object created and when its create answered.
+func createObjectsNotify(ctx context.Context, c *harness.Client, t *target, ns, prefix string, from, to, concurrency int, created func(name string, at time.Time)) (harness.Latencies, error) {
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	next := make(chan int)
@@ -333,9 +349,14 @@ func createObjects(ctx context.Context, c *harness.Client, t *target, ns, prefix
 		go func() {
 			defer wg.Done()
 			for i := range next {
+				name := fmt.Sprintf("%s-%06d", prefix, i)
 				start := time.Now()
-				err := c.Create(ctx, t.collection(ns), t.object(fmt.Sprintf("%s-%06d", prefix, i), ns))
-				d := time.Since(start)
+				err := c.Create(ctx, t.collection(ns), t.object(name, ns))
+				end := time.Now()
+				d := end.Sub(start)
+				if err == nil && created != nil {
+					created(name, end)
+				}
 				mu.Lock()
 				if err != nil && firstErr == nil {
 					firstErr = err
@@ -408,20 +429,33 @@ func get(ctx context.Context, c *harness.Client, path, accept string) ([]byte, e
 // connection), as informers of a few processes would.
 const watchersPerClient = 10
 
+// fanout is what one watch fan-out measured.
+type fanout struct {
+	// all is the time from the first create until every watcher has seen
+	// every ADDED event: the creates' own time included.
+	all time.Duration
+	// delivery is, per event, the time from its create's response until
+	// the last watcher saw it: the fan-out alone, without the creates'
+	// latency. A watcher may see an event before its create's response
+	// arrives, so a delivery can be negative.
+	delivery harness.Latencies
+}
+
 // watchFanout starts watchers watches of the watch namespace, creates
-// events objects there and returns the time from the first create until
-// every watcher has seen every ADDED event.
-func watchFanout(ctx context.Context, t *target, prefix string, watchers, events, concurrency int) (time.Duration, error) {
+// events objects there and measures the time from the first create until
+// every watcher has seen every ADDED event, and the delivery of each.
+func watchFanout(ctx context.Context, t *target, prefix string, watchers, events, concurrency int) (fanout, error) {
+	var fo fanout
 	ctx, cancel := context.WithTimeout(ctx, 10*time.Minute)
 	defer cancel()
 	writer, err := t.newClient()
 	if err != nil {
-		return 0, err
+		return fo, err
 	}
 	defer writer.CloseIdle()
 	body, err := writer.Get(ctx, t.collection(watchNamespace))
 	if err != nil {
-		return 0, err
+		return fo, err
 	}
 	var list struct {
 		Metadata struct {
@@ -429,7 +463,7 @@ func watchFanout(ctx context.Context, t *target, prefix string, watchers, events
 		} `json:"metadata"`
 	}
 	if err := json.Unmarshal(body, &list); err != nil {
-		return 0, err
+		return fo, err
 	}
 	path := t.collection(watchNamespace) + "?watch=1&resourceVersion=" + list.Metadata.ResourceVersion
 
@@ -445,19 +479,29 @@ func watchFanout(ctx context.Context, t *target, prefix string, watchers, events
 			b.Close()
 		}
 	}()
+	var mu sync.Mutex
+	createdAt := map[string]time.Time{}
+	lastSeen := map[string]time.Time{}
+	seen := func(name string, at time.Time) {
+		mu.Lock()
+		if at.After(lastSeen[name]) {
+			lastSeen[name] = at
+		}
+		mu.Unlock()
+	}
 	done := make(chan error, watchers)
 	for i := 0; i < watchers; i++ {
 		if i%watchersPerClient == 0 {
 			c, err := t.newClient()
 			if err != nil {
-				return 0, err
+				return fo, err
 			}
 			clients = append(clients, c)
 		}
 		c := clients[len(clients)-1]
 		req, err := http.NewRequestWithContext(ctx, http.MethodGet, c.Server+path, nil)
 		if err != nil {
-			return 0, err
+			return fo, err
 		}
 		for k, vs := range c.Header {
 			req.Header[k] = vs
@@ -466,48 +510,89 @@ func watchFanout(ctx context.Context, t *target, prefix string, watchers, events
 		// No client timeout: the watch lasts as long as the fan-out.
 		resp, err := (&http.Client{Transport: c.HTTP.Transport}).Do(req)
 		if err != nil {
-			return 0, fmt.Errorf("watch %d: %w", i, err)
+			return fo, fmt.Errorf("watch %d: %w", i, err)
 		}
 		if resp.StatusCode != http.StatusOK {
 			b, _ := io.ReadAll(resp.Body)
 			resp.Body.Close()
-			return 0, &harness.StatusError{Method: "GET", Path: path, StatusCode: resp.StatusCode, Body: string(b)}
+			return fo, &harness.StatusError{Method: "GET", Path: path, StatusCode: resp.StatusCode, Body: string(b)}
 		}
 		bodies = append(bodies, resp.Body)
-		go func() { done <- countAdded(resp.Body, events) }()
+		go func() { done <- countAdded(resp.Body, events, seen) }()
 	}
 	start := time.Now()
-	if _, err := createObjects(ctx, writer, t, watchNamespace, prefix, 0, events, concurrency); err != nil {
-		return 0, err
+	created := func(name string, at time.Time) {
+		mu.Lock()
+		createdAt[name] = at
+		mu.Unlock()
+	}
+	if _, err := createObjectsNotify(ctx, writer, t, watchNamespace, prefix, 0, events, concurrency, created); err != nil {
+		return fo, err
 	}
 	for i := 0; i < watchers; i++ {
 		select {
 		case err := <-done:
 			if err != nil {
-				return 0, fmt.Errorf("watcher: %w", err)
+				return fo, fmt.Errorf("watcher: %w", err)
 			}
 		case <-ctx.Done():
-			return 0, fmt.Errorf("%d of %d watchers saw every event: %w", i, watchers, ctx.Err())
+			return fo, fmt.Errorf("%d of %d watchers saw every event: %w", i, watchers, ctx.Err())
 		}
 	}
-	return time.Since(start), nil
+	fo.all = time.Since(start)
+	mu.Lock()
+	defer mu.Unlock()
+	if fo.delivery, err = deliveries(createdAt, lastSeen); err != nil {
+		return fo, err
+	}
+	return fo, nil
 }
 
-// countAdded reads watch events until it has seen want ADDED ones.
-func countAdded(r io.Reader, want int) error {
+// deliveries are, per object created, the time from its create's response
+// until the last watcher saw it; every object must have been seen.
+func deliveries(createdAt, lastSeen map[string]time.Time) (harness.Latencies, error) {
+	names := make([]string, 0, len(createdAt))
+	for name := range createdAt {
+		names = append(names, name)
+	}
+	sort.Strings(names)
+	out := make(harness.Latencies, 0, len(names))
+	for _, name := range names {
+		seen, ok := lastSeen[name]
+		if !ok {
+			return nil, fmt.Errorf("no watcher saw %s", name)
+		}
+		out = append(out, seen.Sub(createdAt[name]))
+	}
+	return out, nil
+}
+
+// countAdded reads watch events until it has seen want ADDED ones, and
+// tells seen the name of each object ADDED and when it was read.
+func countAdded(r io.Reader, want int, seen func(name string, at time.Time)) error {
 	dec := json.NewDecoder(bufio.NewReader(r))
-	seen := 0
-	for seen < want {
+	added := 0
+	for added < want {
 		var ev struct {
 			Type   string          `json:"type"`
 			Object json.RawMessage `json:"object"`
 		}
 		if err := dec.Decode(&ev); err != nil {
-			return fmt.Errorf("after %d of %d events: %w", seen, want, err)
+			return fmt.Errorf("after %d of %d events: %w", added, want, err)
 		}
+		at := time.Now()
 		switch ev.Type {
 		case "ADDED":
-			seen++
+			var obj struct {
+				Metadata struct {
+					Name string `json:"name"`
+				} `json:"metadata"`
+			}
+			if err := json.Unmarshal(ev.Object, &obj); err != nil || obj.Metadata.Name == "" {
+				return fmt.Errorf("ADDED event without a name: %s", ev.Object)
+			}
+			seen(obj.Metadata.Name, at)
+			added++
 		case "ERROR":
 			return fmt.Errorf("watch error event: %s", ev.Object)
 		}
@@ -670,6 +755,42 @@ func (b *bench) profileCreates(ctx context.Context, creators []*target) error {
 		// What a profile's samples are divided by to compare per create.
 		b.cfg.logf("%s: %d objects created under the profiles; CPU per object: server %.2f ms, kube-apiserver %.2f ms",
 			t.name, n, ms(after[cpuServer]-before[cpuServer])/float64(n), ms(after[cpuKube]-before[cpuKube])/float64(n))
+	}
+	return nil
+}
+
+// profileWatches profiles, for each target of the fan-out, the processes
+// serving it while fan-outs of -watchers watchers and -events events
+// repeat: the generated server through kube-apiserver (the server and
+// kube-apiserver), directly (the server) and the CRD (kube-apiserver).
+func (b *bench) profileWatches(ctx context.Context) error {
+	for i, t := range b.targets {
+		if !t.watch {
+			continue
+		}
+		var stops []func() error
+		switch {
+		case t.pid == b.kubePID:
+			stops = []func() error{b.profile(ctx, "kube-apiserver", "crd-watch")}
+		case t.writes:
+			stops = []func() error{b.profile(ctx, "aggen", "watch-proxied"), b.profile(ctx, "kube-apiserver", "aggen-watch-proxied")}
+		default:
+			stops = []func() error{b.profile(ctx, "aggen", "watch-direct")}
+		}
+		b.cfg.logf("%s: watch fan-outs for %ds under CPU profiles", t.name, b.cfg.profileSecs)
+		end := time.Now().Add(time.Duration(b.cfg.profileSecs) * time.Second)
+		n := 0
+		for ; time.Now().Before(end); n++ {
+			if _, err := watchFanout(ctx, t, fmt.Sprintf("pw%d-%d", i, n), b.cfg.watchers, b.cfg.events, b.cfg.concurrency); err != nil {
+				return fmt.Errorf("%s watch fan-out: %w", t.name, err)
+			}
+		}
+		for _, stop := range stops {
+			if err := stop(); err != nil {
+				return err
+			}
+		}
+		b.cfg.logf("%s: %d fan-outs under the profiles", t.name, n)
 	}
 	return nil
 }

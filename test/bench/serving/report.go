@@ -78,11 +78,19 @@ func report(w io.Writer, cfg config, r *results) {
 	if len(r.watch) > 0 {
 		all := line{figure: fmt.Sprintf("watch: all %d see %d events (ms)", cfg.watchers, cfg.events), better: lower, values: map[string]float64{}, format: "%.0f"}
 		rate := line{figure: "watch events delivered (/s)", better: higher, values: map[string]float64{}, format: "%.0f"}
+		del50 := line{figure: "watch: create response to last watcher p50 (ms)", better: lower, values: map[string]float64{}, format: "%.1f"}
+		del99 := line{figure: "watch: create response to last watcher p99 (ms)", better: lower, values: map[string]float64{}, format: "%.1f"}
 		for name, d := range r.watch {
 			all.values[name] = ms(d)
 			rate.values[name] = float64(cfg.watchers*cfg.events) / d.Seconds()
 		}
-		lines = append(lines, all, rate)
+		for name, lat := range r.watchDelivery {
+			if len(lat) > 0 {
+				del50.values[name] = ms(lat.Percentile(50))
+				del99.values[name] = ms(lat.Percentile(99))
+			}
+		}
+		lines = append(lines, all, rate, del50, del99)
 	}
 	last := cfg.sizes[len(cfg.sizes)-1]
 	growth := line{figure: fmt.Sprintf("RSS growth, %d objects (MiB)", last), better: lower, values: map[string]float64{}, format: "%.1f"}
