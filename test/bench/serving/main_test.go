@@ -177,3 +177,33 @@ func TestCountAdded(t *testing.T) {
 		}
 	}
 }
+
+// The context switch counters read from /proc are this process's own and
+// the machine's, and they only grow.
+func TestReadSwitches(t *testing.T) {
+	before, err := readSwitches(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m1, err := readMachineSwitches()
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 0; i < 20; i++ {
+		time.Sleep(time.Millisecond) // a voluntary switch each
+	}
+	after, err := readSwitches(os.Getpid())
+	if err != nil {
+		t.Fatal(err)
+	}
+	m2, err := readMachineSwitches()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after.voluntary+after.involuntary <= before.voluntary+before.involuntary || m2 <= m1 {
+		t.Errorf("switches did not grow: process %+v -> %+v, machine %d -> %d", before, after, m1, m2)
+	}
+	if _, err := readSwitches(-1); err == nil {
+		t.Error("readSwitches(-1): no error")
+	}
+}

@@ -706,57 +706,150 @@ func (b *bench) profile(ctx context.Context, name, phase string) func() error {
 
 // profileCreates profiles the generated server and kube-apiserver while
 // the generated server's objects are created through kube-apiserver and,
-// when it is measured, directly: the same objects, one after the other,
-// so that the two profiles of the server can be set side by side
+// when it is measured, directly: the same objects, in two passes that
+// alternate (through, direct, through, direct; the second pass's files end
+// in -2), so that the profiles of the server can be set side by side
 // (go tool pprof -diff_base aggen-create-direct.pprof aggen-create-proxied.pprof).
-// The objects go to a namespace of their own, created after every other
-// figure of the creates was taken.
+// Each window logs the objects created, the CPU per object of the server
+// and kube-apiserver and the context switches per object, of the server's
+// threads and of the whole machine. The objects go to a namespace of their
+// own, created after every other figure of the creates was taken.
 func (b *bench) profileCreates(ctx context.Context, creators []*target) error {
-	for _, t := range creators {
-		if t.pid != b.aggenPID {
-			continue
-		}
-		phase := "create-proxied"
-		if !t.writes {
-			phase = "create-direct"
-		}
-		if err := b.cp.EnsureNamespace(ctx, profileNamespace); err != nil {
-			return err
-		}
-		b.cfg.logf("%s: creating objects for %ds under CPU profiles", t.name, b.cfg.profileSecs)
-		c, err := t.newClient()
-		if err != nil {
-			return err
-		}
-		procs := b.roundProcesses(t)
-		before, err := readCPUs(procs)
-		if err != nil {
-			return err
-		}
-		stops := []func() error{b.profile(ctx, "aggen", phase), b.profile(ctx, "kube-apiserver", "aggen-"+phase)}
-		end := time.Now().Add(time.Duration(b.cfg.profileSecs) * time.Second)
-		n := 0
-		for ; time.Now().Before(end); n += 100 {
-			if _, err := createObjects(ctx, c, t, profileNamespace, phase, n, n+100, b.cfg.concurrency); err != nil {
-				c.CloseIdle()
-				return fmt.Errorf("%s: %w", t.name, err)
+	if err := b.cp.EnsureNamespace(ctx, profileNamespace); err != nil {
+		return err
+	}
+	for pass := 1; pass <= 2; pass++ {
+		for _, t := range creators {
+			if t.pid != b.aggenPID {
+				continue
 			}
-		}
-		c.CloseIdle()
-		after, err := readCPUs(procs)
-		if err != nil {
-			return err
-		}
-		for _, stop := range stops {
-			if err := stop(); err != nil {
+			phase := "create-proxied"
+			if !t.writes {
+				phase = "create-direct"
+			}
+			if pass > 1 {
+				phase += fmt.Sprintf("-%d", pass)
+			}
+			if err := b.profileCreate(ctx, t, phase); err != nil {
 				return err
 			}
 		}
-		// What a profile's samples are divided by to compare per create.
-		b.cfg.logf("%s: %d objects created under the profiles; CPU per object: server %.2f ms, kube-apiserver %.2f ms",
-			t.name, n, ms(after[cpuServer]-before[cpuServer])/float64(n), ms(after[cpuKube]-before[cpuKube])/float64(n))
 	}
 	return nil
+}
+
+// profileCreate is one window of profileCreates.
+func (b *bench) profileCreate(ctx context.Context, t *target, phase string) error {
+	b.cfg.logf("%s: creating objects for %ds under CPU profiles (%s)", t.name, b.cfg.profileSecs, phase)
+	c, err := t.newClient()
+	if err != nil {
+		return err
+	}
+	defer c.CloseIdle()
+	procs := b.roundProcesses(t)
+	before, err := readCPUs(procs)
+	if err != nil {
+		return err
+	}
+	switchesBefore, err := readSwitches(b.aggenPID)
+	if err != nil {
+		return err
+	}
+	machineBefore, err := readMachineSwitches()
+	if err != nil {
+		return err
+	}
+	stops := []func() error{b.profile(ctx, "aggen", phase), b.profile(ctx, "kube-apiserver", "aggen-"+phase)}
+	end := time.Now().Add(time.Duration(b.cfg.profileSecs) * time.Second)
+	n := 0
+	for ; time.Now().Before(end); n += 100 {
+		if _, err := createObjects(ctx, c, t, profileNamespace, phase, n, n+100, b.cfg.concurrency); err != nil {
+			return fmt.Errorf("%s: %w", t.name, err)
+		}
+	}
+	after, err := readCPUs(procs)
+	if err != nil {
+		return err
+	}
+	switchesAfter, err := readSwitches(b.aggenPID)
+	if err != nil {
+		return err
+	}
+	machineAfter, err := readMachineSwitches()
+	if err != nil {
+		return err
+	}
+	for _, stop := range stops {
+		if err := stop(); err != nil {
+			return err
+		}
+	}
+	// What a profile's samples are divided by to compare per create.
+	per := func(d int64) float64 { return float64(d) / float64(n) }
+	b.cfg.logf("%s (%s): %d objects created under the profiles; CPU per object: server %.2f ms, kube-apiserver %.2f ms; context switches per object: server %.1f voluntary, %.1f involuntary, machine %.1f",
+		t.name, phase, n, ms(after[cpuServer]-before[cpuServer])/float64(n), ms(after[cpuKube]-before[cpuKube])/float64(n),
+		per(switchesAfter.voluntary-switchesBefore.voluntary), per(switchesAfter.involuntary-switchesBefore.involuntary), per(machineAfter-machineBefore))
+	return nil
+}
+
+// switches are the context switches of a process's threads.
+type switches struct{ voluntary, involuntary int64 }
+
+// readSwitches sums voluntary_ctxt_switches and nonvoluntary_ctxt_switches
+// over the threads of a process (/proc/<pid>/task/*/status). A thread that
+// ended meanwhile takes its count with it; the Go runtime keeps its threads.
+func readSwitches(pid int) (switches, error) {
+	dir := filepath.Join("/proc", strconv.Itoa(pid), "task")
+	tasks, err := os.ReadDir(dir)
+	if err != nil {
+		return switches{}, err
+	}
+	var out switches
+	for _, task := range tasks {
+		b, err := os.ReadFile(filepath.Join(dir, task.Name(), "status"))
+		if errors.Is(err, os.ErrNotExist) {
+			continue // the thread ended
+		}
+		if err != nil {
+			return switches{}, err
+		}
+		for _, line := range strings.Split(string(b), "\n") {
+			name, value, ok := strings.Cut(line, ":")
+			if !ok {
+				continue
+			}
+			var dst *int64
+			switch name {
+			case "voluntary_ctxt_switches":
+				dst = &out.voluntary
+			case "nonvoluntary_ctxt_switches":
+				dst = &out.involuntary
+			default:
+				continue
+			}
+			n, err := strconv.ParseInt(strings.TrimSpace(value), 10, 64)
+			if err != nil {
+				return switches{}, fmt.Errorf("%s/%s/status: %s: %w", dir, task.Name(), name, err)
+			}
+			*dst += n
+		}
+	}
+	return out, nil
+}
+
+// readMachineSwitches reads the context switches of the whole machine
+// since boot (ctxt in /proc/stat).
+func readMachineSwitches() (int64, error) {
+	b, err := os.ReadFile("/proc/stat")
+	if err != nil {
+		return 0, err
+	}
+	for _, line := range strings.Split(string(b), "\n") {
+		if v, ok := strings.CutPrefix(line, "ctxt "); ok {
+			return strconv.ParseInt(strings.TrimSpace(v), 10, 64)
+		}
+	}
+	return 0, errors.New("/proc/stat has no ctxt line")
 }
 
 // profileWatches profiles, for each target of the fan-out, the processes
