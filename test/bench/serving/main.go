@@ -54,6 +54,7 @@ type config struct {
 	events      int
 	sample      bool // measure sample-apiserver too
 	direct      bool // measure the generated server without kube-apiserver in between
+	busyKube    bool // measure it directly too while kube-apiserver creates CRD objects
 	profileDir  string
 	profileSecs int
 	keep        bool
@@ -71,6 +72,7 @@ func main() {
 	example := flag.String("example", "examples/insects", "the aggen-generated project")
 	sample := flag.Bool("sample", true, "measure k8s.io/sample-apiserver too (create, LIST)")
 	direct := flag.Bool("direct", true, "measure the generated server directly too, without the aggregator")
+	busyKube := flag.Bool("busy-kube", false, "with -direct, add create rounds of the generated server measured directly while kube-apiserver creates CRD objects (c=5) meanwhile: the server's CPU per object when it shares the cores with a busy kube-apiserver, without the proxy hop")
 	profile := flag.String("profile", "", "directory for CPU profiles of the generated server and kube-apiserver during the last fill and its LISTs, and while creating through kube-apiserver and directly (-profile-seconds each, after the rounds)")
 	profileSecs := flag.Int("profile-seconds", 15, "length of each CPU profile")
 	keep := flag.Bool("keep", false, "keep the work directory (logs)")
@@ -87,7 +89,7 @@ func main() {
 	defer cancel()
 	cfg := config{
 		example: *example, sizes: sizes, concurrency: *concurrency, lists: *lists, rounds: *rounds, roundSize: *roundSize,
-		watchers: *watchers, events: *events, sample: *sample, direct: *direct,
+		watchers: *watchers, events: *events, sample: *sample, direct: *direct, busyKube: *busyKube,
 		profileDir: *profile, profileSecs: *profileSecs, keep: *keep,
 		logf: func(format string, args ...any) { fmt.Fprintf(os.Stderr, "  "+format+"\n", args...) },
 	}

@@ -102,7 +102,7 @@ func TestServingTiny(t *testing.T) {
 	var out bytes.Buffer
 	cfg := config{
 		example: example, sizes: []int{20}, concurrency: 5, lists: 2, rounds: 2, roundSize: 5, watchers: 5, events: 5,
-		sample: true, direct: true, logf: t.Logf,
+		sample: true, direct: true, busyKube: true, logf: t.Logf,
 	}
 	if err := run(ctx, cfg, &out); err != nil {
 		t.Fatal(err)
@@ -117,6 +117,7 @@ func TestServingTiny(t *testing.T) {
 		"create CPU, rounds: kube-apiser":  strings.Repeat(number+`\s+`, 4),
 		"create CPU, rounds: total":        strings.Repeat(number+`\s+`, 4),
 		"aggregation hop on creates":       `aggen ` + number + `/s through kube-apiserver vs ` + number + `/s direct`,
+		"shared cores":                     `the server's CPU per create is ` + number + ` ms directly, ` + number + ` ms directly while`,
 		"LIST 20 JSON p99 (ms)":            strings.Repeat(number+`\s+`, 4),
 		"LIST 20 Table p50 (ms)":           strings.Repeat(number+`\s+`, 4),
 		"watch: all 5 see 5 events (ms)":   number + `\s+` + number + `\s+-\s+` + number,
@@ -205,5 +206,42 @@ func TestReadSwitches(t *testing.T) {
 	}
 	if _, err := readSwitches(-1); err == nil {
 		t.Error("readSwitches(-1): no error")
+	}
+}
+
+// With -busy-kube the table has a column of the server measured directly
+// while kube-apiserver is busy: only its server's CPU is charged to it, so
+// it has no total, and a line sets its CPU per create beside the direct
+// and the proxied one.
+func TestReportBusyKube(t *testing.T) {
+	ms := time.Millisecond
+	r := &results{
+		targetNames: []string{"aggen", "CRD", "aggen direct", busyKubeTarget},
+		roundRates:  map[string][]float64{"aggen": {200}, "CRD": {150}, "aggen direct": {400}, busyKubeTarget: {250}},
+		roundLat:    map[string]harness.Latencies{"aggen": {8 * ms}, "CRD": {4 * ms}, "aggen direct": {2 * ms}, busyKubeTarget: {3 * ms, 3 * ms}},
+		roundCPU: map[string]map[string]time.Duration{
+			"aggen":        {cpuServer: 16 * ms, cpuKube: 8 * ms, cpuEtcd: 4 * ms},
+			"CRD":          {cpuKube: 10 * ms, cpuEtcd: 4 * ms},
+			"aggen direct": {cpuServer: 12 * ms, cpuKube: 1 * ms, cpuEtcd: 4 * ms},
+			busyKubeTarget: {cpuServer: 28 * ms},
+		},
+		watch:         map[string]time.Duration{"aggen": 10 * ms, "CRD": 20 * ms},
+		watchDelivery: map[string]harness.Latencies{"aggen": {-1 * ms}, "CRD": {2 * ms}},
+		rssBefore:     map[string]memory{}, rssAfter: map[string]memory{}, kubeGrowth: map[string]int64{},
+	}
+	var out bytes.Buffer
+	report(&out, config{sizes: []int{100}, concurrency: 10, rounds: 1, roundSize: 1, watchers: 2, events: 3}, r)
+	for figure, want := range map[string]string{
+		"create c=10, 1 alternating rounds of 1": `200\s+150\s+400\s+250\s+1.33x\s+yes`,
+		"create CPU, rounds: server (ms/object)": `16.00\s+-\s+12.00\s+14.00\s+-\s+-`,
+		"create CPU, rounds: kube-apiserver":     `8.00\s+10.00\s+1.00\s+-\s+0.80x\s+yes`,
+		"create CPU, rounds: total (ms/object)":  `28.00\s+14.00\s+17.00\s+-\s+2.00x\s+no`,
+		"watch: create response to last watcher": `-1.0\s+2.0\s+-\s+-\s+-\s+yes`,
+		"shared cores":                           `12.00 ms directly, 14.00 ms directly while kube-apiserver creates CRD objects, 16.00 ms through kube-apiserver`,
+	} {
+		line := lineOf(out.String(), figure)
+		if !regexp.MustCompile(want).MatchString(line) {
+			t.Errorf("row %q = %q, want it to match %s\n%s", figure, line, want, out.String())
+		}
 	}
 }

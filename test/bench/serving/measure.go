@@ -131,12 +131,13 @@ func (b *bench) measure(ctx context.Context) (*results, error) {
 			// kube-apiserver serves the CRD and proxies aggen: one profile.
 			stops = append(stops, b.profile(ctx, "aggen", "list"), b.profile(ctx, "kube-apiserver", "list"))
 		}
+		listers := b.listers()
 		for _, table := range []bool{false, true} {
 			key := listKey{size: size, table: table}
 			for round := 0; round < b.cfg.lists; round++ {
-				for i := range b.targets {
+				for i := range listers {
 					// Rotate who goes first.
-					t := b.targets[(i+round)%len(b.targets)]
+					t := listers[(i+round)%len(listers)]
 					d, err := timeList(ctx, clients[t.name], t.collection(listNamespace), table, size)
 					if err != nil {
 						return nil, fmt.Errorf("%s: %w", t.name, err)
@@ -180,12 +181,22 @@ func (b *bench) measure(ctx context.Context) (*results, error) {
 			j := (i + round) % len(creators)
 			t := creators[j]
 			procs := b.roundProcesses(t)
+			stopBusy, err := b.busy(ctx, t, fmt.Sprintf("rb%d-%d", round, j))
+			if err != nil {
+				return nil, err
+			}
 			before, err := readCPUs(procs)
 			if err != nil {
+				stopBusy()
 				return nil, err
 			}
 			start := time.Now()
 			lat, err := createObjects(ctx, clients[t.name], t, listNamespace, fmt.Sprintf("r%d-%d", round, j), 0, b.cfg.roundSize, b.cfg.concurrency)
+			if err == nil {
+				err = stopBusy()
+			} else {
+				stopBusy()
+			}
 			if err != nil {
 				return nil, fmt.Errorf("%s: create round %d: %w", t.name, round, err)
 			}
@@ -233,11 +244,54 @@ func (b *bench) measure(ctx context.Context) (*results, error) {
 // roundProcesses are the processes whose CPU time a create round of t is
 // charged: kube-apiserver, etcd and, for an extension server, the server.
 func (b *bench) roundProcesses(t *target) map[string]int {
+	if t.busy != nil {
+		// kube-apiserver's and etcd's CPU is mostly the background's.
+		return map[string]int{cpuServer: t.pid}
+	}
 	procs := map[string]int{cpuKube: b.kubePID, cpuEtcd: b.etcdPID}
 	if t.pid != b.kubePID {
 		procs[cpuServer] = t.pid
 	}
 	return procs
+}
+
+// busy starts, for a target with a busy background, creates of the
+// background target's objects (prefix-<n>, at concurrency 5, in the
+// round's namespace) that last until the function returned is called; it
+// returns their first error. For other targets it does nothing.
+func (b *bench) busy(ctx context.Context, t *target, prefix string) (func() error, error) {
+	if t.busy == nil {
+		return func() error { return nil }, nil
+	}
+	c, err := t.busy.newClient()
+	if err != nil {
+		return nil, err
+	}
+	ctx, cancel := context.WithCancel(ctx)
+	done := make(chan error, 1)
+	go func() {
+		var err error
+		for n := 0; ctx.Err() == nil; n += 50 {
+			if _, err = createObjects(ctx, c, t.busy, listNamespace, prefix, n, n+50, 5); err != nil {
+				break
+			}
+		}
+		if ctx.Err() != nil {
+			err = nil // cancelled: the round is over
+		}
+		done <- err
+	}()
+	// Let the background reach its pace before the round starts.
+	time.Sleep(500 * time.Millisecond)
+	return func() error {
+		cancel()
+		err := <-done
+		c.CloseIdle()
+		if err != nil {
+			return fmt.Errorf("background creates of %s: %w", t.busy.name, err)
+		}
+		return nil
+	}, nil
 }
 
 // The processes of the CPU figures.
@@ -303,10 +357,22 @@ func (b *bench) writers() []*target {
 	return out
 }
 
+// listers are the targets whose LISTs are timed: all but those measured
+// with a busy background, which only create.
+func (b *bench) listers() []*target {
+	var out []*target
+	for _, t := range b.targets {
+		if t.busy == nil {
+			out = append(out, t)
+		}
+	}
+	return out
+}
+
 // waitListed waits until every target lists size objects (a consistent
 // LIST answers at once; this guards against a short list being timed).
 func (b *bench) waitListed(ctx context.Context, clients map[string]*harness.Client, size int) error {
-	for _, t := range b.targets {
+	for _, t := range b.listers() {
 		err := harness.Eventually(ctx, 60*time.Second, fmt.Sprintf("%s lists %d objects", t.name, size), func(ctx context.Context) error {
 			_, err := timeList(ctx, clients[t.name], t.collection(listNamespace), false, size)
 			return err

@@ -32,6 +32,10 @@ const (
 	// Namespaces of the LIST objects and of the watch events.
 	listNamespace  = "serving-bench"
 	watchNamespace = "serving-bench-watch"
+	// busyKubeTarget is the generated server measured directly while
+	// kube-apiserver creates CRD objects (-busy-kube).
+	busyKubeTarget = "aggen direct, kube busy"
+
 	// profileNamespace holds the objects created under -profile's create
 	// profiles.
 	profileNamespace = "serving-bench-profile"
@@ -59,6 +63,10 @@ type target struct {
 	rounds bool
 	// watch is false for a target the fan-out is not measured on.
 	watch bool
+	// busy, when set, creates objects through kube-apiserver in the
+	// background during each of the target's create rounds; only the
+	// server's CPU is charged to such a round.
+	busy *target
 }
 
 type bench struct {
@@ -188,6 +196,13 @@ func setUp(ctx context.Context, cfg config) (b *bench, err error) {
 			},
 			pid: dep.Server.Pid(), rounds: true, watch: true,
 		})
+		if cfg.busyKube {
+			direct := b.targets[len(b.targets)-1]
+			b.targets = append(b.targets, &target{
+				name: busyKubeTarget, collection: direct.collection, object: direct.object, newClient: direct.newClient,
+				pid: direct.pid, rounds: true, busy: b.targets[1],
+			})
+		}
 	}
 	return b, nil
 }
