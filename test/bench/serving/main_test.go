@@ -227,7 +227,9 @@ func TestReportBusyKube(t *testing.T) {
 		},
 		watch:         map[string]time.Duration{"aggen": 10 * ms, "CRD": 20 * ms},
 		watchDelivery: map[string]harness.Latencies{"aggen": {-1 * ms}, "CRD": {2 * ms}},
-		rssBefore:     map[string]memory{}, rssAfter: map[string]memory{}, kubeGrowth: map[string]int64{},
+		rssBefore:     map[string]memory{"aggen": {rss: 1024}, busyKubeTarget: {rss: 1024}, "CRD": {rss: 1024}},
+		rssAfter:      map[string]memory{"aggen": {rss: 2048}, busyKubeTarget: {rss: 2048}, "CRD": {rss: 2048}},
+		kubeGrowth:    map[string]int64{},
 	}
 	var out bytes.Buffer
 	report(&out, config{sizes: []int{100}, concurrency: 10, rounds: 1, roundSize: 1, watchers: 2, events: 3}, r)
@@ -237,6 +239,7 @@ func TestReportBusyKube(t *testing.T) {
 		"create CPU, rounds: kube-apiserver":     `8.00\s+10.00\s+1.00\s+-\s+0.80x\s+yes`,
 		"create CPU, rounds: total (ms/object)":  `28.00\s+14.00\s+17.00\s+-\s+2.00x\s+no`,
 		"watch: create response to last watcher": `-1.0\s+2.0\s+-\s+-\s+-\s+yes`,
+		"extension servers' RSS before":          `MiB, fixed cost a CRD does not have\): aggen 1.0 \(after 2.0\); kube`,
 		"shared cores":                           `12.00 ms directly, 14.00 ms directly while kube-apiserver creates CRD objects, 16.00 ms through kube-apiserver`,
 	} {
 		line := lineOf(out.String(), figure)

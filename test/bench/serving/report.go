@@ -153,7 +153,7 @@ func report(w io.Writer, cfg config, r *results) {
 	}
 	fmt.Fprintf(w, "extension servers' RSS before the fills (MiB, fixed cost a CRD does not have):")
 	for _, name := range r.targetNames {
-		if name == "CRD" || name == "aggen direct" {
+		if name == "CRD" || name == "aggen direct" || name == busyKubeTarget {
 			continue
 		}
 		fmt.Fprintf(w, " %s %.1f (after %.1f)", name, mib(r.rssBefore[name].rss), mib(r.rssAfter[name].rss))
