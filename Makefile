@@ -27,12 +27,12 @@ test: ## The whole suite: vet, unit, golden, end-to-end (real etcd, apiserver, k
 	# by executions, not seconds: on a loaded 2-core machine a timed run can
 	# end in the fuzzer's own "context deadline exceeded".
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 40000x -parallel 1 ./generators/markers
-	# Generation runs on several goroutines (two lanes of upstream
-	# generators, the schemas, aggen's own generators, the prestager): the
+	# Generation runs on several goroutines (the upstream generators, the
+	# schemas, aggen's own generators, the formatting, the prestager): the
 	# race detector over a whole generate of the example and of two
-	# corpora nobody here wrote, and over the session fork and prestager.
+	# corpora nobody here wrote, and over the prestager and format memo.
 	$(GO) test -race -count=1 -run '^TestOwnRenderersMatchUpstream/(example|gatewayapi|k8sapi)$$' ./test/upstream
-	$(GO) test -race -count=1 -run '^(TestFork|TestPrestaged.*|TestFormatMemo)$$' ./generators/codegen ./scaffold
+	$(GO) test -race -count=1 -run '^(TestPrestaged.*|TestFormatMemo)$$' ./scaffold
 	# The example's end-to-end suites live in a module of their own, as the
 	# example is one: its generated clientset against its generated server.
 	cd test/e2e/insects && $(GO) vet ./...
