@@ -27,6 +27,12 @@ test: ## The whole suite: vet, unit, golden, end-to-end (real etcd, apiserver, k
 	# by executions, not seconds: on a loaded 2-core machine a timed run can
 	# end in the fuzzer's own "context deadline exceeded".
 	$(GO) test -run '^$$' -fuzz '^FuzzParse$$' -fuzztime 40000x -parallel 1 ./generators/markers
+	# Generation runs on several goroutines (the upstream generators, the
+	# schemas, aggen's own generators, the formatting, the prestager): the
+	# race detector over a whole generate of the example and of two
+	# corpora nobody here wrote, and over the prestager and format memo.
+	$(GO) test -race -count=1 -run '^TestOwnRenderersMatchUpstream/(example|gatewayapi|k8sapi)$$' ./test/upstream
+	$(GO) test -race -count=1 -run '^(TestPrestaged.*|TestFormatMemo)$$' ./scaffold
 	# The example's end-to-end suites live in a module of their own, as the
 	# example is one: its generated clientset against its generated server.
 	cd test/e2e/insects && $(GO) vet ./...
@@ -43,10 +49,12 @@ test-short: ## The fast part: unit and golden tests only.
 # `make bench -- --kinds 50` (or `make bench-generate -- --runs 1`): the
 # words after the target are flags of the generate benchmark
 # (test/bench), given after KINDS and RUNS so that they win; make is told
-# they are nothing to build.
+# they are nothing to build. make takes a word with "=" (--kube=false) for
+# a variable, not a goal: such words that start with "-" are flags too.
 BENCH_GOALS := bench bench-generate
 ifneq ($(filter $(firstword $(MAKECMDGOALS)),$(BENCH_GOALS)),)
 BENCH_ARGS := $(wordlist 2,$(words $(MAKECMDGOALS)),$(MAKECMDGOALS))
+BENCH_FLAGS := $(filter -%,$(MAKEOVERRIDES))
 ifneq ($(BENCH_ARGS),)
 $(eval $(sort $(BENCH_ARGS)):;@:)
 endif
@@ -62,7 +70,7 @@ RUNS ?= 3
 
 .PHONY: bench-generate
 bench-generate: build ## aggen generate (full, no-op), verify, the go/packages floor and kube_codegen.sh on synthetic projects of KINDS kinds (default 1,10,50,200): ratios, CPU and wall time, peak memory.
-	$(GO) run ./test/bench -aggen $(BIN)/aggen -kinds $(KINDS) -runs $(RUNS) $(BENCH_ARGS)
+	$(GO) run ./test/bench -aggen $(BIN)/aggen -kinds $(KINDS) -runs $(RUNS) $(BENCH_ARGS) $(BENCH_FLAGS)
 
 .PHONY: bench-discovery
 bench-discovery: ## Discovery p50/p99 through kube-apiserver, aggen's server vs sample-apiserver.

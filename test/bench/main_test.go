@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"go/parser"
 	"go/token"
+	"os/exec"
 	"strings"
 	"testing"
 	"time"
@@ -72,5 +73,38 @@ func TestReportWithoutKubeCodegen(t *testing.T) {
 	report(&out, []*result{r}, 1)
 	if strings.Contains(out.String(), "0.0x") || strings.Count(out.String(), " - ") < 2 {
 		t.Errorf("kube_codegen.sh columns of a run without it:\n%s", out.String())
+	}
+}
+
+// `make bench -- <flags>` hands every flag after -- to this benchmark,
+// after the Makefile's own -kinds and -runs so that they win: those make
+// sees as goals (--kinds 50) and those it takes for variables
+// (--kube=false).
+func TestMakeBenchPassesFlags(t *testing.T) {
+	if _, err := exec.LookPath("make"); err != nil {
+		t.Skip("no make")
+	}
+	cmd := exec.Command("make", "-n", "bench-generate", "--", "--kinds", "5", "--kube=false")
+	cmd.Dir = "../.."
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("make -n: %v\n%s", err, out)
+	}
+	var run string
+	for _, line := range strings.Split(string(out), "\n") {
+		if strings.Contains(line, "./test/bench ") {
+			run = line
+		}
+	}
+	if run == "" {
+		t.Fatalf("make -n bench-generate runs no ./test/bench:\n%s", out)
+	}
+	for _, want := range []string{"--kinds 5", "--kube=false"} {
+		if !strings.Contains(run, want) {
+			t.Errorf("%q does not pass %s", run, want)
+		}
+	}
+	if i, j := strings.Index(run, "-runs"), strings.Index(run, "--kinds 5"); i < 0 || j < i {
+		t.Errorf("%q: the flags after -- do not come after the Makefile's", run)
 	}
 }
