@@ -786,7 +786,7 @@ func (b *bench) profileCreates(ctx context.Context, creators []*target) error {
 	}
 	for pass := 1; pass <= 2; pass++ {
 		for _, t := range creators {
-			if t.pid != b.aggenPID {
+			if t.pid != b.aggenPID || t.busy != nil {
 				continue
 			}
 			phase := "create-proxied"
