@@ -10,9 +10,9 @@ import (
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
-	"github.com/aggen-dev/aggen/generators/crdschema"
 	"github.com/aggen-dev/aggen/generators/loader"
 	"github.com/aggen-dev/aggen/generators/model"
+	"github.com/aggen-dev/aggen/test/controllergen"
 	"github.com/aggen-dev/aggen/test/fixture"
 )
 
@@ -58,7 +58,7 @@ func TestBuildMatchesControllerGen(t *testing.T) {
 				dir = project(t, filepath.Join("..", "..", "testdata", "schema", name+".txtar"))
 			}
 			p := load(t, dir)
-			crds, err := crdschema.Oracle(dir, p)
+			crds, err := controllergen.CRDs(dir, p)
 			if err != nil {
 				t.Fatalf("controller-gen: %v", err)
 			}

@@ -9,8 +9,8 @@ import (
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
-	"github.com/aggen-dev/aggen/generators/crdschema"
 	"github.com/aggen-dev/aggen/generators/loader"
+	"github.com/aggen-dev/aggen/test/controllergen"
 )
 
 const root = "../.."
@@ -37,7 +37,7 @@ func TestSchemasMatchControllerGen(t *testing.T) {
 			if err != nil {
 				t.Fatalf("aggen refuses %s:\n%v", name, err)
 			}
-			crds, err := crdschema.Oracle(dir, p)
+			crds, err := controllergen.CRDs(dir, p)
 			if err != nil {
 				t.Fatalf("controller-gen: %v", err)
 			}

@@ -16,10 +16,10 @@ import (
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
-	"github.com/aggen-dev/aggen/generators/crdschema"
 	"github.com/aggen-dev/aggen/generators/loader"
 	"github.com/aggen-dev/aggen/generators/model"
 	"github.com/aggen-dev/aggen/test/aggentest"
+	"github.com/aggen-dev/aggen/test/controllergen"
 	"github.com/aggen-dev/aggen/test/corpus"
 	"github.com/aggen-dev/aggen/test/e2e/harness"
 )
@@ -141,7 +141,7 @@ func TestDifferential(t *testing.T) {
 	if err != nil {
 		t.Fatalf("loading the project: %v", err)
 	}
-	crds, err := crdschema.Oracle(dir, p)
+	crds, err := controllergen.CRDs(dir, p)
 	if err != nil {
 		t.Fatalf("controller-gen: %v", err)
 	}

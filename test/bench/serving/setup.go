@@ -11,8 +11,8 @@ import (
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
 	"k8s.io/apimachinery/pkg/runtime/schema"
 
-	"github.com/aggen-dev/aggen/generators/crdschema"
 	"github.com/aggen-dev/aggen/generators/loader"
+	"github.com/aggen-dev/aggen/test/controllergen"
 	"github.com/aggen-dev/aggen/test/e2e/harness"
 )
 
@@ -214,7 +214,7 @@ func benchCRD(example string) (*apiextensionsv1.CustomResourceDefinition, error)
 	if err != nil {
 		return nil, fmt.Errorf("loading %s: %w", example, err)
 	}
-	crds, err := crdschema.Oracle(example, p)
+	crds, err := controllergen.CRDs(example, p)
 	if err != nil {
 		return nil, fmt.Errorf("controller-gen: %w", err)
 	}

@@ -1,15 +1,19 @@
-package crdschema
+// Package controllergen makes the CRDs controller-gen makes from a
+// project's API packages, with controller-tools as a library: the
+// reference the semantics of aggen's CRD markers are tested against. It
+// is for tests and benchmarks; aggen itself never links it, since
+// controller-tools' CRD package costs every command its package
+// initialisation (gobuffalo/flect's inflection tables).
+package controllergen
 
 import (
 	"fmt"
 	"os"
-	"path"
 	"sort"
 	"strings"
 
 	"golang.org/x/tools/go/packages"
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
-	"k8s.io/apimachinery/pkg/runtime/schema"
 	"sigs.k8s.io/controller-tools/pkg/crd"
 	crdmarkers "sigs.k8s.io/controller-tools/pkg/crd/markers"
 	ctloader "sigs.k8s.io/controller-tools/pkg/loader"
@@ -18,11 +22,11 @@ import (
 	"github.com/aggen-dev/aggen/generators/model"
 )
 
-// Oracle returns the CRDs controller-gen makes from the version packages
+// CRDs returns the CRDs controller-gen makes from the version packages
 // of the project in dir, by group-kind ("Bee.insects.example.com"). It
 // loads the packages from source with controller-tools' own loader, which
 // is slow (about a second), so generation does not use it; tests do.
-func Oracle(dir string, p *model.Project) (map[string]*apiextensionsv1.CustomResourceDefinition, error) {
+func CRDs(dir string, p *model.Project) (map[string]*apiextensionsv1.CustomResourceDefinition, error) {
 	var patterns []string
 	for _, g := range p.Groups {
 		for _, v := range g.Versions {
@@ -79,29 +83,4 @@ func Oracle(dir string, p *model.Project) (map[string]*apiextensionsv1.CustomRes
 		return out, fmt.Errorf("controller-tools: %s", strings.Join(errs, "; "))
 	}
 	return out, nil
-}
-
-// FillFromOracle sets Kind.Schema of every kind of every version from the
-// CRDs Oracle returns.
-func FillFromOracle(dir string, p *model.Project) error {
-	crds, err := Oracle(dir, p)
-	if err != nil {
-		return err
-	}
-	for _, g := range p.Groups {
-		for _, v := range g.Versions {
-			for _, k := range v.Kinds {
-				c := crds[schema.GroupKind{Group: g.GroupName, Kind: k.Name}.String()]
-				if c == nil {
-					return fmt.Errorf("controller-tools made no CRD for %s in %s", k.Name, path.Base(v.Dir))
-				}
-				for _, cv := range c.Spec.Versions {
-					if cv.Name == v.Name && cv.Schema != nil {
-						k.Schema = cv.Schema.OpenAPIV3Schema.DeepCopy()
-					}
-				}
-			}
-		}
-	}
-	return nil
 }
