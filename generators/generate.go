@@ -19,6 +19,7 @@ import (
 	"github.com/aggen-dev/aggen/generators/codegen"
 	"github.com/aggen-dev/aggen/generators/controller"
 	"github.com/aggen-dev/aggen/generators/conversion"
+	"github.com/aggen-dev/aggen/generators/crdschema"
 	"github.com/aggen-dev/aggen/generators/declarative"
 	"github.com/aggen-dev/aggen/generators/deepcopy"
 	"github.com/aggen-dev/aggen/generators/defaulter"
@@ -81,7 +82,8 @@ type Options struct {
 	// it once here.
 	GoEnv *goenv.Env
 	// FormatMemo remembers the formatting of aggen's own Go files across
-	// runs; nil formats every file.
+	// runs, and the CRDs that passed kube-apiserver's validation; nil
+	// formats and validates everything.
 	FormatMemo *goformat.Memo
 	// Prestage, when set, is given each generated file as soon as its
 	// final bytes are known, from any goroutine, while generation goes on;
@@ -155,7 +157,13 @@ func Generate(dir string, opts Options) (*Result, error) {
 		// its cache.
 		env, _ = goenv.Read(dir)
 	}
-	p, buildSchemas, err := loader.LoadWithoutSchemas(dir, env)
+	var validated crdschema.Memo
+	if opts.FormatMemo != nil {
+		// The memo of this build of aggen remembers the CRDs that passed
+		// validation too.
+		validated = opts.FormatMemo
+	}
+	p, buildSchemas, err := loader.LoadWithoutSchemas(dir, env, validated)
 	if err != nil {
 		return nil, err
 	}

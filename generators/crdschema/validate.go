@@ -26,6 +26,25 @@ import (
 // Whatever kube-apiserver would refuse is an error at the marker that
 // causes it, so aggen never serves what a CRD could not be.
 func Validate(p *model.Project) error {
+	return ValidateMemo(p, nil)
+}
+
+// Memo remembers results across runs, keyed by their whole input, for
+// one build of aggen (see goformat.Memo).
+type Memo interface {
+	Recall(space string, key []byte) ([]byte, bool)
+	Keep(space string, key, data []byte)
+}
+
+// validatedSpace holds the CRDs kube-apiserver's validation accepted.
+const validatedSpace = "crdschema: valid CRD"
+
+// ValidateMemo is Validate that skips kube-apiserver's validation (about
+// a millisecond of CPU per kind) for a CRD that passed it, byte for byte,
+// in an earlier run of the same aggen, and remembers those that pass in
+// memo (nil remembers nothing). Only successes are remembered, so every
+// error is found again in each run.
+func ValidateMemo(p *model.Project, memo Memo) error {
 	var errs Errors
 	for _, g := range p.Groups {
 		for _, v := range g.Versions {
@@ -33,31 +52,25 @@ func Validate(p *model.Project) error {
 				if k.Schema == nil {
 					continue
 				}
-				crd, err := crdFor(g, v, k, k.Schema)
-				if err != nil {
-					return err
+				var key []byte
+				recalled := false
+				if memo != nil {
+					// The CRD's whole input (see crdFor): names, scope,
+					// subresources and schema.
+					b, err := json.Marshal([]any{g.GroupName, v.Name, k.Name, k.Plural, k.Singular, k.ListName, k.Namespaced, k.Status, k.Scale, k.Schema})
+					if err == nil {
+						key = b
+						_, recalled = memo.Recall(validatedSpace, key)
+					}
 				}
-				found := crdvalidation.ValidateCustomResourceDefinition(context.Background(), crd)
-				if len(found) > 0 {
-					// kube-apiserver compiles CEL rules only once the
-					// defaults are valid; check them without the defaults
-					// too, so every mistake is reported in one run.
-					noDefaults := k.Schema.DeepCopy()
-					dropDefaults(noDefaults)
-					crd, err := crdFor(g, v, k, noDefaults)
-					if err != nil {
+				var found field.ErrorList
+				if !recalled {
+					var err error
+					if found, err = validateCRD(g, v, k); err != nil {
 						return err
 					}
-					seen := map[string]bool{}
-					for _, fe := range found {
-						seen[fe.Error()] = true
-					}
-					for _, fe := range crdvalidation.ValidateCustomResourceDefinition(context.Background(), crd) {
-						// Only what the defaults hid: the rules. Without
-						// defaults, list map keys may look unset.
-						if !seen[fe.Error()] && strings.Contains(fe.Field, "x-kubernetes-validations") {
-							found = append(found, fe)
-						}
+					if len(found) == 0 && key != nil {
+						memo.Keep(validatedSpace, key, nil)
 					}
 				}
 				for _, fe := range found {
@@ -77,6 +90,38 @@ func Validate(p *model.Project) error {
 		return errs
 	}
 	return nil
+}
+
+// validateCRD is what kube-apiserver finds wrong with the CRD of k in v.
+func validateCRD(g *model.Group, v *model.Version, k *model.Kind) (field.ErrorList, error) {
+	crd, err := crdFor(g, v, k, k.Schema)
+	if err != nil {
+		return nil, err
+	}
+	found := crdvalidation.ValidateCustomResourceDefinition(context.Background(), crd)
+	if len(found) > 0 {
+		// kube-apiserver compiles CEL rules only once the
+		// defaults are valid; check them without the defaults
+		// too, so every mistake is reported in one run.
+		noDefaults := k.Schema.DeepCopy()
+		dropDefaults(noDefaults)
+		crd, err := crdFor(g, v, k, noDefaults)
+		if err != nil {
+			return nil, err
+		}
+		seen := map[string]bool{}
+		for _, fe := range found {
+			seen[fe.Error()] = true
+		}
+		for _, fe := range crdvalidation.ValidateCustomResourceDefinition(context.Background(), crd) {
+			// Only what the defaults hid: the rules. Without
+			// defaults, list map keys may look unset.
+			if !seen[fe.Error()] && strings.Contains(fe.Field, "x-kubernetes-validations") {
+				found = append(found, fe)
+			}
+		}
+	}
+	return found, nil
 }
 
 // crdFor is the CRD of one kind in one version, in kube-apiserver's

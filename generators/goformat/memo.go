@@ -87,6 +87,51 @@ func (m *Memo) Source(src []byte) ([]byte, error) {
 	return out, nil
 }
 
+// Recall returns what Keep stored for key in space, in this run or the
+// last one, and keeps it for the next. Spaces keep other results than
+// formatting apart from the formatted sources and from each other.
+func (m *Memo) Recall(space string, key []byte) ([]byte, bool) {
+	if m == nil {
+		return nil, false
+	}
+	k := spaceKey(space, key)
+	m.mu.Lock()
+	defer m.mu.Unlock()
+	if out, ok := m.used[k]; ok {
+		return out, true
+	}
+	out, ok := m.old[k]
+	if ok {
+		m.used[k] = out
+	}
+	return out, ok
+}
+
+// Keep stores data for key in space, for Recall in the next run.
+func (m *Memo) Keep(space string, key, data []byte) {
+	if m == nil {
+		return
+	}
+	k := spaceKey(space, key)
+	m.mu.Lock()
+	m.used[k] = data
+	m.mu.Unlock()
+}
+
+// spaceKey is the entry of key in space. A formatted source's entry is
+// the hash of the source alone; a space's begins with a NUL, which no Go
+// source does.
+func spaceKey(space string, key []byte) memoKey {
+	h := sha256.New()
+	h.Write([]byte{0})
+	h.Write([]byte(space))
+	h.Write([]byte{0})
+	h.Write(key)
+	var k memoKey
+	h.Sum(k[:0])
+	return k
+}
+
 // Marshal returns this run's entries, to be given to NewMemo by the next
 // run, and whether they differ from the ones the memo was made with (when
 // they do not, there is nothing to save).

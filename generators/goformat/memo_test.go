@@ -68,3 +68,47 @@ func TestMemo(t *testing.T) {
 		t.Error("a nil memo has something to save")
 	}
 }
+
+// Results kept in a space come back in the next run, in that space only;
+// one the next run does not recall is gone from the run after.
+func TestMemoSpaces(t *testing.T) {
+	m := NewMemo(nil, "tool-1")
+	if _, ok := m.Recall("crd", []byte("k1")); ok {
+		t.Fatal("an empty memo recalled something")
+	}
+	m.Keep("crd", []byte("k1"), []byte("v1"))
+	m.Keep("crd", []byte("k2"), nil)
+	saved, changed := m.Marshal()
+	if !changed {
+		t.Fatal("new entries are not a change")
+	}
+	next := NewMemo(saved, "tool-1")
+	if v, ok := next.Recall("crd", []byte("k1")); !ok || string(v) != "v1" {
+		t.Fatalf("Recall(crd, k1) = %q, %v; want v1", v, ok)
+	}
+	if _, ok := next.Recall("other", []byte("k1")); ok {
+		t.Error("an entry of one space was recalled in another")
+	}
+	if _, ok := next.Recall("crd", []byte("k1\x00")); ok {
+		t.Error("another key recalled k1's entry")
+	}
+	again, changed := next.Marshal()
+	if !changed {
+		t.Fatal("dropping k2, not recalled, is not a change")
+	}
+	last := NewMemo(again, "tool-1")
+	if _, ok := last.Recall("crd", []byte("k2")); ok {
+		t.Error("k2 was kept though its run did not recall it")
+	}
+	if _, ok := last.Recall("crd", []byte("k1")); !ok {
+		t.Error("k1 was dropped though its run recalled it")
+	}
+	if _, ok := NewMemo(again, "tool-2").Recall("crd", []byte("k1")); ok {
+		t.Error("another tool's memo was trusted")
+	}
+	var none *Memo
+	none.Keep("crd", []byte("k"), nil)
+	if _, ok := none.Recall("crd", []byte("k")); ok {
+		t.Error("a nil memo recalled something")
+	}
+}

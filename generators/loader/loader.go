@@ -164,7 +164,7 @@ func Load(dir string) (*model.Project, error) {
 // LoadEnv is Load with the go command's configuration already read, for a
 // caller that needs it too; nil reads it when needed.
 func LoadEnv(dir string, env *goenv.Env) (*model.Project, error) {
-	p, schemas, err := LoadWithoutSchemas(dir, env)
+	p, schemas, err := LoadWithoutSchemas(dir, env, nil)
 	if err != nil {
 		return nil, err
 	}
@@ -180,8 +180,10 @@ func LoadEnv(dir string, env *goenv.Env) (*model.Project, error) {
 // caller that has other work to do meanwhile which does not read them.
 // The function returns the input errors the schemas find. When the rest
 // of the load found errors, the schemas are built before returning, so
-// that every input error is reported at once, as Load does.
-func LoadWithoutSchemas(dir string, env *goenv.Env) (*model.Project, func() error, error) {
+// that every input error is reported at once, as Load does. memo, when
+// not nil, remembers the schemas that passed kube-apiserver's CRD
+// validation across runs (see crdschema.ValidateMemo).
+func LoadWithoutSchemas(dir string, env *goenv.Env, memo crdschema.Memo) (*model.Project, func() error, error) {
 	cfg, err := ReadConfig(dir)
 	if err != nil {
 		return nil, nil, err
@@ -207,7 +209,7 @@ func LoadWithoutSchemas(dir string, env *goenv.Env) (*model.Project, func() erro
 		Types:             map[string]*model.Type{},
 		PackageMarkers:    map[string][]*model.Marker{},
 	}
-	l := &load{root: dir, goEnv: env, project: p, reg: reg, fset: token.NewFileSet(),
+	l := &load{root: dir, goEnv: env, memo: memo, project: p, reg: reg, fset: token.NewFileSet(),
 		used: map[*ast.Comment]bool{}, groupPos: map[*model.Group]model.Position{},
 		storagePos: map[*model.Kind]model.Position{}, typeSpan: map[*model.Field]*span{},
 		modelPackages: map[string]model.Position{}, parsed: map[*model.Version]*apiPackage{}}
@@ -235,6 +237,7 @@ func LoadWithoutSchemas(dir string, env *goenv.Env) (*model.Project, func() erro
 type load struct {
 	root    string
 	goEnv   *goenv.Env // nil until needed, when the caller has none
+	memo    crdschema.Memo
 	project *model.Project
 	reg     *markers.Registry
 	fset    *token.FileSet
@@ -264,7 +267,7 @@ type load struct {
 // stops it at the marker or field responsible.
 func (l *load) schemas() {
 	var list crdschema.Errors
-	for _, err := range []error{crdschema.Build(l.project), crdschema.Validate(l.project)} {
+	for _, err := range []error{crdschema.Build(l.project), crdschema.ValidateMemo(l.project, l.memo)} {
 		var errs crdschema.Errors
 		switch {
 		case errors.As(err, &errs):
