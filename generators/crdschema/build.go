@@ -81,7 +81,13 @@ func knownSchema(id string) (apiextensionsv1.JSONSchemaProps, bool) {
 // refuses the ones that check the type ("must apply pattern to a textual
 // value, found type \"\"").
 func Build(p *model.Project) error {
-	b := &builder{p: p, schemata: map[string]*apiextensionsv1.JSONSchemaProps{}, flat: map[string]*apiextensionsv1.JSONSchemaProps{}}
+	return build(p, nil)
+}
+
+// build is Build, calling flattenedHook (when set) with each type's
+// flattened schema as it is made.
+func build(p *model.Project, flattenedHook func(*apiextensionsv1.JSONSchemaProps)) error {
+	b := &builder{p: p, schemata: map[string]*apiextensionsv1.JSONSchemaProps{}, flat: map[string]*apiextensionsv1.JSONSchemaProps{}, flattenedHook: flattenedHook}
 	for _, g := range p.Groups {
 		for _, v := range g.Versions {
 			for _, k := range v.Kinds {
@@ -302,6 +308,9 @@ type builder struct {
 	schemata map[string]*apiextensionsv1.JSONSchemaProps
 	flat     map[string]*apiextensionsv1.JSONSchemaProps
 	errs     Errors
+	// flattenedHook lets tests watch the flattened schemas, which are
+	// shared wherever their type is used and must never change.
+	flattenedHook func(*apiextensionsv1.JSONSchemaProps)
 }
 
 func (b *builder) errorf(pos model.Position, format string, args ...any) {

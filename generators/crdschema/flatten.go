@@ -30,6 +30,9 @@ func (b *builder) flattened(t *model.Type) *apiextensionsv1.JSONSchemaProps {
 	s := b.schemaOf(t).DeepCopy()
 	b.resolveRefs(s)
 	b.flat[id] = s
+	if b.flattenedHook != nil {
+		b.flattenedHook(s)
+	}
 	return s
 }
 
@@ -42,7 +45,11 @@ func (b *builder) resolveRefs(s *apiextensionsv1.JSONSchemaProps) {
 			return
 		}
 		field := *s
-		*s = *b.flattened(t).DeepCopy()
+		// The type's flattened schema is shared, not copied: nothing
+		// changes a flattened schema once it is made (final and
+		// flattenEmbedded work on copies of what they change), and
+		// preserveFields changes only this node's own fields.
+		*s = *b.flattened(t)
 		preserveFields(s, field)
 		return
 	}
@@ -74,8 +81,8 @@ func preserveFields(dst *apiextensionsv1.JSONSchemaProps, src apiextensionsv1.JS
 		// required list, sorted and compacted (mergeInto): done here, and
 		// there is no allOf to merge.
 		if len(dst.Required) > 0 {
-			slices.Sort(dst.Required)
-			dst.Required = slices.Compact(dst.Required)
+			// A new list: dst's is the type's, shared.
+			dst.Required = slices.Compact(slices.Sorted(slices.Values(dst.Required)))
 		}
 	} else {
 		*dst = apiextensionsv1.JSONSchemaProps{

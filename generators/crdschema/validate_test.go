@@ -5,6 +5,7 @@ import (
 	"testing"
 
 	apiextensionsv1 "k8s.io/apiextensions-apiserver/pkg/apis/apiextensions/v1"
+	"k8s.io/apimachinery/pkg/api/equality"
 
 	"github.com/aggen-dev/aggen/generators/crdschema"
 	"github.com/aggen-dev/aggen/generators/loader"
@@ -116,5 +117,45 @@ func TestValidateMemoKeepsNoFailure(t *testing.T) {
 	}
 	if err := schemas(); err != nil {
 		t.Errorf("with every CRD recalled, validation still ran: %v", err)
+	}
+}
+
+// TestFlattenedSchemasStayUnchanged: a type's flattened schema is shared,
+// not copied, by every schema that uses the type, so nothing may change
+// it once it is made: not the flattening of the schemas that use it, not
+// the kinds' schemas, not their validation. Checked on every case of
+// testdata/schema, the example and the resolved-type case.
+func TestFlattenedSchemasStayUnchanged(t *testing.T) {
+	cases, err := filepath.Glob(filepath.Join("..", "..", "testdata", "schema", "*.txtar"))
+	if err != nil || len(cases) == 0 {
+		t.Fatalf("no cases: %v", err)
+	}
+	cases = append(cases, filepath.Join("testdata", "resolved.txtar"), "example")
+	for _, c := range cases {
+		t.Run(filepath.Base(c), func(t *testing.T) {
+			dir := filepath.Join("..", "..", "examples", "insects")
+			if c != "example" {
+				dir = project(t, c)
+			}
+			p, _, err := loader.LoadWithoutSchemas(dir, nil, nil)
+			if err != nil {
+				t.Fatal(err)
+			}
+			made := map[*apiextensionsv1.JSONSchemaProps]*apiextensionsv1.JSONSchemaProps{}
+			if err := crdschema.BuildWatched(p, func(s *apiextensionsv1.JSONSchemaProps) { made[s] = s.DeepCopy() }); err != nil {
+				t.Fatal(err)
+			}
+			if err := crdschema.Validate(p); err != nil {
+				t.Fatal(err)
+			}
+			if len(made) == 0 {
+				t.Fatal("no flattened schema was made")
+			}
+			for s, was := range made {
+				if !equality.Semantic.DeepEqual(s, was) {
+					t.Errorf("a flattened schema changed after it was made:\nwas %s\nnow %s", pretty(t, was), pretty(t, s))
+				}
+			}
+		})
 	}
 }
