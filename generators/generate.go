@@ -81,10 +81,10 @@ type Options struct {
 	// GoEnv is the go command's configuration in the project; nil reads
 	// it once here.
 	GoEnv *goenv.Env
-	// FormatMemo remembers the formatting of aggen's own Go files across
-	// runs, and the CRDs that passed kube-apiserver's validation; nil
-	// formats and validates everything.
-	FormatMemo *goformat.Memo
+	// Memo remembers across runs the formatting of aggen's own Go files
+	// and the CRDs that passed kube-apiserver's validation; nil formats
+	// and validates everything.
+	Memo *goformat.Memo
 	// Prestage, when set, is given each generated file as soon as its
 	// final bytes are known, from any goroutine, while generation goes on;
 	// the files of the Result are the ones that count.
@@ -158,10 +158,8 @@ func Generate(dir string, opts Options) (*Result, error) {
 		env, _ = goenv.Read(dir)
 	}
 	var validated crdschema.Memo
-	if opts.FormatMemo != nil {
-		// The memo of this build of aggen remembers the CRDs that passed
-		// validation too.
-		validated = opts.FormatMemo
+	if opts.Memo != nil {
+		validated = opts.Memo
 	}
 	p, buildSchemas, err := loader.LoadWithoutSchemas(dir, env, validated)
 	if err != nil {
@@ -176,8 +174,8 @@ func Generate(dir string, opts Options) (*Result, error) {
 	if err != nil {
 		return nil, err
 	}
-	if opts.FormatMemo != nil {
-		r.FormatWith(opts.FormatMemo)
+	if opts.Memo != nil {
+		r.FormatWith(opts.Memo)
 	}
 	res := &Result{Project: p, Files: output.NewSet()}
 	var staged []*output.File

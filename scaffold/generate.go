@@ -96,7 +96,7 @@ func renderFiles(o *GenerateOptions) (*generators.Result, error) {
 		Progress:    o.Progress,
 		Templates:   o.Templates,
 		GoEnv:       o.goEnv,
-		FormatMemo:  o.formatMemo,
+		Memo:        o.formatMemo,
 		Prestage:    o.prestage,
 	})
 	if err != nil {

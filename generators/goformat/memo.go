@@ -23,6 +23,10 @@ type memoKey [sha256.Size]byte
 // formatter (the aggen binary and the toolchain), and a memo of another
 // tag is ignored. A memo keeps only the entries its last run used. The
 // zero of *Memo (nil) formats without remembering.
+//
+// Recall and Keep hold other results derived from their whole input by
+// the same aggen (crdschema's validated CRDs), each kind in a space of
+// its own.
 type Memo struct {
 	tag string
 
@@ -68,33 +72,20 @@ func (m *Memo) Source(src []byte) ([]byte, error) {
 		return Source(src)
 	}
 	k := memoKey(sha256.Sum256(src))
-	m.mu.Lock()
-	out, ok := m.old[k]
-	if ok {
-		m.used[k] = out
-	}
-	m.mu.Unlock()
-	if ok {
+	if out, ok := m.recall(k); ok {
 		return out, nil
 	}
 	out, err := Source(src)
 	if err != nil {
 		return nil, err
 	}
-	m.mu.Lock()
-	m.used[k] = out
-	m.mu.Unlock()
+	m.keep(k, out)
 	return out, nil
 }
 
-// Recall returns what Keep stored for key in space, in this run or the
-// last one, and keeps it for the next. Spaces keep other results than
-// formatting apart from the formatted sources and from each other.
-func (m *Memo) Recall(space string, key []byte) ([]byte, bool) {
-	if m == nil {
-		return nil, false
-	}
-	k := spaceKey(space, key)
+// recall returns the entry k of this run or of the last one, and keeps
+// it for the next run.
+func (m *Memo) recall(k memoKey) ([]byte, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	if out, ok := m.used[k]; ok {
@@ -107,15 +98,27 @@ func (m *Memo) Recall(space string, key []byte) ([]byte, bool) {
 	return out, ok
 }
 
-// Keep stores data for key in space, for Recall in the next run.
-func (m *Memo) Keep(space string, key, data []byte) {
-	if m == nil {
-		return
-	}
-	k := spaceKey(space, key)
+func (m *Memo) keep(k memoKey, data []byte) {
 	m.mu.Lock()
 	m.used[k] = data
 	m.mu.Unlock()
+}
+
+// Recall returns what Keep stored for key in space, in this run or the
+// last one, and keeps it for the next. Spaces keep other results than
+// formatting apart from the formatted sources and from each other.
+func (m *Memo) Recall(space string, key []byte) ([]byte, bool) {
+	if m == nil {
+		return nil, false
+	}
+	return m.recall(spaceKey(space, key))
+}
+
+// Keep stores data for key in space, for Recall in the next run.
+func (m *Memo) Keep(space string, key, data []byte) {
+	if m != nil {
+		m.keep(spaceKey(space, key), data)
+	}
 }
 
 // spaceKey is the entry of key in space. A formatted source's entry is

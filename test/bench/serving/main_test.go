@@ -179,30 +179,27 @@ func TestCountAdded(t *testing.T) {
 	}
 }
 
-// The context switch counters read from /proc are this process's own and
-// the machine's, and they only grow.
-func TestReadSwitches(t *testing.T) {
-	before, err := readSwitches(os.Getpid())
-	if err != nil {
-		t.Fatal(err)
-	}
-	m1, err := readMachineSwitches()
+// The counters a profiled window reads from /proc (CPU time, the context
+// switches of a process's threads and of the machine) are this process's
+// own and the machine's, and they only grow.
+func TestReadWindow(t *testing.T) {
+	procs := map[string]int{cpuServer: os.Getpid()}
+	before, err := readWindow(procs, os.Getpid())
 	if err != nil {
 		t.Fatal(err)
 	}
 	for i := 0; i < 20; i++ {
 		time.Sleep(time.Millisecond) // a voluntary switch each
 	}
-	after, err := readSwitches(os.Getpid())
+	after, err := readWindow(procs, os.Getpid())
 	if err != nil {
 		t.Fatal(err)
 	}
-	m2, err := readMachineSwitches()
-	if err != nil {
-		t.Fatal(err)
+	if after.server.voluntary+after.server.involuntary <= before.server.voluntary+before.server.involuntary || after.machine <= before.machine {
+		t.Errorf("switches did not grow: process %+v -> %+v, machine %d -> %d", before.server, after.server, before.machine, after.machine)
 	}
-	if after.voluntary+after.involuntary <= before.voluntary+before.involuntary || m2 <= m1 {
-		t.Errorf("switches did not grow: process %+v -> %+v, machine %d -> %d", before, after, m1, m2)
+	if after.cpu[cpuServer] < before.cpu[cpuServer] {
+		t.Errorf("CPU time went back: %v -> %v", before.cpu[cpuServer], after.cpu[cpuServer])
 	}
 	if _, err := readSwitches(-1); err == nil {
 		t.Error("readSwitches(-1): no error")

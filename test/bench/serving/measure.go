@@ -813,15 +813,7 @@ func (b *bench) profileCreate(ctx context.Context, t *target, phase string) erro
 	}
 	defer c.CloseIdle()
 	procs := b.roundProcesses(t)
-	before, err := readCPUs(procs)
-	if err != nil {
-		return err
-	}
-	switchesBefore, err := readSwitches(b.aggenPID)
-	if err != nil {
-		return err
-	}
-	machineBefore, err := readMachineSwitches()
+	before, err := readWindow(procs, b.aggenPID)
 	if err != nil {
 		return err
 	}
@@ -833,15 +825,7 @@ func (b *bench) profileCreate(ctx context.Context, t *target, phase string) erro
 			return fmt.Errorf("%s: %w", t.name, err)
 		}
 	}
-	after, err := readCPUs(procs)
-	if err != nil {
-		return err
-	}
-	switchesAfter, err := readSwitches(b.aggenPID)
-	if err != nil {
-		return err
-	}
-	machineAfter, err := readMachineSwitches()
+	after, err := readWindow(procs, b.aggenPID)
 	if err != nil {
 		return err
 	}
@@ -853,9 +837,31 @@ func (b *bench) profileCreate(ctx context.Context, t *target, phase string) erro
 	// What a profile's samples are divided by to compare per create.
 	per := func(d int64) float64 { return float64(d) / float64(n) }
 	b.cfg.logf("%s (%s): %d objects created under the profiles; CPU per object: server %.2f ms, kube-apiserver %.2f ms; context switches per object: server %.1f voluntary, %.1f involuntary, machine %.1f",
-		t.name, phase, n, ms(after[cpuServer]-before[cpuServer])/float64(n), ms(after[cpuKube]-before[cpuKube])/float64(n),
-		per(switchesAfter.voluntary-switchesBefore.voluntary), per(switchesAfter.involuntary-switchesBefore.involuntary), per(machineAfter-machineBefore))
+		t.name, phase, n, ms(after.cpu[cpuServer]-before.cpu[cpuServer])/float64(n), ms(after.cpu[cpuKube]-before.cpu[cpuKube])/float64(n),
+		per(after.server.voluntary-before.server.voluntary), per(after.server.involuntary-before.server.involuntary), per(after.machine-before.machine))
 	return nil
+}
+
+// window is what a profiled window reads at its start and its end: the
+// CPU time of its processes, the context switches of the server's
+// threads and of the whole machine.
+type window struct {
+	cpu     map[string]time.Duration
+	server  switches
+	machine int64
+}
+
+func readWindow(procs map[string]int, serverPID int) (window, error) {
+	var w window
+	var err error
+	if w.cpu, err = readCPUs(procs); err != nil {
+		return w, err
+	}
+	if w.server, err = readSwitches(serverPID); err != nil {
+		return w, err
+	}
+	w.machine, err = readMachineSwitches()
+	return w, err
 }
 
 // switches are the context switches of a process's threads.
