@@ -3,6 +3,12 @@
 GO ?= go
 BIN := bin
 export GOWORK := off
+# Without -trimpath the go command keys every compiled package outside
+# GOROOT by its directory, so each build of a project in a fresh temporary
+# directory (the tests make hundreds) adds entries to the build cache that
+# no later run can use: the cache grew by gigabytes a run until the disk was
+# full. With it, the same project content is compiled once.
+export GOFLAGS := $(strip -trimpath $(filter-out -trimpath,$(GOFLAGS)))
 
 .PHONY: all
 all: build
