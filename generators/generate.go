@@ -55,7 +55,19 @@ type Generator struct {
 	// upstream generators must see: it runs before them. The others run
 	// beside them, on the cores the upstream generators leave idle.
 	APIs bool
+	// Places are where its generated files live: a file there that it no
+	// longer produces is deleted.
+	Places []output.Place
+	// Check, when set, looks at the project's files on disk against what
+	// this run generates (files): the user-owned files the generator
+	// scaffolded that the generated code calls, or that a deleted kind
+	// left behind. Its error stops the run before anything is written
+	// (input errors carry their positions); warnings are printed.
+	Check func(dir string, p *model.Project, files *output.Set) (warnings []string, err error)
 }
+
+// UpstreamPlaces are where the upstream generators' files live.
+var UpstreamPlaces = []output.Place{codegen.Generated + "/", "zz_generated.*"}
 
 // Options configure a run.
 type Options struct {
@@ -134,6 +146,7 @@ func Load(dir string, controllers map[string]bool) (*model.Project, error) {
 func Own(p *model.Project, r *templates.Renderer, gens []Generator) (*output.Set, error) {
 	set := output.NewSet()
 	for _, g := range gens {
+		set.Claim(g.Places...)
 		files, err := g.Generate(r, p)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", g.Name, err)
@@ -145,8 +158,31 @@ func Own(p *model.Project, r *templates.Renderer, gens []Generator) (*output.Set
 	return set, nil
 }
 
-// Generate produces every file derived from the project's types.
+// Generate produces every file derived from the project's types, and
+// runs the generators' checks of the project's files against them.
 func Generate(dir string, opts Options) (*Result, error) {
+	res, err := generate(dir, opts)
+	if err != nil {
+		return nil, err
+	}
+	var errs []error
+	for _, g := range opts.Generators {
+		if g.Check == nil {
+			continue
+		}
+		warnings, err := g.Check(dir, res.Project, res.Files)
+		if err != nil {
+			errs = append(errs, err)
+		}
+		res.Warnings = append(res.Warnings, warnings...)
+	}
+	if len(errs) > 0 {
+		return nil, report(errs...)
+	}
+	return res, nil
+}
+
+func generate(dir string, opts Options) (*Result, error) {
 	progress := opts.Progress
 	if progress == nil {
 		progress = io.Discard
@@ -178,6 +214,10 @@ func Generate(dir string, opts Options) (*Result, error) {
 		r.FormatWith(opts.Memo)
 	}
 	res := &Result{Project: p, Files: output.NewSet()}
+	res.Files.Claim(UpstreamPlaces...)
+	for _, g := range opts.Generators {
+		res.Files.Claim(g.Places...)
+	}
 	var staged []*output.File
 	var apis, others []Generator
 	for _, g := range opts.Generators {

@@ -2,7 +2,6 @@ package scaffold
 
 import (
 	"io"
-	"strings"
 
 	"github.com/aggen-dev/aggen/generators/apidocs"
 	"github.com/aggen-dev/aggen/generators/loader"
@@ -34,6 +33,7 @@ func Docs(o DocsOptions) (*Plan, error) {
 		return nil, err
 	}
 	set := output.NewSet()
+	set.Claim(apidocs.Places...)
 	if err := set.Add(files...); err != nil {
 		return nil, err
 	}
@@ -41,7 +41,6 @@ func Docs(o DocsOptions) (*Plan, error) {
 	if err != nil {
 		return nil, err
 	}
-	plan.Within(func(path string) bool { return strings.HasPrefix(path, apidocs.Dir+"/") })
 	if err := plan.Apply(nil); err != nil {
 		return nil, err
 	}

@@ -105,14 +105,6 @@ func renderFiles(o *GenerateOptions) (*generators.Result, error) {
 		}
 		return nil, err
 	}
-	if err := checkHooks(o.Dir, res.Project); err != nil {
-		return nil, err
-	}
-	broken, warnings := orphans(o.Dir, res.Project, res.Files)
-	if len(broken) > 0 {
-		return nil, loader.Merge(broken)
-	}
-	res.Warnings = append(res.Warnings, warnings...)
 	res.Warnings = append(res.Warnings, storageWarnings(o.Dir, res.Project)...)
 	return res, nil
 }

@@ -17,17 +17,17 @@ import (
 // are written only when missing.
 func Generators() []generators.Generator {
 	return []generators.Generator{
-		{Name: "hub", Generate: hub.Generate, APIs: true},
-		{Name: "registry scheme", Generate: registry.Scheme, APIs: true},
-		{Name: "registry", Generate: registry.Generate},
-		{Name: "registry scaffold", Generate: registry.Scaffold},
-		{Name: "server", Generate: server.Generate},
+		{Name: "hub", Generate: hub.Generate, APIs: true, Places: hub.Places},
+		{Name: "registry scheme", Generate: registry.Scheme, APIs: true, Places: registry.Places},
+		{Name: "registry", Generate: registry.Generate, Places: registry.Places},
+		{Name: "registry scaffold", Generate: registry.Scaffold, Check: registry.Check},
+		{Name: "server", Generate: server.Generate, Places: server.Places},
 		{Name: "server scaffold", Generate: server.Scaffold},
-		{Name: "controller", Generate: controller.Generate},
-		{Name: "controller scaffold", Generate: controller.Scaffold},
-		{Name: "manifests", Generate: manifests.Generate},
-		{Name: "e2e", Generate: e2e.Generate},
+		{Name: "controller", Generate: controller.Generate, Places: controller.Places},
+		{Name: "controller scaffold", Generate: controller.Scaffold, Check: controller.Check},
+		{Name: "manifests", Generate: manifests.Generate, Places: manifests.Places},
+		{Name: "e2e", Generate: e2e.Generate, Places: e2e.Places},
 		{Name: "e2e scaffold", Generate: e2e.Scaffold},
-		{Name: "apidocs", Generate: apidocs.Generate},
+		{Name: "apidocs", Generate: apidocs.Generate, Places: apidocs.Places},
 	}
 }

@@ -412,7 +412,7 @@ func (u *upgrade) codemods() error {
 		if err != nil {
 			return err
 		}
-		if IsGenerated(b) {
+		if output.IsGenerated(b) {
 			return nil
 		}
 		out, applied, err := codemod.Apply(rel, b, mods)

@@ -13,6 +13,9 @@ import (
 	"github.com/aggen-dev/aggen/templates"
 )
 
+// Places are where the API reference lives.
+var Places = []output.Place{Dir + "/"}
+
 // Dir is where the API reference lives in a project.
 const Dir = "docs/api"
 

@@ -15,6 +15,9 @@ import (
 	"github.com/aggen-dev/aggen/test/e2e/harness"
 )
 
+// Places are where the e2e generator's files live.
+var Places = []output.Place{BinariesPath, "zz_generated.*"}
+
 // The binaries hack/e2e-binaries.sh builds. They must match the helper
 // modules of aggen's own hack/e2e-binaries.sh (test/e2e/tools), so that
 // the cache directories, keyed by version, are shared.

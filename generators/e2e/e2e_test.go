@@ -72,7 +72,7 @@ func TestOwnershipHeadersAndModes(t *testing.T) {
 		if f.Owner != want {
 			t.Errorf("%s is %v, want %v", f.Path, f.Owner, want)
 		}
-		if got := scaffold.IsGenerated(f.Data); got != (want == output.Generated) {
+		if got := output.IsGenerated(f.Data); got != (want == output.Generated) {
 			t.Errorf("%s: IsGenerated = %v for a %v file", f.Path, got, f.Owner)
 		}
 		if strings.HasSuffix(f.Path, ".go") && !strings.HasPrefix(string(f.Data), "/*\nCopyright 2026 Acme.\n*/\n") && !strings.HasPrefix(string(f.Data), "//go:build ") {
@@ -426,7 +426,9 @@ func TestGeneratedPlaces(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	plan, err := scaffold.NewPlan(dir, output.NewSet(), false)
+	claimed := output.NewSet()
+	claimed.Claim(e2e.Places...)
+	plan, err := scaffold.NewPlan(dir, claimed, false)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -8,10 +8,15 @@ import (
 	"sort"
 	"strconv"
 
+	"github.com/aggen-dev/aggen/generators/loader"
 	"github.com/aggen-dev/aggen/generators/model"
 	"github.com/aggen-dev/aggen/generators/output"
 	"github.com/aggen-dev/aggen/templates"
 )
+
+// Places are where the hub generator's files live: the hub package's
+// doc.go (gengo reads package tags only there) and zz_generated files.
+var Places = []output.Place{loader.APIsDir + "/*/doc.go", "zz_generated.*"}
 
 // Files lists the hub files of a group, relative to the project root.
 func Files(g *model.Group) []string {

@@ -64,3 +64,30 @@ func ReadOwnFuncs(root, rel, preferred string) (*OwnFuncs, error) {
 	}
 	return out, nil
 }
+
+// Orphans looks at the user-owned files matching pattern (slash-separated,
+// relative to root, as filepath.Glob reads it) that no generator produces
+// any more (produced says which are): their kind is gone. broken returns
+// the error at a file's first use of what went away, when it certainly
+// no longer compiles; the others are named in warnings.
+func Orphans(root, pattern string, produced func(rel string) bool, broken func(rel string) *InputError) (Errors, []string) {
+	var errs Errors
+	var warnings []string
+	matches, _ := filepath.Glob(filepath.Join(root, filepath.FromSlash(pattern)))
+	for _, m := range matches {
+		rel, err := filepath.Rel(root, m)
+		if err != nil {
+			continue
+		}
+		rel = filepath.ToSlash(rel)
+		if produced(rel) {
+			continue
+		}
+		if err := broken(rel); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		warnings = append(warnings, rel+" belongs to a kind that no longer exists; it is yours, so aggen leaves it, but the project will not build until you delete it")
+	}
+	return errs, warnings
+}

@@ -11,6 +11,9 @@ import (
 	"github.com/aggen-dev/aggen/templates"
 )
 
+// Places are where the manifests live.
+var Places = []output.Place{"config/"}
+
 // DefaultGroupPriorityMinimum places the project's groups after the
 // built-in ones, as extension servers conventionally do.
 const DefaultGroupPriorityMinimum = 1000

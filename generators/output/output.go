@@ -3,8 +3,11 @@
 package output
 
 import (
+	"bufio"
+	"bytes"
 	"fmt"
 	"path"
+	"regexp"
 	"sort"
 	"strings"
 )
@@ -37,9 +40,47 @@ type File struct {
 	Mode uint32
 }
 
-// Set is a collection of files keyed by path.
+// Set is a collection of files keyed by path, with the places its
+// generators claim.
 type Set struct {
-	files map[string]*File
+	files  map[string]*File
+	places []Place
+}
+
+// A Place is where a generator's generated files live. A generated file
+// there that no generator produces any more is deleted; generated files
+// elsewhere (another tool's, or one a generator no longer claims) are
+// never touched. "dir/" holds every file under dir; a pattern with a
+// slash matches the whole slash-separated path (path.Match); one without
+// matches the base name, in any directory.
+type Place string
+
+// Holds reports whether the file at rel is in the place.
+func (pl Place) Holds(rel string) bool {
+	s := string(pl)
+	switch {
+	case strings.HasSuffix(s, "/"):
+		return strings.HasPrefix(rel, s)
+	case strings.Contains(s, "/"):
+		ok, _ := path.Match(s, rel)
+		return ok
+	default:
+		ok, _ := path.Match(s, path.Base(rel))
+		return ok
+	}
+}
+
+// Claim adds the places of a generator whose files the set holds.
+func (s *Set) Claim(places ...Place) { s.places = append(s.places, places...) }
+
+// Holds reports whether a place claimed in the set holds the file at rel.
+func (s *Set) Holds(rel string) bool {
+	for _, pl := range s.places {
+		if pl.Holds(rel) {
+			return true
+		}
+	}
+	return false
 }
 
 // NewSet returns an empty set.
@@ -73,6 +114,31 @@ func (s *Set) Files() []*File {
 	}
 	sort.Slice(out, func(i, j int) bool { return out[i].Path < out[j].Path })
 	return out
+}
+
+// IsGenerated reports whether content carries the generated-code header
+// in its first lines (before the package clause for Go).
+func IsGenerated(content []byte) bool { return HeaderMatches(content, generatedLine) }
+
+// generatedLine is Go's convention for generated files; YAML and shell
+// files carry it after '#', Markdown in an HTML comment.
+var generatedLine = regexp.MustCompile(`^(// |# |<!-- )Code generated .* DO NOT EDIT\.( -->)?$`)
+
+// HeaderMatches reports whether a line matching header stands before the
+// package clause, within the first lines of content.
+func HeaderMatches(content []byte, header *regexp.Regexp) bool {
+	sc := bufio.NewScanner(bytes.NewReader(content))
+	sc.Buffer(make([]byte, 64*1024), 1024*1024)
+	for n := 0; sc.Scan() && n < 60; n++ {
+		line := sc.Text()
+		if header.MatchString(line) {
+			return true
+		}
+		if strings.HasPrefix(line, "package ") {
+			return false
+		}
+	}
+	return false
 }
 
 // Len is the number of files.

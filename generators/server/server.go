@@ -13,6 +13,9 @@ import (
 	"github.com/aggen-dev/aggen/templates"
 )
 
+// Places are where the server generator's files live.
+var Places = []output.Place{"zz_generated.*"}
+
 // RenderError wraps a template failure with the file being rendered.
 type RenderError struct {
 	Path string

@@ -14,7 +14,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/aggen-dev/aggen/scaffold"
+	"github.com/aggen-dev/aggen/generators/output"
 	"github.com/aggen-dev/aggen/test/aggentest"
 	"github.com/aggen-dev/aggen/test/upstream"
 )
@@ -52,7 +52,7 @@ func checkout(t *testing.T, dir string) {
 		if err != nil {
 			return err
 		}
-		if scaffold.IsGenerated(b) {
+		if output.IsGenerated(b) {
 			return os.Remove(p)
 		}
 		return nil

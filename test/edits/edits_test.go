@@ -18,6 +18,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/aggen-dev/aggen/generators/output"
 	"github.com/aggen-dev/aggen/scaffold"
 	"github.com/aggen-dev/aggen/test/aggentest"
 	"github.com/aggen-dev/aggen/test/upstream"
@@ -128,7 +129,7 @@ func (p *project) userFiles() map[string]string {
 		rel, _ := filepath.Rel(p.dir, path)
 		// The scaffold record is aggen's, not the user's: it grows when
 		// generate scaffolds a new kind's files.
-		if !scaffold.IsGenerated(b) && filepath.ToSlash(rel) != scaffold.RecordFile {
+		if !output.IsGenerated(b) && filepath.ToSlash(rel) != scaffold.RecordFile {
 			out[filepath.ToSlash(rel)] = string(b)
 		}
 		return nil
@@ -425,7 +426,7 @@ func TestEditSequence(t *testing.T) {
 	// for it, which are theirs.
 	p.remove(apis + "/v1beta1/wasp_types.go")
 	for _, rel := range p.grep("wasp") {
-		if b, err := os.ReadFile(p.path(rel)); err == nil && !scaffold.IsGenerated(b) {
+		if b, err := os.ReadFile(p.path(rel)); err == nil && !output.IsGenerated(b) {
 			p.remove(rel)
 		}
 	}
