@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	// The binary is built from aggen's packages; depending on them makes
@@ -33,4 +34,12 @@ func Main(m *testing.M, bin *string) int {
 		return 1
 	}
 	return m.Run()
+}
+
+// GoFlags is the GOFLAGS entry for a go command a test starts with flags
+// of its own: the inherited GOFLAGS (make test's -trimpath, without which
+// every temporary project adds build cache entries no later run uses),
+// then extra.
+func GoFlags(extra ...string) string {
+	return "GOFLAGS=" + strings.Join(append(strings.Fields(os.Getenv("GOFLAGS")), extra...), " ")
 }

@@ -298,7 +298,7 @@ func goBuild(t *testing.T, dir string) {
 	t.Helper()
 	cmd := exec.Command("go", "build", "./...")
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod")
+	cmd.Env = append(os.Environ(), "GOWORK=off", aggentest.GoFlags("-mod=mod"))
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("go build ./...: %v\n%s", err, out)
 	}
@@ -323,7 +323,7 @@ func projectE2E(t *testing.T, dir string) {
 			env = append(env, kv)
 		}
 	}
-	cmd.Env = append(env, "GOWORK=off", "GOFLAGS=-mod=mod -v")
+	cmd.Env = append(env, "GOWORK=off", aggentest.GoFlags("-mod=mod", "-v"))
 	out, err := cmd.CombinedOutput()
 	if err != nil {
 		t.Fatalf("make test-e2e in the upgraded project: %v\n%s", err, out)
