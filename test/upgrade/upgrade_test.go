@@ -30,7 +30,13 @@ import (
 
 var aggenBin string
 
-func TestMain(m *testing.M) { os.Exit(aggentest.Main(m, &aggenBin)) }
+func TestMain(m *testing.M) {
+	code := aggentest.Main(m, &aggenBin)
+	if fixtureDir != "" {
+		os.RemoveAll(fixtureDir)
+	}
+	os.Exit(code)
+}
 
 // templateChange is one difference between the older template set and the
 // running one: the older set has old where the running one has new, so
