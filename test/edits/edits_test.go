@@ -109,7 +109,7 @@ func (p *project) aggen(args ...string) string {
 func (p *project) goBuild() (string, bool) {
 	cmd := exec.Command("go", "build", "./...")
 	cmd.Dir = p.dir
-	cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=readonly")
+	cmd.Env = append(os.Environ(), "GOWORK=off", aggentest.GoFlags("-mod=readonly"))
 	out, err := cmd.CombinedOutput()
 	return string(out), err == nil
 }
