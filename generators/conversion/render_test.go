@@ -1,11 +1,9 @@
 package conversion_test
 
 import (
-	"os"
 	"path"
 	"path/filepath"
 	"sort"
-	"strings"
 	"testing"
 
 	"github.com/aggen-dev/aggen/generators"
@@ -13,6 +11,7 @@ import (
 	"github.com/aggen-dev/aggen/generators/codegen/rendertest"
 	"github.com/aggen-dev/aggen/generators/conversion"
 	"github.com/aggen-dev/aggen/scaffold"
+	"github.com/aggen-dev/aggen/test/staged"
 	"github.com/aggen-dev/aggen/test/upstream"
 )
 
@@ -167,21 +166,7 @@ func TestRenderCorpora(t *testing.T) {
 			if err := upstream.Prune(dir); err != nil {
 				t.Fatal(err)
 			}
-			var progress strings.Builder
-			res, err := generators.Generate(dir, generators.Options{Generators: scaffold.Generators(), Reference: true, KeepStage: true, Progress: &progress})
-			stage := ""
-			for _, l := range strings.Split(progress.String(), "\n") {
-				if rest, ok := strings.CutPrefix(l, "staging directory kept at "); ok {
-					stage = rest
-					t.Cleanup(func() { os.RemoveAll(rest) })
-				}
-			}
-			if err != nil {
-				t.Fatal(err)
-			}
-			if stage == "" {
-				t.Fatal("no staging directory")
-			}
+			res, stage := staged.Generate(t, dir, generators.Options{Generators: scaffold.Generators(), Reference: true})
 			want := map[string][]byte{}
 			for _, f := range res.Files.Files() {
 				if path.Base(f.Path) == conversion.OutputFile {

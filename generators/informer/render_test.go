@@ -8,6 +8,7 @@ import (
 	"github.com/aggen-dev/aggen/generators/codegen/rendertest"
 	"github.com/aggen-dev/aggen/generators/informer"
 	"github.com/aggen-dev/aggen/generators/lister"
+	"github.com/aggen-dev/aggen/test/fixture"
 )
 
 // TestRendererMatchesInformerGen fails if the renderer falls back to informer-gen on
@@ -23,7 +24,7 @@ func TestRendererMatchesInformerGen(t *testing.T) {
 	}
 	projects := rendertest.Projects(t)
 	projects["multigroup"] = func(t *testing.T) string {
-		return rendertest.Fixture(t, filepath.Join(rendertest.Root(t), "generators", "lister", "testdata", "multigroup"))
+		return rendertest.Fixture(t, filepath.Join(fixture.Root(), "generators", "lister", "testdata", "multigroup"))
 	}
 	exceptions := map[string]string{"Endpoints": "Endpoints"}
 	rendertest.MatchUpstream(t, projects, "informer-gen", informer.OutputDir,

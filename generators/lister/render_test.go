@@ -7,6 +7,7 @@ import (
 
 	"github.com/aggen-dev/aggen/generators/codegen/rendertest"
 	"github.com/aggen-dev/aggen/generators/lister"
+	"github.com/aggen-dev/aggen/test/fixture"
 )
 
 // TestRendererMatchesListerGen fails if the renderer falls back to lister-gen on
@@ -22,7 +23,7 @@ func TestRendererMatchesListerGen(t *testing.T) {
 	}
 	projects := rendertest.Projects(t)
 	projects["multigroup"] = func(t *testing.T) string {
-		return rendertest.Fixture(t, filepath.Join(rendertest.Root(t), "generators", "lister", "testdata", "multigroup"))
+		return rendertest.Fixture(t, filepath.Join(fixture.Root(), "generators", "lister", "testdata", "multigroup"))
 	}
 	exceptions := map[string]string{"Endpoints": "Endpoints"}
 	rendertest.MatchUpstream(t, projects, "lister-gen", lister.OutputDir,

@@ -1,14 +1,13 @@
 package upstream_test
 
 import (
-	"os"
 	"path"
-	"strings"
 	"testing"
 
 	"github.com/aggen-dev/aggen/generators"
 	"github.com/aggen-dev/aggen/scaffold"
 	"github.com/aggen-dev/aggen/test/corpus"
+	"github.com/aggen-dev/aggen/test/staged"
 	"github.com/aggen-dev/aggen/test/upstream"
 )
 
@@ -37,21 +36,7 @@ func TestStagedPrometheusMatchesKubeCodegen(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	var progress strings.Builder
-	res, err := generators.Generate(dir, generators.Options{Generators: scaffold.Generators(), KeepStage: true, Progress: &progress})
-	stage := ""
-	for _, l := range strings.Split(progress.String(), "\n") {
-		if rest, ok := strings.CutPrefix(l, "staging directory kept at "); ok {
-			stage = rest
-			t.Cleanup(func() { os.RemoveAll(rest) })
-		}
-	}
-	if err != nil {
-		t.Fatal(err)
-	}
-	if stage == "" {
-		t.Fatal("no staging directory")
-	}
+	res, stage := staged.Generate(t, dir, generators.Options{Generators: scaffold.Generators()})
 	tools, err := upstream.FindTools(".")
 	if err != nil {
 		t.Fatal(err)

@@ -16,6 +16,7 @@ import (
 
 	"github.com/aggen-dev/aggen/generators/codegen"
 	"github.com/aggen-dev/aggen/test/corpus"
+	"github.com/aggen-dev/aggen/test/fixture"
 	"github.com/aggen-dev/aggen/test/upstream"
 )
 
@@ -44,32 +45,12 @@ func Load(t *testing.T, dir string) Project {
 	return Project{Session: s, Tree: tree}
 }
 
-// Root is the aggen repository's root, found from the test's working
-// directory (its package directory).
-func Root(t *testing.T) string {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if b, err := os.ReadFile(filepath.Join(dir, "go.mod")); err == nil && bytes.HasPrefix(b, []byte("module github.com/aggen-dev/aggen\n")) {
-			return dir
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("not inside the aggen repository")
-		}
-		dir = parent
-	}
-}
-
 // Example copies the example project into a temporary directory, without
 // the upstream generators' output.
 func Example(t *testing.T) string {
 	t.Helper()
 	dir := t.TempDir()
-	if err := upstream.CopyTree(filepath.Join(Root(t), "examples", "insects"), dir); err != nil {
+	if err := upstream.CopyTree(filepath.Join(fixture.Root(), "examples", "insects"), dir); err != nil {
 		t.Fatal(err)
 	}
 	if err := upstream.Prune(dir); err != nil {
@@ -78,13 +59,13 @@ func Example(t *testing.T) string {
 	return dir
 }
 
-// Fixture makes a project of the API packages under fixture (a directory
+// Fixture makes a project of the API packages under apis (a directory
 // holding pkg/apis) with the example's go.mod, go.sum and boilerplate.
-func Fixture(t *testing.T, fixture string) string {
+func Fixture(t *testing.T, apis string) string {
 	t.Helper()
 	dir := t.TempDir()
 	for _, name := range []string{"go.mod", "go.sum", filepath.Join("hack", "boilerplate.go.txt")} {
-		b, err := os.ReadFile(filepath.Join(Root(t), "examples", "insects", name))
+		b, err := os.ReadFile(filepath.Join(fixture.Root(), "examples", "insects", name))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -95,7 +76,7 @@ func Fixture(t *testing.T, fixture string) string {
 			t.Fatal(err)
 		}
 	}
-	if err := upstream.CopyTree(fixture, dir); err != nil {
+	if err := upstream.CopyTree(apis, dir); err != nil {
 		t.Fatal(err)
 	}
 	return dir
@@ -108,7 +89,7 @@ func Fixture(t *testing.T, fixture string) string {
 // minutes and its shapes are in the others.
 func Projects(t *testing.T) map[string]func(t *testing.T) string {
 	t.Helper()
-	root := Root(t)
+	root := fixture.Root()
 	out := map[string]func(t *testing.T) string{"example": Example}
 	for name, sources := range corpus.Corpora {
 		if name == "prometheus" {
