@@ -73,7 +73,7 @@ func Run(s *codegen.Session, t codegen.Tree, schemaFile string, reference bool, 
 	defer func() { undo() }()
 	var addErr error
 	err = s.Run(Name, generators.NameSystems(), generators.DefaultNameSystem(), inputs, func(c *generator.Context) []generator.Target {
-		undo = foreignShapes(c.Universe, c.Inputs, a.ExternalApplyConfigurations)
+		undo = foreignShapes(c, c.Inputs, a.ExternalApplyConfigurations)
 		targets := generators.GetTargets(c, a)
 		if reference {
 			return targets

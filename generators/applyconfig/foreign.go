@@ -5,7 +5,10 @@ import (
 	"slices"
 	"strings"
 
+	"k8s.io/gengo/v2/generator"
 	"k8s.io/gengo/v2/types"
+
+	"github.com/aggen-dev/aggen/generators/codegen"
 )
 
 // foreignShapes rewrites, for applyconfiguration-gen only, the two shapes
@@ -20,8 +23,9 @@ import (
 //   - a list of pointers to such a struct ([]*meta.Artifact): a list of
 //     the struct; upstream appends *values[i] to the []*T.
 //
-// It returns the function that puts the parse back.
-func foreignShapes(u types.Universe, inputs []string, external map[types.Name]string) (undo func()) {
+// It makes the changes in c only (codegen.ReplaceMembers) and returns the
+// function that puts c back as it was.
+func foreignShapes(c *generator.Context, inputs []string, external map[types.Name]string) (undo func()) {
 	hasApply := func(t *types.Type) bool {
 		_, ok := external[t.Name]
 		return ok || slices.Contains(inputs, t.Name.Package)
@@ -29,13 +33,9 @@ func foreignShapes(u types.Universe, inputs []string, external map[types.Name]st
 	foreign := func(t *types.Type) bool {
 		return t.Kind == types.Struct && t.Name.Package != "" && !hasApply(t)
 	}
-	type change struct {
-		t       *types.Type
-		members []types.Member
-	}
-	var changes []change
+	replaced := map[*types.Type][]types.Member{}
 	for _, path := range inputs {
-		p := u[path]
+		p := c.Universe[path]
 		if p == nil {
 			continue
 		}
@@ -44,16 +44,11 @@ func foreignShapes(u types.Universe, inputs []string, external map[types.Name]st
 				continue
 			}
 			if members, changed := rewrite(t.Members, foreign); changed {
-				changes = append(changes, change{t, t.Members})
-				t.Members = members
+				replaced[t] = members
 			}
 		}
 	}
-	return func() {
-		for i := len(changes) - 1; i >= 0; i-- {
-			changes[i].t.Members = changes[i].members
-		}
-	}
+	return codegen.ReplaceMembers(c, inputs, replaced)
 }
 
 func rewrite(members []types.Member, foreign func(*types.Type) bool) ([]types.Member, bool) {

@@ -4,6 +4,7 @@ import (
 	"reflect"
 	"testing"
 
+	"k8s.io/gengo/v2/generator"
 	"k8s.io/gengo/v2/types"
 )
 
@@ -35,7 +36,16 @@ func TestForeignShapes(t *testing.T) {
 		"example.com/meta": &types.Package{Path: "example.com/meta", Types: map[string]*types.Type{"RequestStatus": foreign, "Artifact": artifact, "Outside": outside}},
 	}
 	before := status.Members
-	undo := foreignShapes(u, []string{"example.com/p/v1"}, map[types.Name]string{typeMeta.Name: "k8s.io/client-go/applyconfigurations/meta/v1"})
+	original := status
+	c := &generator.Context{Universe: u, Order: []*types.Type{outside, status}}
+	undo := foreignShapes(c, []string{"example.com/p/v1"}, map[types.Name]string{typeMeta.Name: "k8s.io/client-go/applyconfigurations/meta/v1"})
+	if !reflect.DeepEqual(status.Members, before) {
+		t.Errorf("Status changed in the parse")
+	}
+	status = u["example.com/p/v1"].Types["Status"]
+	if status == original || c.Order[1] != status {
+		t.Errorf("the context does not show Status's copy")
+	}
 	var names []string
 	for _, m := range status.Members {
 		names = append(names, m.Name)
@@ -53,7 +63,7 @@ func TestForeignShapes(t *testing.T) {
 		t.Errorf("a type outside the inputs changed")
 	}
 	undo()
-	if !reflect.DeepEqual(status.Members, before) {
-		t.Errorf("undo left the parse changed")
+	if u["example.com/p/v1"].Types["Status"] != original || c.Order[1] != original {
+		t.Errorf("undo left Status's copy in the context")
 	}
 }

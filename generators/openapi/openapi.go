@@ -244,7 +244,7 @@ func (r *run) definitions(s *codegen.Session, own func(*generator.Context, []gen
 	undo := func() {}
 	defer func() { undo() }()
 	targets := func(c *generator.Context) []generator.Target {
-		undo = unshadow(c.Universe, r.inputs)
+		undo = unshadow(c, r.inputs)
 		targets := generators.GetOpenAPITargets(c, r.args, r.boilerplate)
 		for _, tg := range targets {
 			st, ok := tg.(*generator.SimpleTarget)

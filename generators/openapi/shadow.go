@@ -4,7 +4,10 @@ import (
 	"reflect"
 	"strings"
 
+	"k8s.io/gengo/v2/generator"
 	"k8s.io/gengo/v2/types"
+
+	"github.com/aggen-dev/aggen/generators/codegen"
 )
 
 // unshadow hides, for openapi-gen, the fields of inlined structs
@@ -15,20 +18,13 @@ import (
 // authorization field and inlines HTTPConfig, which has one too).
 //
 // It gives each struct of pkgs that needs it copies of its inlined types
-// without the shadowed fields, in the shared parse, and returns the
-// function that puts the parse back as it was.
-func unshadow(u types.Universe, pkgs []string) (undo func()) {
-	type change struct {
-		t       *types.Type
-		members []types.Member
-	}
-	// Every struct's new members are worked out from the parse as it was
-	// and set afterwards, so that the result does not depend on the order
-	// of the package's type map.
-	var changes []change
+// without the shadowed fields, in c only (codegen.ReplaceMembers), and
+// returns the function that puts c back as it was.
+func unshadow(c *generator.Context, pkgs []string) (undo func()) {
+	// Every struct's new members are worked out from the parse as it is.
 	replaced := map[*types.Type][]types.Member{}
 	for _, path := range pkgs {
-		p := u[path]
+		p := c.Universe[path]
 		if p == nil {
 			continue
 		}
@@ -37,19 +33,11 @@ func unshadow(u types.Universe, pkgs []string) (undo func()) {
 				continue
 			}
 			if members, changed := withoutShadowed(t.Members, nil); changed {
-				changes = append(changes, change{t: t, members: t.Members})
 				replaced[t] = members
 			}
 		}
 	}
-	for t, members := range replaced {
-		t.Members = members
-	}
-	return func() {
-		for i := len(changes) - 1; i >= 0; i-- {
-			changes[i].t.Members = changes[i].members
-		}
-	}
+	return codegen.ReplaceMembers(c, pkgs, replaced)
 }
 
 // withoutShadowed returns members with every inlined struct replaced by a

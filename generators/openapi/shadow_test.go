@@ -4,8 +4,19 @@ import (
 	"reflect"
 	"testing"
 
+	"k8s.io/gengo/v2/generator"
 	"k8s.io/gengo/v2/types"
 )
+
+// before0 is the type of the given name among the parse's.
+func before0(before map[*types.Type][]types.Member, name string) *types.Type {
+	for t := range before {
+		if t.Name.Name == name {
+			return t
+		}
+	}
+	return nil
+}
 
 func memberNames(t *types.Type) []string {
 	var out []string
@@ -17,7 +28,9 @@ func memberNames(t *types.Type) []string {
 
 // TestUnshadow: a field of an inlined struct that a shallower field of the
 // same JSON name shadows is hidden from openapi-gen in the struct that
-// inlines it, at any depth, and only there; undo puts the parse back.
+// inlines it, at any depth, and only there, in copies that the context
+// shows in the parse's place while the parse itself stays as it is; undo
+// puts the context back.
 func TestUnshadow(t *testing.T) {
 	str := types.String
 	deep := &types.Type{Name: types.Name{Package: "p", Name: "Deep"}, Kind: types.Struct, Members: []types.Member{
@@ -38,9 +51,28 @@ func TestUnshadow(t *testing.T) {
 		{Name: "Inner", Type: inner, Embedded: true, Tags: `json:",inline"`},
 		{Name: "Proxy2", Type: str, Tags: `json:"proxy2"`},
 	}}
-	u := types.Universe{"p": &types.Package{Path: "p", Types: map[string]*types.Type{"Outer": outer, "Inner": inner, "Deep": deep, "Plain": plain}}}
-	before := outer.Members
-	undo := unshadow(u, []string{"p", "absent"})
+	holder := &types.Type{Name: types.Name{Package: "p", Name: "Holder"}, Kind: types.Struct, Members: []types.Member{
+		{Name: "Outers", Type: &types.Type{Kind: types.Slice, Elem: outer}, Tags: `json:"outers"`},
+	}}
+	u := types.Universe{"p": &types.Package{Path: "p", Types: map[string]*types.Type{"Outer": outer, "Inner": inner, "Deep": deep, "Plain": plain, "Holder": holder}}}
+	c := &generator.Context{Universe: u, Order: []*types.Type{deep, holder, inner, outer, plain}}
+	before := map[*types.Type][]types.Member{}
+	for _, ty := range u["p"].Types {
+		before[ty] = ty.Members
+	}
+	undo := unshadow(c, []string{"p", "absent"})
+	for ty, m := range before {
+		if !reflect.DeepEqual(ty.Members, m) {
+			t.Errorf("%s changed in the parse", ty.Name.Name)
+		}
+	}
+	if c.Order[3] != u["p"].Types["Outer"] || c.Order[3] == outer {
+		t.Errorf("the context's order does not hold Outer's copy")
+	}
+	if h := u["p"].Types["Holder"]; h == holder || h.Members[0].Type.Elem != u["p"].Types["Outer"] {
+		t.Errorf("Holder does not refer to Outer's copy")
+	}
+	outer, inner, plain = u["p"].Types["Outer"], u["p"].Types["Inner"], u["p"].Types["Plain"]
 
 	got := outer.Members[1].Type
 	if got == inner || got.Kind != types.Struct {
@@ -72,7 +104,12 @@ func TestUnshadow(t *testing.T) {
 		t.Errorf("Plain has %v, want [Inner Proxy2]", n)
 	}
 	undo()
-	if !reflect.DeepEqual(outer.Members, before) || inner.Members[2].Type != deep {
-		t.Errorf("undo left the parse changed")
+	for name, ty := range u["p"].Types {
+		if _, ok := before[ty]; !ok {
+			t.Errorf("undo left a copy of %s", name)
+		}
+	}
+	if c.Order[3] != before0(before, "Outer") {
+		t.Errorf("undo left a copy in the context's order")
 	}
 }
