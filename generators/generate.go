@@ -402,6 +402,30 @@ func runUpstream(stage string, p *model.Project, env *goenv.Env, progress io.Wri
 		return nil, nil, err
 	}
 	exceptions := pluralExceptions(p)
+	// Two lanes share the two cores. The OpenAPI definitions and the apply
+	// configurations, about half the work, never ask the parser for
+	// packages: they run on a fork of the session, beside the other
+	// generators, which may (see codegen.Session.Fork).
+	progress = &syncWriter{w: progress}
+	fork, err := s.Fork()
+	if err != nil {
+		return nil, nil, err
+	}
+	type laneResult struct {
+		openapi    *openapi.Result
+		openapiErr error
+		applyErr   error
+	}
+	laneB := make(chan laneResult, 1)
+	go func() {
+		defer fork.Release()
+		var r laneResult
+		fmt.Fprintln(progress, "running", openapi.Name)
+		r.openapi, r.openapiErr = openapi.Run(fork, tree, reach, reference)
+		fmt.Fprintln(progress, "running", applyconfig.Name)
+		r.applyErr = runApplyConfigurations(fork, tree, stage, reference, progress)
+		laneB <- r
+	}()
 	steps := []struct {
 		name string
 		run  func() error
@@ -414,44 +438,32 @@ func runUpstream(stage string, p *model.Project, env *goenv.Env, progress io.Wri
 		{clientset.Name, func() error { return clientset.Run(s, tree, exceptions, reference) }},
 		{lister.Name, func() error { return lister.Run(s, tree, exceptions, reference) }},
 		{informer.Name, func() error { return informer.Run(s, tree, exceptions, reference) }},
-		// Last: most of the files are written (Prestage) while it runs.
-		{applyconfig.Name, func() error {
-			// The OpenAPI v2 document --openapi-schema reads, built from
-			// this parse instead of a compiled models-schema program, and
-			// written to the staging directory, never to the user's tree.
-			doc, err := openapischema.Generate(s, tree)
-			if err != nil {
-				return fmt.Errorf("%s: OpenAPI schema: %w", applyconfig.Name, err)
-			}
-			schema := ""
-			if doc != nil {
-				schema = filepath.Join(stage, ".aggen-applyconfig-openapi-schema.json")
-				if err := os.WriteFile(schema, doc, 0o644); err != nil {
-					return err
-				}
-			}
-			return applyconfig.Run(s, tree, schema, reference, progress)
-		}},
 	}
+	var laneA []error
+	for _, st := range steps {
+		fmt.Fprintln(progress, "running", st.name)
+		if err := st.run(); err != nil {
+			laneA = append(laneA, err)
+		}
+	}
+	b := <-laneB
+	// Errors in the order the generators ran in when they ran one after
+	// the other.
 	var warnings []string
 	var errs []error
-	fmt.Fprintln(progress, "running", openapi.Name)
-	oa, err := openapi.Run(s, tree, reach, reference)
-	if err != nil {
-		errs = append(errs, err)
+	if b.openapiErr != nil {
+		errs = append(errs, b.openapiErr)
 	} else {
-		for _, v := range oa.Violations {
+		for _, v := range b.openapi.Violations {
 			// Violations in library packages are upstream's known ones.
 			if strings.Contains(v, ","+p.Module+"/") {
 				warnings = append(warnings, "openapi-gen: "+v)
 			}
 		}
 	}
-	for _, st := range steps {
-		fmt.Fprintln(progress, "running", st.name)
-		if err := st.run(); err != nil {
-			errs = append(errs, err)
-		}
+	errs = append(errs, laneA...)
+	if b.applyErr != nil {
+		errs = append(errs, b.applyErr)
 	}
 	if len(errs) > 0 {
 		return nil, nil, report(errs...)
@@ -475,6 +487,37 @@ func runUpstream(stage string, p *model.Project, env *goenv.Env, progress io.Wri
 		return nil, nil, loader.Merge(missing)
 	}
 	return files, warnings, nil
+}
+
+// runApplyConfigurations runs applyconfiguration-gen with the OpenAPI v2
+// document --openapi-schema reads, built from this parse instead of a
+// compiled models-schema program and written to the staging directory,
+// never to the user's tree.
+func runApplyConfigurations(s *codegen.Session, tree codegen.Tree, stage string, reference bool, progress io.Writer) error {
+	doc, err := openapischema.Generate(s, tree)
+	if err != nil {
+		return fmt.Errorf("%s: OpenAPI schema: %w", applyconfig.Name, err)
+	}
+	schema := ""
+	if doc != nil {
+		schema = filepath.Join(stage, ".aggen-applyconfig-openapi-schema.json")
+		if err := os.WriteFile(schema, doc, 0o644); err != nil {
+			return err
+		}
+	}
+	return applyconfig.Run(s, tree, schema, reference, progress)
+}
+
+// syncWriter lets the generators of both lanes write progress lines.
+type syncWriter struct {
+	mu sync.Mutex
+	w  io.Writer
+}
+
+func (w *syncWriter) Write(b []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.w.Write(b)
 }
 
 // UpstreamGenerators names the upstream generators aggen runs, as the

@@ -12,10 +12,12 @@ import (
 	"bytes"
 	"errors"
 	"fmt"
+	"maps"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"sort"
 	"strings"
 	"sync"
@@ -48,7 +50,20 @@ type Session struct {
 	// base holds the one universe of the parse: gengo fills a universe
 	// from a parser only once, so every generator's context is a copy of
 	// this one with its own name systems, order and inputs.
-	base  *generator.Context
+	base *generator.Context
+	out  *captured
+	// fork is set on a session made by Fork: it never asks the parser for
+	// anything.
+	fork bool
+	// forks counts the forks of this session still running generators.
+	forks sync.WaitGroup
+	// released ends a fork's share of its parent's forks.
+	released sync.Once
+	parent   *Session
+}
+
+// captured is the output of a session and of its forks.
+type captured struct {
 	mu    sync.Mutex
 	files map[string]*rawFile
 	// Files are formatted as soon as they are assembled, on the other
@@ -110,8 +125,8 @@ func NewSessionEnv(dir, headerFile string, patterns []string, goEnv *goenv.Env) 
 			return nil, err
 		}
 	}
-	return &Session{Dir: dir, HeaderFile: headerFile, parser: p, files: map[string]*rawFile{},
-		slots: make(chan struct{}, runtime.GOMAXPROCS(0))}, nil
+	return &Session{Dir: dir, HeaderFile: headerFile, parser: p,
+		out: &captured{files: map[string]*rawFile{}, slots: make(chan struct{}, runtime.GOMAXPROCS(0))}}, nil
 }
 
 // FlagSet is the flag set type the upstream generators register on.
@@ -149,9 +164,17 @@ func (s *Session) Include(paths ...string) error {
 	if len(paths) == 0 {
 		return nil
 	}
+	if s.fork {
+		return fmt.Errorf("including %s: a fork of the session cannot load packages", strings.Join(paths, ", "))
+	}
 	base, err := s.baseContext()
 	if err != nil {
 		return err
+	}
+	if !s.processed(paths) {
+		// gengo fills in a package it processes now on the *types.Type
+		// values the forks' universes share: wait until no fork reads them.
+		s.forks.Wait()
 	}
 	// Every path is already in the parse as a dependency, so gengo only
 	// processes it further and never asks the go command (which it would
@@ -160,6 +183,92 @@ func (s *Session) Include(paths ...string) error {
 		return fmt.Errorf("including %s: %w", strings.Join(paths, ", "), err)
 	}
 	return nil
+}
+
+// processed reports whether the parser already processed every one of
+// paths into the universe, so that loading them again changes nothing a
+// fork reads. A requested package is processed as it is loaded (see
+// Include and baseContext).
+func (s *Session) processed(paths []string) bool {
+	requested := map[string]bool{}
+	for _, p := range s.parser.UserRequestedPackages() {
+		requested[p] = true
+	}
+	for _, p := range paths {
+		if !requested[p] {
+			return false
+		}
+	}
+	return true
+}
+
+// Fork returns a session that runs generators beside s's, on another
+// goroutine, for generators that never load packages (gengo's
+// Context.LoadPackages and FindPackages): a fork has its own copy of the
+// universe, whose maps gengo fills on lookups, and shares s's parse,
+// types and output. Call Release on the fork when its generators are
+// done; until then s's Include waits before it loads a package the parse
+// has not processed yet.
+func (s *Session) Fork() (*Session, error) {
+	if s.fork {
+		return nil, errors.New("forking a fork")
+	}
+	base, err := s.baseContext()
+	if err != nil {
+		return nil, err
+	}
+	ctx := *base
+	ctx.Universe = copyUniverse(base.Universe)
+	s.forks.Add(1)
+	return &Session{Dir: s.Dir, HeaderFile: s.HeaderFile, Final: s.Final, base: &ctx, out: s.out, fork: true, parent: s}, nil
+}
+
+// Release tells the forked session's parent that the fork's generators
+// are done; it is a no-op on a session that is not a fork, and after the
+// first call.
+func (s *Session) Release() {
+	if s.parent == nil {
+		return
+	}
+	s.released.Do(s.parent.forks.Done)
+}
+
+// copyUniverse copies u's package maps, and each package's, so that
+// lookups that add to them (gengo adds builtin types lazily, and a
+// package for any path asked for) stay in the copy; the types themselves
+// are shared.
+func copyUniverse(u types.Universe) types.Universe {
+	out := make(types.Universe, len(u))
+	for path, p := range u {
+		c := *p
+		c.Types = cloneMap(p.Types)
+		c.Functions = cloneMap(p.Functions)
+		c.Variables = cloneMap(p.Variables)
+		c.Constants = cloneMap(p.Constants)
+		c.DocComments = slices.Clone(p.DocComments)
+		c.Comments = slices.Clone(p.Comments)
+		out[path] = &c
+	}
+	for path, p := range u {
+		imports := make(map[string]*types.Package, len(p.Imports))
+		for name, imp := range p.Imports {
+			if c, ok := out[imp.Path]; ok && u[imp.Path] == imp {
+				imports[name] = c
+			} else {
+				imports[name] = imp
+			}
+		}
+		out[path].Imports = imports
+	}
+	return out
+}
+
+// cloneMap is maps.Clone, but never nil: gengo adds to these maps.
+func cloneMap[V any](m map[string]V) map[string]V {
+	if m == nil {
+		return map[string]V{}
+	}
+	return maps.Clone(m)
 }
 
 func (s *Session) context(systems namer.NameSystems, defaultSystem string) (*generator.Context, error) {
@@ -239,14 +348,15 @@ func (m *memoryFile) AssembleFile(f *generator.File, path string) error {
 		return fmt.Errorf("%s wrote %s outside the project", m.generator, path)
 	}
 	rel = filepath.ToSlash(rel)
-	m.session.mu.Lock()
-	defer m.session.mu.Unlock()
-	if prev, dup := m.session.files[rel]; dup {
+	out := m.session.out
+	out.mu.Lock()
+	defer out.mu.Unlock()
+	if prev, dup := out.files[rel]; dup {
 		return fmt.Errorf("%s and %s both generate %s", prev.generator, m.generator, rel)
 	}
 	raw := &rawFile{generator: m.generator}
-	m.session.files[rel] = raw
-	m.session.format(raw, buf.Bytes())
+	out.files[rel] = raw
+	out.format(raw, buf.Bytes())
 	return nil
 }
 
@@ -255,13 +365,14 @@ func (m *memoryFile) AssembleFile(f *generator.File, path string) error {
 // project-relative and slash-separated, generator the upstream generator
 // whose output it replaces.
 func (s *Session) Add(generator, rel string, data []byte) error {
-	s.mu.Lock()
-	if prev, dup := s.files[rel]; dup {
-		s.mu.Unlock()
+	out := s.out
+	out.mu.Lock()
+	if prev, dup := out.files[rel]; dup {
+		out.mu.Unlock()
 		return fmt.Errorf("%s and %s both generate %s", prev.generator, generator, rel)
 	}
-	s.files[rel] = &rawFile{generator: generator, formatted: data, final: true}
-	s.mu.Unlock()
+	out.files[rel] = &rawFile{generator: generator, formatted: data, final: true}
+	out.mu.Unlock()
 	if s.Final != nil {
 		s.Final(rel, data)
 	}
@@ -282,12 +393,12 @@ func (s *Session) AddFiles(generator string, files map[string][]byte) error {
 // format formats data into f in the background, one file a core at a
 // time; Files waits for every one. Formatting a file depends on its bytes
 // alone, so the result is the same whenever it runs.
-func (s *Session) format(f *rawFile, data []byte) {
-	s.formatting.Add(1)
+func (c *captured) format(f *rawFile, data []byte) {
+	c.formatting.Add(1)
 	go func() {
-		defer s.formatting.Done()
-		s.slots <- struct{}{}
-		defer func() { <-s.slots }()
+		defer c.formatting.Done()
+		c.slots <- struct{}{}
+		defer func() { <-c.slots }()
 		f.formatted, f.err = goformat.Source(data)
 	}()
 }
@@ -297,16 +408,18 @@ func (m *memoryFile) VerifyFile(f *generator.File, path string) error {
 }
 
 // Files returns every captured file by project-relative path, formatted
-// the way gengo does (goimports' formatting, then gofmt -s).
+// the way gengo does (goimports' formatting, then gofmt -s): those of s
+// and of its forks. Call it once every generator is done.
 func (s *Session) Files() (map[string][]byte, error) {
-	s.formatting.Wait()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	out := make(map[string][]byte, len(s.files))
+	c := s.out
+	c.formatting.Wait()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	out := make(map[string][]byte, len(c.files))
 	final := map[string]bool{}
 	var errs []error
-	for _, p := range sortedKeys(s.files) {
-		f := s.files[p]
+	for _, p := range sortedKeys(c.files) {
+		f := c.files[p]
 		if f.err != nil {
 			errs = append(errs, fmt.Errorf("formatting %s from %s: %w", p, f.generator, f.err))
 			continue
