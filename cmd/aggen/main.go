@@ -36,6 +36,7 @@ func main() {
 		debug.SetGCPercent(200)
 	}
 	debug.SetMemoryLimit(4 << 30)
+	adviseHugeHeap()
 	// The upstream generators log through klog; aggen reports what matters
 	// itself (conversion functions to write, API rule violations).
 	klogFlags := flag.NewFlagSet("klog", flag.ContinueOnError)

@@ -1,0 +1,6 @@
+//go:build !linux
+
+package main
+
+// adviseHugeHeap is Linux's only.
+func adviseHugeHeap() {}
