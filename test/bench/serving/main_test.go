@@ -245,3 +245,19 @@ func TestReportBusyKube(t *testing.T) {
 		}
 	}
 }
+
+// TestSetUpFails: a set-up that fails early (here: a binary that is not
+// there) returns its error and tears down what it made, rather than
+// tearing down through the nil bench it returns.
+func TestSetUpFails(t *testing.T) {
+	t.Setenv(harness.BinaryEnvVar(harness.BinEtcd), t.TempDir()+"/no-etcd")
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
+	b, err := setUp(context.Background(), config{example: "examples/insects", logf: t.Logf})
+	if err == nil || b != nil {
+		t.Fatalf("setUp = %v, %v; want nil and an error", b, err)
+	}
+	if !strings.Contains(err.Error(), "no-etcd") {
+		t.Errorf("error %q does not name the missing binary", err)
+	}
+}

@@ -106,11 +106,13 @@ func setUp(ctx context.Context, cfg config) (b *bench, err error) {
 	if err != nil {
 		return nil, err
 	}
-	b = &bench{cfg: cfg, work: work}
+	made := &bench{cfg: cfg, work: work}
+	b = made
 	defer func() {
+		// b is nil when setUp fails: tear down what it made.
 		if err != nil {
-			b.cfg.keep = true
-			b.tearDown()
+			made.cfg.keep = true
+			made.tearDown()
 		}
 	}()
 	logf := cfg.logf
