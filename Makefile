@@ -26,7 +26,10 @@ demo: build ## Build aggen, make a project in a temp dir, build it, run it and s
 	hack/demo.sh $(BIN)/aggen
 
 .PHONY: test
-test: ## The whole suite: vet, unit, golden, end-to-end (real etcd, apiserver, kube-apiserver).
+# e2e-binaries first: on a machine without them cached (a fresh CI
+# runner), several test packages would each build kube-apiserver at once,
+# on the same cores, and run out of their time.
+test: e2e-binaries ## The whole suite: vet, unit, golden, end-to-end (real etcd, apiserver, kube-apiserver).
 	$(GO) vet ./...
 	AGGEN_E2E=1 $(GO) test -count=1 -timeout 60m ./...
 	# A short fuzz run of the marker parser: it must never panic. Bounded
