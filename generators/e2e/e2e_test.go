@@ -25,6 +25,7 @@ import (
 	"github.com/aggen-dev/aggen/generators/server/servertest"
 	"github.com/aggen-dev/aggen/scaffold"
 	"github.com/aggen-dev/aggen/templates"
+	"github.com/aggen-dev/aggen/test/aggentest"
 	"github.com/aggen-dev/aggen/test/e2e/harness"
 )
 
@@ -310,7 +311,7 @@ func TestHarnessCompilesInAProject(t *testing.T) {
 	for _, goos := range []string{"linux", "darwin", "windows"} {
 		cmd := exec.Command("go", "vet", "./test/e2e/...")
 		cmd.Dir = dir
-		cmd.Env = append(os.Environ(), "GOWORK=off", "GOFLAGS=-mod=mod", "GOOS="+goos)
+		cmd.Env = append(os.Environ(), "GOWORK=off", aggentest.GoFlags("-mod=mod"), "GOOS="+goos)
 		if out, err := cmd.CombinedOutput(); err != nil {
 			t.Errorf("GOOS=%s go vet ./test/e2e/...: %v\n%s", goos, err, out)
 		}

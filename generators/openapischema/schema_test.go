@@ -20,6 +20,7 @@ import (
 	"github.com/aggen-dev/aggen/generators/codegen"
 	"github.com/aggen-dev/aggen/generators/openapi"
 	"github.com/aggen-dev/aggen/generators/openapischema"
+	"github.com/aggen-dev/aggen/test/aggentest"
 	"github.com/aggen-dev/aggen/test/upstream"
 )
 
@@ -330,7 +331,7 @@ func TestMatchesCompiledModelsSchema(t *testing.T) {
 	}
 	cmd := exec.Command("go", "run", "./cmd/models-schema")
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOFLAGS=-mod=mod", "GOWORK=off")
+	cmd.Env = append(os.Environ(), aggentest.GoFlags("-mod=mod"), "GOWORK=off")
 	var stderr bytes.Buffer
 	cmd.Stderr = &stderr
 	out, err := cmd.Output()

@@ -2,6 +2,7 @@ package cli_test
 
 import (
 	"bytes"
+	"github.com/aggen-dev/aggen/test/aggentest"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -61,7 +62,7 @@ func TestNewProjectE2EPasses(t *testing.T) {
 
 	// -v through GOFLAGS, to see that every subtest ran.
 	start = time.Now()
-	out = runIn(t, dir, []string{"GOFLAGS=" + strings.TrimSpace(os.Getenv("GOFLAGS")+" -v")}, "make", "test-e2e")
+	out = runIn(t, dir, []string{aggentest.GoFlags("-v")}, "make", "test-e2e")
 	t.Logf("make test-e2e in the new project: %v\n%s", time.Since(start).Round(time.Millisecond), out)
 	for _, want := range []string{
 		"--- PASS: TestAggregation ",

@@ -1,6 +1,7 @@
 package cli_test
 
 import (
+	"github.com/aggen-dev/aggen/test/aggentest"
 	"os"
 	"path/filepath"
 	"strings"
@@ -55,7 +56,7 @@ func TestImportKubebuilderProject(t *testing.T) {
 	if os.Getenv("AGGEN_E2E") != "1" {
 		return
 	}
-	out := runIn(t, dir, []string{"GOFLAGS=-v"}, "make", "test-e2e")
+	out := runIn(t, dir, []string{aggentest.GoFlags("-v")}, "make", "test-e2e")
 	for _, l := range strings.Split(out, "\n") {
 		if strings.Contains(l, "--- ") || strings.HasPrefix(l, "ok ") {
 			t.Log(l)

@@ -14,6 +14,7 @@ import (
 
 	"k8s.io/apimachinery/pkg/util/version"
 
+	"github.com/aggen-dev/aggen/test/aggentest"
 	"github.com/aggen-dev/aggen/test/upstream"
 )
 
@@ -121,7 +122,7 @@ spec:
 		}
 	}
 	// The build records the commit whatever GOFLAGS the machine has.
-	env := []string{"GOFLAGS=-buildvcs=true"}
+	env := []string{aggentest.GoFlags("-buildvcs=true")}
 	log := runOnce(t, dir, env, []string{aggenBin, "run", "local"}, func() {
 		// kubectl version fails on a version it cannot parse.
 		if out := kubectl("", "version"); !strings.Contains(out, "Server Version: v0.0.0-") {
