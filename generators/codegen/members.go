@@ -1,8 +1,6 @@
 package codegen
 
 import (
-	"sort"
-
 	"k8s.io/gengo/v2/generator"
 	"k8s.io/gengo/v2/types"
 )
@@ -33,28 +31,35 @@ func ReplaceMembers(c *generator.Context, pkgs []string, replaced map[*types.Typ
 		cp := *t
 		copies[t] = &cp
 	}
-	var structs []*types.Type
+	// Every struct of pkgs, where it stands in its package's map. The
+	// result does not depend on their order: a struct is copied when it
+	// reaches a copy, however many rounds that takes.
+	type slot struct {
+		p    *types.Package
+		name string
+		t    *types.Type
+	}
+	var structs []slot
 	for _, path := range pkgs {
 		p := c.Universe[path]
 		if p == nil {
 			continue
 		}
-		for _, name := range sortedNames(p.Types) {
-			if t := p.Types[name]; t.Kind == types.Struct {
-				structs = append(structs, t)
+		for name, t := range p.Types {
+			if t.Kind == types.Struct {
+				structs = append(structs, slot{p, name, t})
 			}
 		}
 	}
-	// A struct that refers to a copy is copied too, until no more are.
 	for grew := true; grew; {
 		grew = false
-		for _, t := range structs {
-			if _, done := copies[t]; done {
+		for _, s := range structs {
+			if _, done := copies[s.t]; done {
 				continue
 			}
-			if _, changed := remapMembers(members(t), copies); changed {
-				cp := *t
-				copies[t] = &cp
+			if _, changed := remapMembers(members(s.t), copies); changed {
+				cp := *s.t
+				copies[s.t] = &cp
 				grew = true
 			}
 		}
@@ -62,23 +67,11 @@ func ReplaceMembers(c *generator.Context, pkgs []string, replaced map[*types.Typ
 	for t, cp := range copies {
 		cp.Members, _ = remapMembers(members(t), copies)
 	}
-
-	type entry struct {
-		p    *types.Package
-		name string
-		t    *types.Type
-	}
-	var entries []entry
-	for _, path := range pkgs {
-		p := c.Universe[path]
-		if p == nil {
-			continue
-		}
-		for name, t := range p.Types {
-			if cp, ok := copies[t]; ok {
-				entries = append(entries, entry{p, name, t})
-				p.Types[name] = cp
-			}
+	var installed []slot
+	for _, s := range structs {
+		if cp, ok := copies[s.t]; ok {
+			installed = append(installed, s)
+			s.p.Types[s.name] = cp
 		}
 	}
 	order := c.Order
@@ -90,8 +83,8 @@ func ReplaceMembers(c *generator.Context, pkgs []string, replaced map[*types.Typ
 		c.Order[i] = t
 	}
 	return func() {
-		for _, e := range entries {
-			e.p.Types[e.name] = e.t
+		for _, s := range installed {
+			s.p.Types[s.name] = s.t
 		}
 		c.Order = order
 	}
@@ -150,13 +143,4 @@ func remap(t *types.Type, copies map[*types.Type]*types.Type) (*types.Type, bool
 		return &cp, true
 	}
 	return t, false
-}
-
-func sortedNames(m map[string]*types.Type) []string {
-	names := make([]string, 0, len(m))
-	for n := range m {
-		names = append(names, n)
-	}
-	sort.Strings(names)
-	return names
 }
