@@ -36,7 +36,7 @@ func adviseHugeHeap() {
 	if err != nil || !bytes.Contains(thp, []byte("[madvise]")) {
 		return
 	}
-	if overcommit, err := os.ReadFile("/proc/sys/vm/overcommit_memory"); err != nil || bytes.TrimSpace(overcommit)[0] == '2' {
+	if overcommit, err := os.ReadFile("/proc/sys/vm/overcommit_memory"); err != nil || string(bytes.TrimSpace(overcommit)) == "2" {
 		return
 	}
 	region := make([]byte, hugeHeapBytes)
