@@ -58,7 +58,9 @@ type config struct {
 	profileDir  string
 	profileSecs int
 	keep        bool
-	logf        func(format string, args ...any)
+	// serverArgs are appended to the generated server's flags.
+	serverArgs []string
+	logf       func(format string, args ...any)
 }
 
 func main() {
@@ -76,6 +78,7 @@ func main() {
 	profile := flag.String("profile", "", "directory for CPU profiles of the generated server and kube-apiserver during the last fill and its LISTs, and while creating through kube-apiserver and directly (-profile-seconds each, after the rounds)")
 	profileSecs := flag.Int("profile-seconds", 15, "length of each CPU profile")
 	keep := flag.Bool("keep", false, "keep the work directory (logs)")
+	serverArgs := flag.String("server-args", "", "flags appended to the generated server's, space-separated (to compare its settings)")
 	flag.Parse()
 	sizes, err := parseSizes(*objects)
 	if err == nil && (*concurrency < 1 || *lists < 1 || *rounds < 1 || *roundSize < 1 || *watchers < 1 || *events < 1) {
@@ -90,7 +93,7 @@ func main() {
 	cfg := config{
 		example: *example, sizes: sizes, concurrency: *concurrency, lists: *lists, rounds: *rounds, roundSize: *roundSize,
 		watchers: *watchers, events: *events, sample: *sample, direct: *direct, busyKube: *busyKube,
-		profileDir: *profile, profileSecs: *profileSecs, keep: *keep,
+		profileDir: *profile, profileSecs: *profileSecs, keep: *keep, serverArgs: strings.Fields(*serverArgs),
 		logf: func(format string, args ...any) { fmt.Fprintf(os.Stderr, "  "+format+"\n", args...) },
 	}
 	if err := run(ctx, cfg, os.Stdout); err != nil {
