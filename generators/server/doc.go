@@ -9,6 +9,11 @@
 //     completed with autoscaling/v1 Scale and with each kind's schema in
 //     each version (validation keywords, defaults, enums, CEL rules,
 //     x-kubernetes-* extensions), so what is published is what is enforced;
+//   - pkg/apiserver/zz_generated.informers.go: the shared informers of
+//     the server's kinds that admission plugins and the sources of
+//     computed kinds read; an informer of a kind the server serves lists
+//     and watches the kind's storage in the same process (no loopback
+//     connection) and runs only once something reads from it;
 //   - pkg/cmd/server/zz_generated.server.go: options and cobra command
 //     (RecommendedOptions: etcd, secure serving, delegated authentication
 //     and authorization, admission, features, plus the emulation version

@@ -341,6 +341,13 @@ func Generate(r *templates.Renderer, p *model.Project) ([]*output.File, error) {
 		}
 		out = append(out, f)
 	}
+	if d.HasGroups {
+		f, err := render(r, "server/informers.go.tmpl", "pkg/apiserver/zz_generated.informers.go", d, output.Generated)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, f)
+	}
 	if d.Storage != nil {
 		f, err := render(r, "server/storage.go.tmpl", StorageFile, d, output.Generated)
 		if err != nil {

@@ -13,6 +13,7 @@ import (
 	"regexp"
 	"slices"
 	"sort"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -256,6 +257,40 @@ spec:
 
 	t.Run("a computed kind through kube-apiserver: HiveSummary made from Hives and Bees, watched, read only", func(t *testing.T) {
 		testComputedKind(ctx, t, admin, akc, ns)
+	})
+
+	t.Run("the server's informers read its own storage: no watch of Bees or Hives through its loopback connection", func(t *testing.T) {
+		// HiveSummary's source, read above, has informers of Hives and Bees
+		// running. A watch of Bees of our own, in one namespace, shows that
+		// the gauge is read right: the informers' would be of every namespace.
+		direct := frontProxyClientset(t, cp, d, harness.AdminUser, "system:masters", "system:authenticated")
+		w, err := direct.InsectsV1beta1().Bees(ns).Watch(ctx, metav1.ListOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer w.Stop()
+		var watches map[string]float64
+		deadline := time.Now().Add(30 * time.Second)
+		for {
+			raw, err := direct.Discovery().RESTClient().Get().AbsPath("/metrics").DoRaw(ctx)
+			if err != nil {
+				t.Fatalf("GET /metrics of the extension server: %v", err)
+			}
+			watches = longRunningWatches(string(raw))
+			if watches["bees namespace"] >= 1 || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+		if watches["bees namespace"] != 1 {
+			t.Fatalf("watches of bees in a namespace: %v, want our 1", watches)
+		}
+		for _, key := range []string{"bees cluster", "hives cluster"} {
+			if watches[key] != 0 {
+				t.Errorf("%s: %v watches through the server's own API, want 0 (the informers read the storage in process)", key, watches[key])
+			}
+		}
+		t.Logf("long-running WATCH requests at the extension server: %v", watches)
 	})
 
 	t.Run("custom subresources through kube-apiserver: bees/feed (action) and bees/log (stream)", func(t *testing.T) {
@@ -663,4 +698,34 @@ func firstLine(path string) string {
 	}
 	line, _, _ := strings.Cut(string(b), "\n")
 	return line
+}
+
+// longRunningWatches reads apiserver_longrunning_requests from a /metrics
+// page: the WATCH requests open now, by "resource scope".
+func longRunningWatches(metrics string) map[string]float64 {
+	out := map[string]float64{}
+	for _, line := range strings.Split(metrics, "\n") {
+		rest, ok := strings.CutPrefix(line, "apiserver_longrunning_requests{")
+		if !ok {
+			continue
+		}
+		labelText, value, ok := strings.Cut(rest, "} ")
+		if !ok {
+			continue
+		}
+		labels := map[string]string{}
+		for _, kv := range strings.Split(labelText, ",") {
+			k, v, _ := strings.Cut(kv, "=")
+			labels[k] = strings.Trim(v, `"`)
+		}
+		if labels["verb"] != "WATCH" {
+			continue
+		}
+		n, err := strconv.ParseFloat(strings.TrimSpace(value), 64)
+		if err != nil {
+			continue
+		}
+		out[labels["resource"]+" "+labels["scope"]] += n
+	}
+	return out
 }

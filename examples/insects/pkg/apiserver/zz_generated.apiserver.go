@@ -35,7 +35,6 @@ import (
 	genericapiserver "k8s.io/apiserver/pkg/server"
 
 	clientset "github.com/aggen-dev/aggen/examples/insects/pkg/generated/clientset/versioned"
-	informers "github.com/aggen-dev/aggen/examples/insects/pkg/generated/informers/externalversions"
 
 	insects "github.com/aggen-dev/aggen/examples/insects/pkg/apis/insects"
 	insectsinstall "github.com/aggen-dev/aggen/examples/insects/pkg/apis/insects/install"
@@ -118,10 +117,13 @@ type Config struct {
 	GenericConfig *genericapiserver.RecommendedConfig
 	Scheme        *runtime.Scheme
 	Codecs        serializer.CodecFactory
-	// Client and Informers reach this server through its loopback
-	// connection; the sources of computed kinds read from them.
-	Client      clientset.Interface
-	Informers   informers.SharedInformerFactory
+	// Client reaches this server through its loopback connection; the
+	// sources of computed kinds may read from it.
+	Client clientset.Interface
+	// Informers are the shared informers of the server's kinds, which the
+	// admission plugins and the sources of computed kinds read; New has
+	// them read the storage it installs (zz_generated.informers.go).
+	Informers   *Informers
 	ExtraConfig ExtraConfig
 }
 
@@ -131,7 +133,7 @@ type CompletedConfig struct {
 	Scheme        *runtime.Scheme
 	Codecs        serializer.CodecFactory
 	Client        clientset.Interface
-	Informers     informers.SharedInformerFactory
+	Informers     *Informers
 	ExtraConfig   *ExtraConfig
 }
 
@@ -181,14 +183,17 @@ func (c CompletedConfig) installInsects(s *Server) error {
 	if err != nil {
 		return err
 	}
+	c.Informers.Serve(schema.GroupKind{Group: insects.GroupName, Kind: "Bee"}, beeStorage.Bee)
 	hiveStorage, err := insectshive.NewStorage(c.Scheme, c.GenericConfig.RESTOptionsGetter)
 	if err != nil {
 		return err
 	}
+	c.Informers.Serve(schema.GroupKind{Group: insects.GroupName, Kind: "Hive"}, hiveStorage.Hive)
 	hiveSummaryStorage, err := insectshivesummary.NewStorage(c.Scheme, insectshivesummary.Deps{Informers: c.Informers, Client: c.Client})
 	if err != nil {
 		return err
 	}
+	c.Informers.Serve(schema.GroupKind{Group: insects.GroupName, Kind: "HiveSummary"}, hiveSummaryStorage.HiveSummary)
 	{
 		storage := map[string]rest.Storage{}
 		storage["bees"] = beeStorage.Bee

@@ -54,7 +54,6 @@ import (
 	admissioninitializer "github.com/aggen-dev/aggen/examples/insects/pkg/admission/initializer"
 	"github.com/aggen-dev/aggen/examples/insects/pkg/apiserver"
 	clientset "github.com/aggen-dev/aggen/examples/insects/pkg/generated/clientset/versioned"
-	informers "github.com/aggen-dev/aggen/examples/insects/pkg/generated/informers/externalversions"
 )
 
 // LocalUser is the user that the bearer token of --local authenticates as.
@@ -77,6 +76,7 @@ type Options struct {
 	codecs                serializer.CodecFactory
 	admissionOrder        []string
 	sharedInformerFactory admissioninitializer.InformerFactory
+	informers             *apiserver.Informers
 	client                clientset.Interface
 	writeKubeconfig       func() error
 }
@@ -172,7 +172,8 @@ func (o *Options) Config() (*apiserver.Config, error) {
 		if err != nil {
 			return nil, err
 		}
-		o.sharedInformerFactory = informers.NewSharedInformerFactory(client, c.LoopbackClientConfig.Timeout)
+		o.informers = apiserver.NewInformers(scheme, client, c.LoopbackClientConfig.Timeout)
+		o.sharedInformerFactory = o.informers
 		o.client = client
 		initializers = []admission.PluginInitializer{admissioninitializer.New(o.sharedInformerFactory)}
 		return initializers, nil
@@ -209,7 +210,7 @@ func (o *Options) Config() (*apiserver.Config, error) {
 			return nil, err
 		}
 	}
-	return &apiserver.Config{GenericConfig: serverConfig, Scheme: scheme, Codecs: codecs, Client: o.client, Informers: o.sharedInformerFactory}, nil
+	return &apiserver.Config{GenericConfig: serverConfig, Scheme: scheme, Codecs: codecs, Client: o.client, Informers: o.informers}, nil
 }
 
 // withoutEtcd drops the etcd checks from /livez; /readyz keeps them. A

@@ -62,6 +62,8 @@ type Source interface {
 type Deps struct {
 	// Informers are the shared informers of this server's kinds, started
 	// with the server: ask here, in newSource, for those the source reads.
+	// They read the kinds' storage in process, not through the loopback
+	// connection.
 	Informers informers.SharedInformerFactory
 	// Client reaches this server (loopback) with the generated clientset.
 	Client clientset.Interface
