@@ -45,6 +45,12 @@ build_one() {
 	version="$(cd "${helper}" && go list -m -f '{{.Version}}' "${module}")"
 	dir="${cache_root}/${name}-${version}"
 	bin="${dir}/${name}"
+	# A build killed before its mv (a test timeout's SIGKILL) leaves its
+	# temporary binary, hundreds of MB; none is older than a build takes
+	# unless it is such a leftover.
+	if [[ -d "${dir}" ]]; then
+		find "${dir}" -maxdepth 1 -type f -name ".${name}.*" -mmin +120 -delete 2>/dev/null || true
+	fi
 	if [[ -x "${bin}" ]]; then
 		log "${name} ${version}: cached at ${bin}"
 	else

@@ -444,3 +444,52 @@ func TestGeneratedPlaces(t *testing.T) {
 		t.Errorf("deleted %v, want %v", deleted, want)
 	}
 }
+
+// TestScriptRemovesStaleBuildDirectories: a build killed before its end
+// leaves its work directory in the cache; the next run removes those
+// older than a day and leaves a younger one (a build under way) alone.
+func TestScriptRemovesStaleBuildDirectories(t *testing.T) {
+	var script []byte
+	for _, f := range render(t, servertest.Insects()) {
+		if f.Path == e2e.BinariesPath {
+			script = f.Data
+		}
+	}
+	path := filepath.Join(t.TempDir(), "e2e-binaries.sh")
+	if err := os.WriteFile(path, script, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cache := t.TempDir()
+	dir := filepath.Join(cache, "etcd-"+e2e.EtcdVersion)
+	stale, fresh := filepath.Join(dir, ".build.stale"), filepath.Join(dir, ".build.fresh")
+	for _, d := range []string{stale, fresh} {
+		if err := os.MkdirAll(d, 0o755); err != nil {
+			t.Fatal(err)
+		}
+		if err := os.WriteFile(filepath.Join(d, "etcd"), []byte("half a binary"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	old := time.Now().Add(-25 * time.Hour)
+	if err := os.Chtimes(stale, old, old); err != nil {
+		t.Fatal(err)
+	}
+	// A cached binary: the run builds nothing.
+	if err := os.WriteFile(filepath.Join(dir, "etcd"), []byte("#!/bin/sh\n"), 0o755); err != nil {
+		t.Fatal(err)
+	}
+	cmd := exec.Command("bash", path, harness.BinEtcd)
+	cmd.Env = append(os.Environ(), "AGGEN_E2E_CACHE="+cache)
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("%s: %v\n%s", path, err, out)
+	}
+	if _, err := os.Stat(stale); !os.IsNotExist(err) {
+		t.Errorf("a build directory a day old is still there (%v)", err)
+	}
+	for _, keep := range []string{fresh, filepath.Join(dir, "etcd")} {
+		if _, err := os.Stat(keep); err != nil {
+			t.Errorf("%s: %v, want it kept", keep, err)
+		}
+	}
+}

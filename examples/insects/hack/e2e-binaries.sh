@@ -90,6 +90,12 @@ build_one() {
 	esac
 	dir="${cache_root}/${name}-${version}"
 	bin="${dir}/${name}"
+	# A build killed before its end (a test timeout's SIGKILL) leaves its
+	# work directory, hundreds of MB; so does a failed build, on purpose.
+	# A day later either is only in the way.
+	if [[ -d "${dir}" ]]; then
+		find "${dir}" -mindepth 1 -maxdepth 1 -type d -name '.build.*' -mmin +1440 -exec rm -rf {} + 2>/dev/null || true
+	fi
 	if [[ -x "${bin}" ]]; then
 		log "${name} ${version}: cached at ${bin}"
 		echo "${dir}"
