@@ -12,7 +12,9 @@
 //   - LIST of every size of -objects (p50/p99, as JSON and as the Table
 //     kubectl get asks for),
 //   - watch fan-out: -watchers watchers of one namespace, the time until
-//     each has seen -events ADDED events, and the events/s delivered,
+//     each has seen -events ADDED events, and the events/s delivered
+//     (the median of -watch-rounds fan-outs that alternate between the
+//     servers),
 //   - memory: the extension server's RSS growth (VmRSS, and its peak
 //     VmHWM, from /proc) against kube-apiserver's RSS growth while the CRD
 //     objects were created.
@@ -52,6 +54,7 @@ type config struct {
 	roundSize   int // objects created per writer and round
 	watchers    int
 	events      int
+	watchRounds int  // fan-outs per watched server, alternating between them
 	sample      bool // measure sample-apiserver too
 	direct      bool // measure the generated server without kube-apiserver in between
 	busyKube    bool // measure it directly too while kube-apiserver creates CRD objects
@@ -71,6 +74,7 @@ func main() {
 	roundSize := flag.Int("round-objects", 300, "objects each server creates per interleaved round")
 	watchers := flag.Int("watchers", 100, "watchers of the fan-out")
 	events := flag.Int("events", 100, "objects created while the watchers watch (each watcher must see every one)")
+	watchRounds := flag.Int("watch-rounds", 3, "watch fan-outs per server, alternating between the servers (the median fan-out's time; the deliveries of all)")
 	example := flag.String("example", "examples/insects", "the aggen-generated project")
 	sample := flag.Bool("sample", true, "measure k8s.io/sample-apiserver too (create, LIST)")
 	direct := flag.Bool("direct", true, "measure the generated server directly too, without the aggregator")
@@ -81,8 +85,8 @@ func main() {
 	serverArgs := flag.String("server-args", "", "flags appended to the generated server's, space-separated (to compare its settings)")
 	flag.Parse()
 	sizes, err := parseSizes(*objects)
-	if err == nil && (*concurrency < 1 || *lists < 1 || *rounds < 1 || *roundSize < 1 || *watchers < 1 || *events < 1) {
-		err = fmt.Errorf("-concurrency, -lists, -rounds, -round-objects, -watchers and -events must be positive")
+	if err == nil && (*concurrency < 1 || *lists < 1 || *rounds < 1 || *roundSize < 1 || *watchers < 1 || *events < 1 || *watchRounds < 1) {
+		err = fmt.Errorf("-concurrency, -lists, -rounds, -round-objects, -watchers, -events and -watch-rounds must be positive")
 	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "serving:", err)
@@ -92,7 +96,7 @@ func main() {
 	defer cancel()
 	cfg := config{
 		example: *example, sizes: sizes, concurrency: *concurrency, lists: *lists, rounds: *rounds, roundSize: *roundSize,
-		watchers: *watchers, events: *events, sample: *sample, direct: *direct, busyKube: *busyKube,
+		watchers: *watchers, events: *events, watchRounds: *watchRounds, sample: *sample, direct: *direct, busyKube: *busyKube,
 		profileDir: *profile, profileSecs: *profileSecs, keep: *keep, serverArgs: strings.Fields(*serverArgs),
 		logf: func(format string, args ...any) { fmt.Fprintf(os.Stderr, "  "+format+"\n", args...) },
 	}

@@ -55,7 +55,7 @@ func TestReport(t *testing.T) {
 		kubeGrowth: map[string]int64{"aggen": 512, "CRD": 4096, "sample": 0},
 	}
 	var out bytes.Buffer
-	report(&out, config{sizes: []int{100}, concurrency: 10, rounds: 3, roundSize: 10, watchers: 2, events: 3}, r)
+	report(&out, config{sizes: []int{100}, concurrency: 10, rounds: 3, roundSize: 10, watchers: 2, events: 3, watchRounds: 1}, r)
 	for figure, want := range map[string]string{
 		"create c=10 (objects/s)":                         `100\s+50\s+200\s+-\s+2.00x\s+0.50x\s+yes`,
 		"create c=10, 3 alternating rounds of 10":         `200\s+155\s+-\s+400\s+1.29x\s+-\s+yes`,
@@ -101,7 +101,7 @@ func TestServingTiny(t *testing.T) {
 	defer cancel()
 	var out bytes.Buffer
 	cfg := config{
-		example: example, sizes: []int{20}, concurrency: 5, lists: 2, rounds: 2, roundSize: 5, watchers: 5, events: 5,
+		example: example, sizes: []int{20}, concurrency: 5, lists: 2, rounds: 2, roundSize: 5, watchers: 5, events: 5, watchRounds: 2,
 		sample: true, direct: true, busyKube: true, logf: t.Logf,
 	}
 	if err := run(ctx, cfg, &out); err != nil {
@@ -120,7 +120,7 @@ func TestServingTiny(t *testing.T) {
 		"shared cores":                     `the server's CPU per create is ` + number + ` ms directly, ` + number + ` ms directly while`,
 		"LIST 20 JSON p99 (ms)":            strings.Repeat(number+`\s+`, 4),
 		"LIST 20 Table p50 (ms)":           strings.Repeat(number+`\s+`, 4),
-		"watch: all 5 see 5 events (ms)":   number + `\s+` + number + `\s+-\s+` + number,
+		"watch: all 5 see 5 events (ms, m": number + `\s+` + number + `\s+-\s+` + number,
 		"watch: create response to last w": `-?` + number + `\s+-?` + number + `\s+-\s+-?` + number,
 		"RSS growth, 20 objects (MiB)":     strings.Repeat(`-?`+number+`\s+`, 3),
 		"extension servers' RSS before th": `aggen \d`,
@@ -229,7 +229,7 @@ func TestReportBusyKube(t *testing.T) {
 		kubeGrowth:    map[string]int64{},
 	}
 	var out bytes.Buffer
-	report(&out, config{sizes: []int{100}, concurrency: 10, rounds: 1, roundSize: 1, watchers: 2, events: 3}, r)
+	report(&out, config{sizes: []int{100}, concurrency: 10, rounds: 1, roundSize: 1, watchers: 2, events: 3, watchRounds: 1}, r)
 	for figure, want := range map[string]string{
 		"create c=10, 1 alternating rounds of 1": `200\s+150\s+400\s+250\s+1.33x\s+yes`,
 		"create CPU, rounds: server (ms/object)": `16.00\s+-\s+12.00\s+14.00\s+-\s+-`,

@@ -76,7 +76,7 @@ func report(w io.Writer, cfg config, r *results) {
 		}
 	}
 	if len(r.watch) > 0 {
-		all := line{figure: fmt.Sprintf("watch: all %d see %d events (ms)", cfg.watchers, cfg.events), better: lower, values: map[string]float64{}, format: "%.0f"}
+		all := line{figure: fmt.Sprintf("watch: all %d see %d events (ms, median of %d)", cfg.watchers, cfg.events, cfg.watchRounds), better: lower, values: map[string]float64{}, format: "%.0f"}
 		rate := line{figure: "watch events delivered (/s)", better: higher, values: map[string]float64{}, format: "%.0f"}
 		del50 := line{figure: "watch: create response to last watcher p50 (ms)", better: lower, values: map[string]float64{}, format: "%.1f"}
 		del99 := line{figure: "watch: create response to last watcher p99 (ms)", better: lower, values: map[string]float64{}, format: "%.1f"}
