@@ -328,16 +328,7 @@ func TestScriptBuildsWhatAggenBuilds(t *testing.T) {
 	}
 	ctx, cancel := context.WithTimeout(t.Context(), 20*time.Minute)
 	defer cancel()
-	var script []byte
-	for _, f := range render(t, servertest.Insects()) {
-		if f.Path == e2e.BinariesPath {
-			script = f.Data
-		}
-	}
-	path := filepath.Join(t.TempDir(), "e2e-binaries.sh")
-	if err := os.WriteFile(path, script, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	path := writeScript(t)
 	cache := t.TempDir()
 	run := func() []string {
 		t.Helper()
@@ -449,16 +440,7 @@ func TestGeneratedPlaces(t *testing.T) {
 // leaves its work directory in the cache; the next run removes those
 // older than a day and leaves a younger one (a build under way) alone.
 func TestScriptRemovesStaleBuildDirectories(t *testing.T) {
-	var script []byte
-	for _, f := range render(t, servertest.Insects()) {
-		if f.Path == e2e.BinariesPath {
-			script = f.Data
-		}
-	}
-	path := filepath.Join(t.TempDir(), "e2e-binaries.sh")
-	if err := os.WriteFile(path, script, 0o755); err != nil {
-		t.Fatal(err)
-	}
+	path := writeScript(t)
 	cache := t.TempDir()
 	dir := filepath.Join(cache, "etcd-"+e2e.EtcdVersion)
 	stale, fresh := filepath.Join(dir, ".build.stale"), filepath.Join(dir, ".build.fresh")
@@ -492,4 +474,24 @@ func TestScriptRemovesStaleBuildDirectories(t *testing.T) {
 			t.Errorf("%s: %v, want it kept", keep, err)
 		}
 	}
+}
+
+// writeScript writes the example's generated hack/e2e-binaries.sh to a
+// temporary directory and returns its path.
+func writeScript(t *testing.T) string {
+	t.Helper()
+	var script []byte
+	for _, f := range render(t, servertest.Insects()) {
+		if f.Path == e2e.BinariesPath {
+			script = f.Data
+		}
+	}
+	if script == nil {
+		t.Fatalf("no %s rendered", e2e.BinariesPath)
+	}
+	path := filepath.Join(t.TempDir(), "e2e-binaries.sh")
+	if err := os.WriteFile(path, script, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	return path
 }
