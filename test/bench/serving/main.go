@@ -61,8 +61,10 @@ type config struct {
 	profileDir  string
 	profileSecs int
 	keep        bool
-	// serverArgs are appended to the generated server's flags.
+	// serverArgs are appended to the generated server's flags; serverEnv
+	// (KEY=VALUE) to its environment.
 	serverArgs []string
+	serverEnv  []string
 	logf       func(format string, args ...any)
 }
 
@@ -83,6 +85,7 @@ func main() {
 	profileSecs := flag.Int("profile-seconds", 15, "length of each CPU profile")
 	keep := flag.Bool("keep", false, "keep the work directory (logs)")
 	serverArgs := flag.String("server-args", "", "flags appended to the generated server's, space-separated (to compare its settings)")
+	serverEnv := flag.String("server-env", "", "KEY=VALUE entries added to the generated server's environment alone, space-separated (GOGC=200)")
 	flag.Parse()
 	sizes, err := parseSizes(*objects)
 	if err == nil && (*concurrency < 1 || *lists < 1 || *rounds < 1 || *roundSize < 1 || *watchers < 1 || *events < 1 || *watchRounds < 1) {
@@ -97,7 +100,7 @@ func main() {
 	cfg := config{
 		example: *example, sizes: sizes, concurrency: *concurrency, lists: *lists, rounds: *rounds, roundSize: *roundSize,
 		watchers: *watchers, events: *events, watchRounds: *watchRounds, sample: *sample, direct: *direct, busyKube: *busyKube,
-		profileDir: *profile, profileSecs: *profileSecs, keep: *keep, serverArgs: strings.Fields(*serverArgs),
+		profileDir: *profile, profileSecs: *profileSecs, keep: *keep, serverArgs: strings.Fields(*serverArgs), serverEnv: strings.Fields(*serverEnv),
 		logf: func(format string, args ...any) { fmt.Fprintf(os.Stderr, "  "+format+"\n", args...) },
 	}
 	if err := run(ctx, cfg, os.Stdout); err != nil {

@@ -149,7 +149,7 @@ func setUp(ctx context.Context, cfg config) (b *bench, err error) {
 
 	dep, err := cp.DeployProject(ctx, harness.DeployOptions{
 		ProjectDir: example, APIServerBinary: filepath.Join(binDir, "apiserver"),
-		EtcdURL: cp.Etcd.ClientURL, Dir: filepath.Join(work, "generated"), ExtraArgs: cfg.serverArgs, Logf: logf,
+		EtcdURL: cp.Etcd.ClientURL, Dir: filepath.Join(work, "generated"), ExtraArgs: cfg.serverArgs, Env: cfg.serverEnv, Logf: logf,
 	})
 	if err != nil {
 		return nil, err
