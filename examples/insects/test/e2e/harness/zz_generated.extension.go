@@ -47,6 +47,9 @@ type ExtensionServerOptions struct {
 	// (always allowed by delegated authorization).
 	ReadyPath    string
 	ReadyTimeout time.Duration // default 60 s
+	// Env are KEY=VALUE entries added to the environment the server
+	// inherits (GOGC, GODEBUG, ...).
+	Env []string
 }
 
 // ExtensionServer is a running aggregated API server.
@@ -92,6 +95,7 @@ func StartExtensionServer(ctx context.Context, opts ExtensionServerOptions) (*Ex
 		proc, err := StartProcess(ProcessOptions{
 			Name: opts.Name, Binary: opts.Binary, Args: opts.Args(port), Dir: opts.Dir,
 			LogPath: filepath.Join(opts.Dir, opts.Name+".log"),
+			Env:     opts.Env,
 		})
 		if err != nil {
 			return nil, err

@@ -285,8 +285,10 @@ type DeployOptions struct {
 	// Dir is the work directory (serving certificate, log); default
 	// <ControlPlane.Dir>/project.
 	Dir string
-	// ExtraArgs are appended to the apiserver's flags.
+	// ExtraArgs are appended to the apiserver's flags; Env (KEY=VALUE)
+	// to the environment it inherits.
 	ExtraArgs []string
+	Env       []string
 	// AvailableTimeout bounds the wait for the APIServices; default 90 s.
 	AvailableTimeout time.Duration
 	// Logf, if set, receives progress lines (t.Logf fits).
@@ -419,7 +421,7 @@ func (cp *ControlPlane) DeployProject(ctx context.Context, opts DeployOptions) (
 	start := time.Now()
 	d.Server, err = StartExtensionServer(ctx, ExtensionServerOptions{
 		Name: d.ServiceName, Binary: opts.APIServerBinary, Dir: opts.Dir,
-		CAPEM: d.ServingCA.CertPEM, ServerName: d.ServerName,
+		CAPEM: d.ServingCA.CertPEM, ServerName: d.ServerName, Env: opts.Env,
 		Args: func(port int) []string {
 			args := []string{
 				"--etcd-servers=" + opts.EtcdURL,
