@@ -54,8 +54,19 @@ func TestByteIdenticalToKubeCodegen(t *testing.T) {
 	if err := os.WriteFile(schema, schemaOf(t, ours, module), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	// kube_codegen.sh's temporary files go where TMPDIR says, and none may
+	// stay behind (its gen_openapi's mktemp used to leave one per run).
+	tmp := t.TempDir()
+	t.Setenv("TMPDIR", tmp)
 	if err := tools.Run(kube, module, upstream.Schema{File: schema}); err != nil {
 		t.Fatal(err)
+	}
+	if left, err := os.ReadDir(tmp); err != nil || len(left) > 0 {
+		var names []string
+		for _, e := range left {
+			names = append(names, e.Name())
+		}
+		t.Errorf("kube_codegen.sh left %v in its TMPDIR (%v)", names, err)
 	}
 	want, err := upstream.Files(kube)
 	if err != nil {

@@ -142,15 +142,20 @@ func (t *Tools) Run(dir, module string, s Schema) error {
 // RunCommand is Run returning the finished command, whose ProcessState
 // holds the resource usage of the script and every process it waited for.
 func (t *Tools) RunCommand(dir, module string, s Schema) (*exec.Cmd, error) {
-	report, err := os.CreateTemp("", "aggen-openapi-report-")
+	// gen_openapi's mktemp -t leaves a bash.api_violations.* file behind
+	// on every run: the script gets a TMPDIR of its own, removed after it.
+	tmp, err := os.MkdirTemp("", "aggen-kube-codegen-")
 	if err != nil {
 		return nil, err
 	}
-	report.Close()
-	defer os.Remove(report.Name())
+	defer os.RemoveAll(tmp)
+	report := filepath.Join(tmp, "openapi-report")
+	if err := os.WriteFile(report, nil, 0o644); err != nil {
+		return nil, err
+	}
 	cmd := exec.Command("bash", "-c", Script(t.Root, module, s))
 	cmd.Dir = dir
-	cmd.Env = append(os.Environ(), "GOBIN="+t.GOBIN, "GOFLAGS=-mod=mod", "GOWORK=off", "REPORT="+report.Name())
+	cmd.Env = append(os.Environ(), "GOBIN="+t.GOBIN, "GOFLAGS=-mod=mod", "GOWORK=off", "REPORT="+report, "TMPDIR="+tmp)
 	var out bytes.Buffer
 	cmd.Stdout = &out
 	cmd.Stderr = &out
