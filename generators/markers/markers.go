@@ -355,7 +355,12 @@ func (r *Registry) unknown(body string, pos model.Position) error {
 	// `+name:key` with no value, where name takes arguments.
 	if i := strings.LastIndexByte(head, ':'); i > 0 && len(head) == len(body) {
 		if short := head[:i]; r.takesArgs(short) {
-			return &Error{Pos: pos, Msg: fmt.Sprintf("marker %q: argument %q needs a value, as in +%s=...", "+"+short, head[i+1:], head)}
+			example := "+" + head + "=..."
+			if q := strconv.Quote(example); q[1:len(q)-1] != example {
+				// A control character (a newline) would split the message.
+				example = q
+			}
+			return &Error{Pos: pos, Msg: fmt.Sprintf("marker %q: argument %q needs a value, as in %s", "+"+short, head[i+1:], example)}
 		}
 	}
 	// In `+name:key=value`, the name is head without its last segment;
