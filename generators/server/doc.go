@@ -14,6 +14,11 @@
 //     computed kinds read; an informer of a kind the server serves lists
 //     and watches the kind's storage in the same process (no loopback
 //     connection) and runs only once something reads from it;
+//   - pkg/apiserver/zz_generated.stack.go: grows the stack of each
+//     goroutine k8s.io/apiserver starts for a request (its stream, the
+//     request timeout's, the etcd watch's per event) once at its start,
+//     through the handler chain, the authenticator and the storage codec,
+//     instead of doubling and copying it deep in the call chain;
 //   - pkg/cmd/server/zz_generated.server.go: options and cobra command
 //     (RecommendedOptions: etcd, secure serving, delegated authentication
 //     and authorization, admission, features, plus the emulation version

@@ -332,6 +332,7 @@ func Generate(r *templates.Renderer, p *model.Project) ([]*output.File, error) {
 		{"server/openapi.go.tmpl", "pkg/apiserver/zz_generated.openapi.go"},
 		{"server/server.go.tmpl", "pkg/cmd/server/zz_generated.server.go"},
 		{"server/frontproxy.go.tmpl", "pkg/cmd/server/zz_generated.frontproxy.go"},
+		{"server/stack.go.tmpl", "pkg/apiserver/zz_generated.stack.go"},
 		{"server/version.go.tmpl", "pkg/cmd/server/zz_generated.version.go"},
 		{"server/initializer.go.tmpl", "pkg/admission/initializer/zz_generated.initializer.go"},
 	} {

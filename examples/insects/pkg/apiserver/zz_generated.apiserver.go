@@ -106,10 +106,11 @@ func (v StorageVersioner) Identifier() string {
 	return "storage:" + strings.Join(parts, ",")
 }
 
-// StorageCodec encodes objects as JSON in their storage version.
+// StorageCodec encodes objects as JSON in their storage version. It
+// decodes on a grown stack (zz_generated.stack.go).
 func StorageCodec(codecs serializer.CodecFactory) runtime.Codec {
 	info, _ := runtime.SerializerInfoForMediaType(codecs.SupportedMediaTypes(), runtime.ContentTypeJSON)
-	return codecs.CodecForVersions(info.Serializer, codecs.UniversalDeserializer(), StorageVersions(), runtime.InternalGroupVersioner)
+	return stackReservingCodec{codecs.CodecForVersions(info.Serializer, codecs.UniversalDeserializer(), StorageVersions(), runtime.InternalGroupVersioner)}
 }
 
 // Config is the configuration of the server.

@@ -210,6 +210,10 @@ func (o *Options) Config() (*apiserver.Config, error) {
 			return nil, err
 		}
 	}
+	// Requests run on stacks grown once at the start of each goroutine
+	// rather than again and again deep in the chain (zz_generated.stack.go).
+	serverConfig.BuildHandlerChainFunc = apiserver.BuildHandlerChain
+	serverConfig.Authentication.Authenticator = apiserver.WithReservedStack(serverConfig.Authentication.Authenticator)
 	return &apiserver.Config{GenericConfig: serverConfig, Scheme: scheme, Codecs: codecs, Client: o.client, Informers: o.informers}, nil
 }
 
